@@ -1,0 +1,288 @@
+"""Document <-> canonical XML: the deterministic serializer and the safe reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from archiver.document.model import (
+    Block,
+    Break,
+    DateValue,
+    Document,
+    Event,
+    Figure,
+    Heading,
+    How,
+    Identifier,
+    ListBlock,
+    Metadata,
+    Paragraph,
+    Preformatted,
+    Provenance,
+    Quote,
+    Repair,
+    Value,
+)
+from archiver.errors import DocumentError
+
+NS = "urn:archiver:article:1"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+SCHEMA_VERSION = "1.0"
+
+Element = Any  # lxml's _Element; lxml ships no type stubs
+
+
+def q(name: str) -> str:
+    """Qualified name of one of our elements: q("p") -> "{urn:archiver:article:1}p"."""
+    return f"{{{NS}}}{name}"
+
+
+def safe_parser() -> Any:
+    """An XML parser with entities, DTDs and the network off."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=True
+    )
+
+
+def parse_bytes(data: bytes, name: str = "document") -> Element:
+    """Parse XML bytes safely; a syntax error becomes a DocumentError naming the document."""
+    try:
+        return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError(f"{name}: not well-formed XML: {exc}") from exc
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
+    el = etree.SubElement(parent, q(tag))
+    for key, val in attrs.items():
+        el.set(key.replace("_", "-"), val)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _conf(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _how_attrs(how: How) -> dict[str, str]:
+    attrs = {"origin": how.origin}
+    if how.method:
+        attrs["method"] = how.method
+    attrs["confidence"] = _conf(how.confidence)
+    return attrs
+
+
+def _value(parent: Element, name: str, value: Value | None) -> None:
+    if value is not None:
+        _sub(parent, name, value.text, **_how_attrs(value.how))
+
+
+def _write_meta(parent: Element, meta: Metadata) -> None:
+    m = _sub(parent, "meta")
+    _sub(m, "id", meta.archive_id, scheme="archive")
+    for ident in meta.identifiers:
+        _sub(m, "id", ident.value, scheme=ident.scheme)
+    _value(m, "title", meta.title)
+    _value(m, "subtitle", meta.subtitle)
+    _value(m, "kicker", meta.kicker)
+    for d in meta.dates:
+        attrs = {"type": d.kind, **_how_attrs(d.how)}
+        if d.raw:
+            attrs["raw"] = d.raw
+        attrs["precision"] = d.precision
+        _sub(m, "date", d.value, **attrs)
+    _value(m, "language", meta.language)
+    for author in meta.authors:
+        _value(m, "author", author)
+    for name in ("byline", "dateline", "publisher", "source", "url"):
+        _value(m, name, getattr(meta, name))
+    for kw in meta.keywords:
+        _sub(m, "keyword", kw)
+    for key, val in meta.fields:
+        _sub(m, "field", val, name=key)
+
+
+def _write_block(parent: Element, block: Block) -> None:
+    match block:
+        case Paragraph(text):
+            _sub(parent, "p", text)
+        case Heading(text, level):
+            _sub(parent, "h", text, level=str(level))
+        case Quote(blocks):
+            quote = _sub(parent, "quote")
+            for inner in blocks:
+                _write_block(quote, inner)
+        case ListBlock(items, ordered):
+            lst = _sub(parent, "list", type="ordered" if ordered else "bullet")
+            for item in items:
+                _sub(lst, "item", item)
+        case Figure(caption, credit):
+            fig = _sub(parent, "figure")
+            _sub(fig, "caption", caption)
+            if credit:
+                _sub(fig, "credit", credit)
+        case Preformatted(text):
+            pre = _sub(parent, "pre", text)
+            pre.set(f"{{{XML_NS}}}space", "preserve")
+        case Break():
+            _sub(parent, "break")
+
+
+def _write_provenance(parent: Element, prov: Provenance) -> None:
+    p = _sub(parent, "provenance")
+    _sub(
+        p,
+        "original",
+        name=prov.file_name,
+        size=str(prov.size),
+        sha256=prov.sha256,
+        encoding=prov.encoding,
+        encoding_confidence=_conf(prov.encoding_confidence),
+        newline=prov.newline,
+        bom="true" if prov.bom else "false",
+    )
+    _sub(p, "dialect", name=prov.dialect, confidence=_conf(prov.dialect_confidence))
+    for r in prov.repairs:
+        _sub(p, "repair", r.detail, kind=r.kind, count=str(r.count))
+    for e in prov.events:
+        _sub(
+            p,
+            "event",
+            type=e.kind,
+            tool=e.tool,
+            tool_version=e.tool_version,
+            rules_version=e.rules_version,
+            when=e.when,
+        )
+
+
+def to_element(doc: Document) -> Element:
+    """Build the XML tree of a document."""
+    root = etree.Element(q("article"), nsmap={None: NS})
+    root.set("version", SCHEMA_VERSION)
+    root.set(f"{{{XML_NS}}}lang", doc.meta.language.text)
+    _write_meta(root, doc.meta)
+    body = _sub(root, "body")
+    for block in doc.body:
+        _write_block(body, block)
+    _write_provenance(root, doc.provenance)
+    return root
+
+
+def serialize(root: Element) -> bytes:
+    """Deterministic bytes: UTF-8, XML declaration, two-space indent, LF, final newline."""
+    etree.indent(root, space="  ")
+    data: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + data
+
+
+def to_bytes(doc: Document) -> bytes:
+    """Serialize a document to canonical XML bytes."""
+    return serialize(to_element(doc))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _how(el: Element) -> How:
+    return How(el.get("origin", "explicit"), el.get("method", ""), float(el.get("confidence", "1")))
+
+
+def _opt_value(meta: Element, name: str) -> Value | None:
+    el = meta.find(q(name))
+    return None if el is None else Value(el.text or "", _how(el))
+
+
+def _read_meta(m: Element) -> Metadata:
+    ids = m.findall(q("id"))
+    archive_id = next(i.text for i in ids if i.get("scheme") == "archive")
+    title = _opt_value(m, "title")
+    language = _opt_value(m, "language")
+    if title is None or language is None:
+        raise DocumentError("document has no title or language")
+    return Metadata(
+        archive_id=archive_id,
+        title=title,
+        language=language,
+        identifiers=[Identifier(i.get("scheme"), i.text) for i in ids if i.get("scheme") != "archive"],
+        subtitle=_opt_value(m, "subtitle"),
+        kicker=_opt_value(m, "kicker"),
+        dates=[
+            DateValue(d.text, d.get("precision"), _how(d), d.get("type"), d.get("raw", ""))
+            for d in m.findall(q("date"))
+        ],
+        authors=[Value(a.text, _how(a)) for a in m.findall(q("author"))],
+        byline=_opt_value(m, "byline"),
+        dateline=_opt_value(m, "dateline"),
+        publisher=_opt_value(m, "publisher"),
+        source=_opt_value(m, "source"),
+        url=_opt_value(m, "url"),
+        keywords=[k.text for k in m.findall(q("keyword"))],
+        fields=[(f.get("name"), f.text or "") for f in m.findall(q("field"))],
+    )
+
+
+def _read_block(el: Element) -> Block:
+    tag = etree.QName(el).localname
+    reader = _BLOCK_READERS.get(tag)
+    if reader is None:
+        raise DocumentError(f"unknown body element <{tag}>")
+    return reader(el)
+
+
+_BLOCK_READERS: dict[str, Callable[[Element], Block]] = {
+    "p": lambda el: Paragraph(el.text or ""),
+    "h": lambda el: Heading(el.text or "", int(el.get("level", "2"))),
+    "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
+    "list": lambda el: ListBlock(tuple(i.text or "" for i in el), el.get("type") == "ordered"),
+    "figure": lambda el: Figure(el.findtext(q("caption")) or "", el.findtext(q("credit")) or ""),
+    "pre": lambda el: Preformatted(el.text or ""),
+    "break": lambda el: Break(),
+}
+
+
+def _read_provenance(p: Element) -> Provenance:
+    o = p.find(q("original"))
+    d = p.find(q("dialect"))
+    return Provenance(
+        file_name=o.get("name"),
+        size=int(o.get("size")),
+        sha256=o.get("sha256"),
+        encoding=o.get("encoding"),
+        encoding_confidence=float(o.get("encoding-confidence")),
+        newline=o.get("newline"),
+        bom=o.get("bom") == "true",
+        dialect=d.get("name"),
+        dialect_confidence=float(d.get("confidence")),
+        repairs=[Repair(r.get("kind"), int(r.get("count")), r.text or "") for r in p.findall(q("repair"))],
+        events=[
+            Event(e.get("type"), e.get("tool"), e.get("tool-version"), e.get("rules-version"), e.get("when"))
+            for e in p.findall(q("event"))
+        ],
+    )
+
+
+def from_element(root: Element) -> Document:
+    """Read a document back from its XML tree (assumed valid)."""
+    if root.tag != q("article"):
+        raise DocumentError(f"root element is {root.tag}, not an archiver article")
+    try:
+        return Document(
+            meta=_read_meta(root.find(q("meta"))),
+            body=[_read_block(el) for el in root.find(q("body"))],
+            provenance=_read_provenance(root.find(q("provenance"))),
+        )
+    except (AttributeError, TypeError, ValueError, StopIteration) as exc:
+        raise DocumentError(f"document is incomplete: {exc}") from exc
+
+
+def from_bytes(data: bytes, name: str = "document") -> Document:
+    """Parse canonical XML bytes into a Document."""
+    return from_element(parse_bytes(data, name))

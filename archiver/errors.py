@@ -1,0 +1,78 @@
+"""Fatal errors (with exit codes) and non-fatal Problem records (with stable codes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in the README and in `archiver --help`."""
+
+    OK = 0
+    INPUT_FAILED = 1  # at least one input file could not be archived (or had problems with --strict)
+    USAGE = 2  # bad command line (typer/click's own code)
+    ARCHIVE = 3  # the archive is missing, unreadable or not writable
+    INVALID = 4  # validate/verify found documents that fail the schema, rules or checksums
+    NOT_FOUND = 5  # the named article is not in the archive
+
+
+class ArchiverError(Exception):
+    """A fatal error: stops the current command with an exit code."""
+
+    exit_code = ExitCode.ARCHIVE
+
+
+class ArchiveError(ArchiverError):
+    """The archive directory or catalog cannot be used."""
+
+
+class NotFoundError(ArchiverError):
+    """An id that names no article."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class InputError(ArchiverError):
+    """One input file cannot be archived (empty, binary, undecodable, unreadable)."""
+
+    exit_code = ExitCode.INPUT_FAILED
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class DocumentError(ArchiverError):
+    """A canonical XML document is malformed or fails validation."""
+
+    exit_code = ExitCode.INVALID
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something odd about one input that did not stop it being archived."""
+
+    code: str  # stable, e.g. "text-gap"; see PROBLEM_CODES
+    message: str
+    source: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+
+
+# Stable codes, so scripts can match on them. Input errors first, then problems.
+PROBLEM_CODES: dict[str, str] = {
+    "empty": "the file is empty or holds only white space",
+    "binary": "the file looks binary, not text",
+    "undecodable": "no text encoding decodes the file",
+    "unreadable": "the file cannot be read",
+    "text-gap": "characters of the source are missing from the document",
+    "language-uncertain": "the language was detected with low confidence",
+    "date-unparsed": "a date was found but could not be understood",
+    "encoding-guessed": "the encoding was guessed with low confidence",
+    "invalid-document": "the built document fails the schema or rules",
+}

@@ -1,0 +1,139 @@
+"""One raw file to one Document: hygiene, dialect, structure, inference, then the text check."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from archiver import RULES_VERSION, __version__
+from archiver.document.model import (
+    Block,
+    Document,
+    Event,
+    How,
+    Identifier,
+    Metadata,
+    Paragraph,
+    Provenance,
+    Value,
+    _texts,
+)
+from archiver.errors import InputError, Problem
+from archiver.ingest import dialects, language, structure
+from archiver.ingest._text import Decoded, clean
+from archiver.ingest.found import Found
+
+ID_LENGTH = 16  # hex digits of the SHA-256 that make the archive id
+LANGUAGE_DOUBT = 0.6  # below this, the detected language is reported as a problem
+_EXTERNAL_ID = re.compile(r"(?:^|[_-])([0-9a-f]{12,}|\d{4,})$")
+_SENTENCE = re.compile(r"^(.+?[.!?…])(?:\s|$)")
+
+
+@dataclass
+class Result:
+    """An ingested document and the problems met on the way."""
+
+    document: Document
+    problems: list[Problem] = field(default_factory=list)
+
+
+def archive_id(data: bytes) -> str:
+    """The stable archive id of an original: the start of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:ID_LENGTH]
+
+
+def _derive_title(blocks: list[Block]) -> Value:
+    """A title from the first sentence of the first paragraph, cut at a word boundary."""
+    first = next((b.text for b in blocks if isinstance(b, Paragraph)), None)
+    if first is None:
+        first = next(iter(_texts(blocks)), "Untitled")
+    m = _SENTENCE.match(first)
+    sentence = (m.group(1) if m else first).rstrip(".")
+    if len(sentence) <= 90:
+        return Value(sentence, How("derived", "first-sentence", 0.5))
+    cut = sentence[:90].rsplit(" ", 1)[0].rstrip(",;:")
+    return Value(cut + "…", How("derived", "first-sentence-truncated", 0.3))
+
+
+def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Value:
+    if found.language is not None:
+        return found.language
+    code, prob = language.detect(" ".join(_texts(blocks)))
+    if prob < LANGUAGE_DOUBT:
+        problems.append(Problem("language-uncertain", f"language looks like {code!r}, p={prob}"))
+    return Value(code, How("detected", "py3langid", prob))
+
+
+def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]:
+    """Non-space characters of the source that neither the body nor the metadata accounts for."""
+    have = Counter("".join(_texts(blocks) + found.lifted + found.consumed).replace(" ", ""))
+    want = Counter("".join(source.split()))
+    for counter in (have, want):
+        for ch in [c for c in counter if c.isspace()]:
+            del counter[ch]
+    return want - have
+
+
+def _provenance(name: str, data: bytes, decoded: Decoded, dialect: str, conf: float, when: str) -> Provenance:
+    event = Event("normalisation", "archiver", __version__, RULES_VERSION, when)
+    return Provenance(
+        file_name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=decoded.encoding,
+        encoding_confidence=decoded.confidence,
+        newline=decoded.newline,
+        bom=decoded.bom,
+        dialect=dialect,
+        dialect_confidence=conf,
+        repairs=decoded.repairs,
+        events=[event],
+    )
+
+
+def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) -> Result:
+    """Bytes of one raw article (and its file name) to a Document. Pure: no I/O, no clock."""
+    decoded = clean(data)
+    if dialect:
+        reader, conf = dialects.get(dialect), 1.0
+    else:
+        reader, conf = dialects.detect(decoded.text)
+    found = Found()
+    body_text = reader.read(decoded.text, found)
+    blocks = structure.parse(body_text, found)
+    if not blocks:
+        raise InputError("empty", "has no body text")
+    problems = [Problem(p.code, p.message, name) for p in found.problems]
+    if decoded.confidence < 0.6:
+        problems.append(Problem("encoding-guessed", f"read as {decoded.encoding}", name))
+    gap = missing_text(decoded.text, blocks, found)
+    if gap:
+        shown = "".join(sorted(gap.elements()))[:40]
+        problems.append(Problem("text-gap", f"{sum(gap.values())} characters unaccounted: {shown!r}", name))
+    stem = PurePath(name).stem
+    ids = list(found.identifiers)
+    m = _EXTERNAL_ID.search(stem)
+    if m:
+        ids.insert(0, Identifier("external", m.group(1)))
+    meta = Metadata(
+        archive_id=archive_id(data),
+        title=found.title or _derive_title(blocks),
+        language=_language(found, blocks, [] if found.language else problems),
+        identifiers=ids,
+        subtitle=found.subtitle,
+        kicker=found.kicker,
+        dates=found.dates,
+        authors=found.authors,
+        byline=found.byline,
+        dateline=found.dateline,
+        publisher=found.publisher,
+        source=found.source,
+        url=found.url,
+        keywords=found.keywords,
+        fields=found.fields,
+    )
+    prov = _provenance(name, data, decoded, reader.name, conf, when)
+    return Result(Document(meta, blocks, prov), problems)

@@ -1,0 +1,103 @@
+"""Dates in any common form and language, kept at the precision the source gives."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import Any
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
+_HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+LANGS = ("en", "nl", "de", "fr")
+
+
+def _valid(y: int, m: int = 1, d: int = 1) -> bool:
+    try:
+        datetime(y, m, d)
+    except ValueError:
+        return False
+    return 1000 <= y <= 2999
+
+
+def _format_time(dt: datetime, seconds: bool) -> tuple[str, str]:
+    # A time without a zone stays zoneless: we don't know the writer's clock.
+    return dt.isoformat(timespec="seconds"), "second" if seconds else "minute"
+
+
+def parse(raw: str, lang: str = "") -> tuple[str, str] | None:
+    """Return (ISO value, precision) for a date string, or None when it is not a date."""
+    text = raw.strip().strip(".,;-–—").strip()
+    if not text:
+        return None
+    m = _ISO.match(text)
+    if m:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        if not _valid(int(y), int(mo or 1), int(d or 1)):
+            return None
+        if d:
+            return f"{y}-{mo}-{d}", "day"
+        return (f"{y}-{mo}", "month") if mo else (y, "year")
+    if _ISO_TIME.match(text):
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return _format_time(dt, bool(_HAS_SECONDS.search(text)))
+    if _RFC822.match(text):
+        try:
+            return _format_time(parsedate_to_datetime(text), bool(_HAS_SECONDS.search(text)))
+        except (TypeError, ValueError):
+            pass
+    return _parse_natural(text, lang)
+
+
+@cache
+def _parser(lang: str) -> Any:
+    from dateparser.date import DateDataParser
+
+    languages = [lang, *[x for x in LANGS if x != lang]] if lang in LANGS else list(LANGS)
+    settings = {"RETURN_TIME_AS_PERIOD": True, "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
+    return DateDataParser(languages=languages, settings=settings)
+
+
+def _parse_natural(text: str, lang: str) -> tuple[str, str] | None:
+    """Month names and weekdays in en/nl/de/fr ("20 août 2012", "Saturday, January 5, 2019")."""
+    if not re.search(r"\d{4}", text):
+        return None  # a date without a year cannot be placed; don't guess one from the clock
+    data = _parser(lang).get_date_data(text)
+    dt, period = data.date_obj, data.period
+    if dt is None:
+        return None
+    if period == "year":
+        return f"{dt.year:04d}", "year"
+    if period == "month":
+        return f"{dt.year:04d}-{dt.month:02d}", "month"
+    if period == "time":
+        return _format_time(dt, bool(_HAS_SECONDS.search(text)))
+    return f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}", "day"
+
+
+# Dates written out inside text, for datelines: "20 août 2012", "January 5, 2019", "5. Januar 2019".
+MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "january|february|march|may|june|july|august|october|"
+    "januar|jänner|februar|märz|mai|dezember|"
+    "janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez|déc"
+)
+WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
+WRITTEN_DATE = (
+    rf"(?:(?:{WEEKDAYS})\.?,?\s+)?"
+    rf"(?:\d{{1,2}}(?:er|e|\.)?\s+(?:{MONTHS})\.?\s+\d{{4}}"
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})"
+)

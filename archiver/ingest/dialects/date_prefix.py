@@ -1,0 +1,30 @@
+"""The seed's layout: ` date 2019-04 ` at the very start, running straight into the lede."""
+
+from __future__ import annotations
+
+import re
+
+from archiver.document.model import How
+from archiver.ingest.found import Found
+
+_PREFIX = re.compile(r"^\s*(date|datum|date de publication)\s*:?\s+(\d{4}(?:-\d{2}){0,2})\b\s*", re.I)
+
+
+class DatePrefix:
+    """A `date YYYY[-MM[-DD]]` prefix on the first line, the article text following on."""
+
+    name = "date-prefix"
+    description = "first line starts with 'date YYYY-MM' and runs into the lede"
+
+    def sniff(self, text: str) -> float:
+        m = _PREFIX.match(text)
+        return 0.95 if m and text[m.end() :].split("\n", 1)[0].strip() else 0.0
+
+    def read(self, text: str, found: Found) -> str:
+        m = _PREFIX.match(text)
+        if not m:
+            return text
+        found.consumed.append(m.group(1))
+        found.lifted.append(m.group(2))
+        found.add_date(m.group(2), How("explicit", f"prefix:{m.group(1).lower()}", 1.0))
+        return text[m.end() :]

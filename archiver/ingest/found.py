@@ -1,0 +1,124 @@
+"""What readers find while parsing: metadata values plus the source text they account for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archiver.document.model import DateValue, How, Identifier, Value
+from archiver.errors import Problem
+from archiver.ingest import dates
+
+# Header keys in the languages we meet (en, nl, de, fr), mapped to our field names.
+FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "titel", "titre", "headline", "kop", "überschrift", "subject", "onderwerp"),
+    "subtitle": ("subtitle", "ondertitel", "untertitel", "sous-titre", "deck", "subhead"),
+    "kicker": ("kicker", "dachzeile", "surtitre", "bovenkop"),
+    "date": ("date", "datum", "published", "pubdate", "gepubliceerd", "veröffentlicht", "publié",
+             "date de publication", "publication date", "publicatiedatum"),
+    "modified": ("updated", "modified", "bijgewerkt", "aktualisiert", "mis à jour", "gewijzigd"),
+    "author": ("author", "authors", "auteur", "auteurs", "autor", "autoren", "autorin", "door",
+               "von", "par", "writer", "verfasser", "schrijver"),
+    "byline": ("byline",),
+    "dateline": ("dateline",),
+    "publisher": ("publisher", "uitgever", "verlag", "éditeur", "editeur", "organization",
+                  "organisation"),
+    "source": ("source", "bron", "quelle", "origine", "krant", "zeitung", "journal", "medium",
+               "newspaper", "publication"),
+    "url": ("url", "link", "uri", "permalink", "lien", "adresse"),
+    "language": ("language", "lang", "taal", "sprache", "langue"),
+    "keywords": ("keywords", "tags", "trefwoorden", "schlagwörter", "schlagworte", "mots-clés",
+                 "mots-cles", "categories", "keywords/tags"),
+}
+KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
+
+_LANGUAGE_NAMES = {
+    "english": "en", "engels": "en", "englisch": "en", "anglais": "en",
+    "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
+    "german": "de", "duits": "de", "deutsch": "de", "allemand": "de",
+    "french": "fr", "frans": "fr", "französisch": "fr", "français": "fr",
+}  # fmt: skip
+
+
+@dataclass
+class Found:
+    """Metadata collected by a dialect and the structure pass, and the text it accounts for."""
+
+    title: Value | None = None
+    subtitle: Value | None = None
+    kicker: Value | None = None
+    dates: list[DateValue] = field(default_factory=list)
+    language: Value | None = None
+    authors: list[Value] = field(default_factory=list)
+    byline: Value | None = None
+    dateline: Value | None = None
+    publisher: Value | None = None
+    source: Value | None = None
+    url: Value | None = None
+    keywords: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    lifted: list[str] = field(default_factory=list)  # source text moved into metadata
+    consumed: list[str] = field(default_factory=list)  # markup with no text of its own
+    problems: list[Problem] = field(default_factory=list)
+    lang_hint: str = ""  # language known before detection (header), for date parsing
+
+    def add_date(self, raw: str, how: How, kind: str = "published") -> bool:
+        """Parse and keep a date; a date we cannot read is kept as a field and reported."""
+        parsed = dates.parse(raw, self.lang_hint)
+        if parsed is None:
+            self.fields.append((kind, raw))
+            self.problems.append(Problem("date-unparsed", f"cannot read the date {raw!r}"))
+            return False
+        if any(d.kind == kind for d in self.dates):
+            kind = "event"
+        value, precision = parsed
+        self.dates.append(DateValue(value, precision, how, kind, raw))
+        return True
+
+    def assign(self, name: str, raw: str, how: How) -> None:
+        """Set the field `name` (one of FIELD_KEYS) from a raw header value."""
+        raw = raw.strip()
+        if not raw:
+            return
+        if name in ("date", "modified"):
+            self.add_date(raw, how, "published" if name == "date" else "modified")
+        elif name == "author":
+            self.authors.extend(Value(a, how) for a in split_names(raw))
+        elif name == "keywords":
+            self.keywords.extend(k.strip() for k in raw.replace(";", ",").split(",") if k.strip())
+        elif name == "language":
+            code = _LANGUAGE_NAMES.get(raw.lower(), raw)
+            self.language = Value(code.lower() if len(code) <= 3 else code, how)
+            self.lang_hint = self.language.text.split("-")[0]
+        elif name == "url":
+            self.url = Value(raw, how)
+            self.identifiers.append(Identifier("url", raw))
+        elif getattr(self, name, None) is None:
+            setattr(self, name, Value(raw, how))
+        else:  # a second title or source: keep it, don't overwrite
+            self.fields.append((name, raw))
+
+    def assign_header(self, key: str, raw: str, method_prefix: str) -> None:
+        """Assign a `Key: value` pair: known keys to fields, unknown ones kept verbatim.
+
+        The dialect accounts for the header lines themselves (in `consumed`).
+        """
+        name = KEY_TO_FIELD.get(key.strip().lower())
+        if name is None:
+            self.fields.append((key.strip(), raw.strip()))
+        else:
+            self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0))
+
+
+_NAME_SPLIT = (" and ", " en ", " und ", " et ", " & ", ";")
+
+
+def split_names(raw: str) -> list[str]:
+    """Split "A, B and C" into names; a single "Last, First" stays whole."""
+    text = raw
+    for sep in _NAME_SPLIT:
+        text = text.replace(sep, ",")
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 2 and " " not in parts[0] and " " not in parts[1] and "," in raw:
+        return [raw.strip()]  # "Jansen, Jan"
+    return parts

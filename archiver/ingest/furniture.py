@@ -1,0 +1,111 @@
+"""Newspaper furniture in running text: bylines, datelines, date lines and photo credits."""
+
+from __future__ import annotations
+
+import re
+
+from archiver.document.model import How, Value
+from archiver.ingest.dates import WRITTEN_DATE
+from archiver.ingest.found import Found, split_names
+
+_CREDIT_WORDS = (
+    r"foto|foto's|photo|photos|photograph|bild|bilder|beeld|afbeelding|image|illustratie|"
+    r"illustration|grafiek|graphic|credit|crédit|crédit photo|fotograaf|photographer|picture"
+)
+# "(foto: AFP)" glued to the caption's last sentence, or "(Photo: Reuters)".
+CREDIT_PAREN = re.compile(rf"\s*\((?i:{_CREDIT_WORDS})\s*[:/]?\s*([^()]{{1,60}}?)\s*\)\s*$")
+# "… in 2002. Foto: ANP" at the end of a caption.
+CREDIT_TAIL = re.compile(rf"(?<=[.!?…])\s*(?i:{_CREDIT_WORDS})\s*:\s*([^.:()]{{1,60}}?)\s*$")
+# A line of its own: "Foto: ANP".
+CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS})\s*:\s*([^:()]{{1,60}}?)\)?$")
+
+_BY = r"(?:Door|By|Von|Par|Texte|Text|Tekst)"
+_NAME_WORD = (
+    r"(?:[A-ZÀ-ÞŁŚŻ][\w'’.-]*|van|de|der|den|von|zu|du|le|la|ten|ter|da|di|and|en|und|et|&|"
+    r"onze|our|unserem|unserer|notre|correspondent|correspondant|redacteur|redactie|staff|"
+    r"envoyé|spécial|special)"
+)
+BYLINE = re.compile(rf"^{_BY}:?\s+({_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\.?$")
+
+_DATE = rf"(?i:{WRITTEN_DATE})"
+_SEP = r"\s*(?:[-–—]{1,2}|\.\s*[-–—]{1,2})\s+"
+_PLACE_CAPS = r"[A-ZÀ-ÞŁŚŻ][A-ZÀ-ÞŁŚŻ'’. -]{1,40}?(?:\s*\([^()]{1,30}\))?"
+_PLACE_NAME = r"[A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]+(?:[ -][A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]+){0,3}"
+DATELINES = (
+    re.compile(rf"^(?P<line>(?P<place>{_PLACE_CAPS})(?:,\s*(?P<date>{_DATE}))?){_SEP}"),
+    re.compile(rf"^(?P<line>(?P<place>{_PLACE_NAME}),\s*(?P<date>{_DATE})){_SEP}"),
+    re.compile(rf"^(?P<line>(?P<date>{_DATE}))\.?{_SEP}"),
+)
+DATE_LINE = re.compile(rf"^{_DATE}\.?$")
+
+
+def take_byline(text: str, found: Found) -> bool:
+    """Lift "Door Jan Jansen" into authors and byline; True if the paragraph was a byline."""
+    m = BYLINE.match(text)
+    if not m or found.byline is not None:
+        return False
+    how = How("layout", "byline-pattern", 0.8)
+    found.byline = Value(text, how)
+    found.lifted.append(text)
+    if not found.authors:
+        found.authors = [Value(n, how) for n in split_names(m.group(1).rstrip("."))]
+    return True
+
+
+def take_date_line(text: str, found: Found) -> bool:
+    """Lift a paragraph that is only a date ("Saturday, January 5, 2019") as the dateline."""
+    if not DATE_LINE.match(text) or found.dateline is not None:
+        return False
+    _set_dateline(text.rstrip("."), found)
+    found.lifted.append(text)
+    return True
+
+
+def take_dateline(text: str, found: Found) -> str:
+    """Lift "PARIS, 20 août 2012 -" from the start of a paragraph; return what remains."""
+    if found.dateline is not None:
+        return text
+    for pattern in DATELINES:
+        m = pattern.match(text)
+        if not m:
+            continue
+        place = m.groupdict().get("place")
+        if place and (len(place.strip(" .")) < 2 or place.strip() in {"A", "I", "O"}):
+            continue
+        line = m.group("line").strip()
+        rest = text[m.end() :]
+        if not rest or not line:
+            continue
+        _set_dateline(line, found)
+        found.lifted.append(line)
+        found.consumed.append(text[: m.end()].replace(line, "", 1))
+        return rest
+    return text
+
+
+def _set_dateline(line: str, found: Found) -> None:
+    found.dateline = Value(line, How("layout", "dateline-pattern", 0.8))
+    m = re.search(_DATE, line)
+    if m and not any(d.kind == "published" for d in found.dates):
+        found.add_date(m.group(0), How("layout", "dateline", 0.8))
+
+
+def split_credit(text: str, consumed: list[str]) -> tuple[str, str] | None:
+    """(caption, credit) when a paragraph ends with a photo credit, else None."""
+    for pattern in (CREDIT_PAREN, CREDIT_TAIL):
+        m = pattern.search(text)
+        if m and m.start() > 0:
+            caption, credit = text[: m.start()].strip(), m.group(1).strip()
+            if caption and credit:
+                consumed.append(m.group(0).replace(m.group(1), "", 1))
+                return caption, credit
+    return None
+
+
+def credit_line(text: str, consumed: list[str]) -> str | None:
+    """The credit of a paragraph that is only a credit line ("Foto: ANP"), else None."""
+    m = CREDIT_LINE.match(text)
+    if not m:
+        return None
+    consumed.append(text.replace(m.group(1), "", 1))
+    return m.group(1).strip()

@@ -1,0 +1,97 @@
+"""The paragraph model: raw lines into blocks, hard wraps re-joined, indent-marked paragraphs split."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+_INDENT = re.compile(r"^(?:\t| {2,})\S")
+_SENTENCE_END = re.compile(r"[.!?…:\"'”»)]$")
+_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the whole text says about its lines: hard-wrapped or not, and at which width."""
+
+    wrapped: bool
+    width: int  # the wrap width, or the longest line when not wrapped
+
+
+def blocks_of(text: str) -> list[list[str]]:
+    """Groups of non-blank lines, split at blank lines; lines keep their indentation."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def layout_of(blocks: list[list[str]]) -> Layout:
+    """Hard-wrapped text has many multi-line blocks whose lines stop near one width."""
+    inner = [len(line) for b in blocks if len(b) > 1 for line in b[:-1]]
+    longest = max((len(line) for b in blocks for line in b), default=0)
+    if len(inner) >= 3 and statistics.median(inner) >= 40 and longest <= 110:
+        ranked = sorted(inner)
+        return Layout(True, ranked[int(0.9 * (len(ranked) - 1))])
+    return Layout(False, longest)
+
+
+def split_paragraphs(block: list[str], layout: Layout) -> list[list[str]]:
+    """Split a block at indent-marked paragraph starts and at short sentence-final lines."""
+    if len(block) < 3 or not layout.wrapped:
+        return [block]
+    indented = [bool(_INDENT.match(line)) for line in block]
+    if all(indented):
+        return [block]
+    parts: list[list[str]] = [[block[0]]]
+    for prev, line, ind in zip(block, block[1:], indented[1:], strict=False):
+        short_end = len(prev) < 0.6 * layout.width and bool(_SENTENCE_END.search(prev))
+        new_par = (ind and not _INDENT.match(prev)) or (short_end and line[:1].isupper())
+        if new_par:
+            parts.append([line])
+        else:
+            parts[-1].append(line)
+    return parts
+
+
+def join_lines(lines: list[str], whole_text: str, consumed: list[str]) -> str:
+    # `whole_text` is the body with newlines made spaces, to look up hyphenated words.
+    """Re-join hard-wrapped lines into one paragraph string.
+
+    A hyphen at a line end before a lower-case letter is a break hyphen, and goes (recorded in
+    `consumed`), unless the hyphenated word also stands elsewhere in the text.
+    """
+    out = lines[0].strip()
+    for line in lines[1:]:
+        nxt = line.strip()
+        if _LINE_END_HYPHEN.search(out) and nxt[:1].islower():
+            head = out.rsplit(" ", 1)[-1]
+            tail = nxt.split(" ", 1)[0]
+            if f"{head}{tail}" in whole_text:
+                out += nxt  # "Noord-\nKoreaanse" style compound: keep the hyphen
+            else:
+                consumed.append("-")
+                out = out[:-1] + nxt
+        elif out.endswith("--") or out.endswith("—"):
+            out += nxt
+        else:
+            out += " " + nxt
+    return " ".join(out.split())
+
+
+def is_verse(block: list[str], layout: Layout) -> bool:
+    """Several short lines that are not wrapped prose: verse, addresses, signatures, tables."""
+    if len(block) < 2:
+        return False
+    longest = max(len(line) for line in block)
+    if layout.wrapped:
+        return longest < 0.7 * layout.width
+    return longest < 60

@@ -1,0 +1,205 @@
+"""Body text to blocks: paragraphs, subheadings, quotes, lists, figures, verse and breaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from archiver.document.model import (
+    Block,
+    Break,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Preformatted,
+    Quote,
+)
+from archiver.ingest import furniture
+from archiver.ingest.found import Found
+from archiver.ingest.lines import Layout, blocks_of, is_verse, join_lines, layout_of, split_paragraphs
+
+_BREAK = re.compile(r"^\s*(?:([*\-_=~#·•])\s*)(?:\1\s*){2,}$")
+_ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_SETEXT = re.compile(r"^(=+|-+)$")
+_ITEM = re.compile(r"^\s*(?:([-*•–+])|(\d{1,3})[.)])\s+(\S.*)$")
+_QUOTE = re.compile(r"^\s*>")
+_HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]]$")
+_HEADING_BAD_START = re.compile(r"^[-–—\"'“‘«„(\[*•>]")
+
+# One pass per block kind, tried in order; the first that returns blocks wins.
+Reader = Callable[[list[str], "Context"], list[Block] | None]
+
+
+class Context:
+    """What block readers share: the layout, the flattened text and the accounting lists."""
+
+    def __init__(self, text: str, layout: Layout, found: Found) -> None:
+        self.flat = text.replace("\n", " ")
+        self.layout = layout
+        self.found = found
+
+    def join(self, lines: list[str]) -> str:
+        return join_lines(lines, self.flat, self.found.consumed)
+
+
+def _break(block: list[str], ctx: Context) -> list[Block] | None:
+    if len(block) == 1 and _BREAK.match(block[0]):
+        ctx.found.consumed.append(block[0])
+        return [Break()]
+    return None
+
+
+def _quote(block: list[str], ctx: Context) -> list[Block] | None:
+    if not all(_QUOTE.match(line) for line in block):
+        return None
+    inner = []
+    for line in block:
+        stripped = line.lstrip()[1:]
+        ctx.found.consumed.append(">")
+        inner.append(stripped[1:] if stripped.startswith(" ") else stripped)
+    return [Quote(tuple(parse_blocks("\n".join(inner), ctx.found, ctx.layout)))]
+
+
+def _atx(block: list[str], ctx: Context) -> list[Block] | None:
+    m = _ATX.match(block[0]) if len(block) == 1 else None
+    if not m:
+        return None
+    ctx.found.consumed.append(block[0].replace(m.group(2), "", 1))
+    return [Heading(m.group(2), min(6, max(2, len(m.group(1)))))]
+
+
+def _setext(block: list[str], ctx: Context) -> list[Block] | None:
+    if len(block) != 2 or not _SETEXT.match(block[1]) or len(block[1]) < 3:
+        return None
+    ctx.found.consumed.append(block[1])
+    return [Heading(block[0].strip(), 2 if block[1][0] == "=" else 3)]
+
+
+def _list(block: list[str], ctx: Context) -> list[Block] | None:
+    first = _ITEM.match(block[0])
+    if not first:
+        return None
+    ordered = first.group(2) is not None
+    items: list[list[str]] = []
+    for line in block:
+        m = _ITEM.match(line)
+        if m and (m.group(2) is not None) == ordered:
+            ctx.found.consumed.append(line[: m.start(3)])
+            items.append([m.group(3)])
+        elif line[:1] in (" ", "\t") and items:
+            items[-1].append(line)
+        else:
+            return _undo(ctx, len(items))
+    if len(items) < 2:
+        return _undo(ctx, len(items))
+    return [ListBlock(tuple(ctx.join(item) for item in items), ordered)]
+
+
+def _undo(ctx: Context, n: int) -> None:
+    """Take back markup recorded by a reader that then declined the block."""
+    if n:
+        del ctx.found.consumed[-n:]
+    return None
+
+
+def _verse(block: list[str], ctx: Context) -> list[Block] | None:
+    if not is_verse(block, ctx.layout):
+        return None
+    return [Preformatted("\n".join(block))]
+
+
+def _prose(block: list[str], ctx: Context) -> list[Block] | None:
+    return [Paragraph(ctx.join(part)) for part in split_paragraphs(block, ctx.layout)]
+
+
+READERS: tuple[Reader, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
+
+
+def parse_blocks(text: str, found: Found, layout: Layout | None = None) -> list[Block]:
+    """Blocks of a body text, before headings, figures and furniture are recognised."""
+    raw = blocks_of(text)
+    ctx = Context(text, layout or layout_of(raw), found)
+    out: list[Block] = []
+    for block in raw:
+        for reader in READERS:
+            result = reader(block, ctx)
+            if result is not None:
+                out.extend(result)
+                break
+    return out
+
+
+def is_heading(text: str) -> bool:
+    """A short line with no closing punctuation that starts like a title."""
+    words = text.split()
+    if not 1 <= len(words) <= 14 or len(text) > 100:
+        return False
+    if _HEADING_BAD_END.search(text) or _HEADING_BAD_START.match(text):
+        return False
+    if furniture.DATE_LINE.match(text) or furniture.BYLINE.match(text):
+        return False
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+def _headings(blocks: list[Block]) -> list[Block]:
+    """A one-line paragraph between two paragraphs is a subheading."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        prev_ok = i > 0 and not isinstance(out[-1], Heading)
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            isinstance(block, Paragraph)
+            and prev_ok
+            and isinstance(nxt, Paragraph | Figure | Quote | ListBlock)
+            and is_heading(block.text)
+        ):
+            out.append(Heading(block.text, 2))
+        else:
+            out.append(block)
+    return out
+
+
+def _figures(blocks: list[Block], found: Found) -> list[Block]:
+    """Paragraphs that end in a photo credit, or are followed by a credit line, are figures."""
+    out: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        credit = furniture.credit_line(block.text, found.consumed)
+        if credit is not None and out and isinstance(out[-1], Paragraph):
+            out[-1] = Figure(out[-1].text, credit)
+            continue
+        if credit is not None:
+            found.consumed.pop()
+        split = furniture.split_credit(block.text, found.consumed)
+        out.append(Figure(*split) if split else block)
+    return out
+
+
+def _furniture(blocks: list[Block], found: Found) -> list[Block]:
+    """Lift bylines, date lines and datelines from the first few paragraphs (and a closing byline)."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        early = i < 4
+        last = i == len(blocks) - 1
+        if isinstance(block, Paragraph) and (early or last):
+            if furniture.take_byline(block.text, found):
+                continue
+            if early and furniture.take_date_line(block.text, found):
+                continue
+            if early and not any(isinstance(b, Paragraph) for b in out):
+                rest = furniture.take_dateline(block.text, found)
+                if rest != block.text:
+                    block = Paragraph(rest)
+        out.append(block)
+    return out
+
+
+def parse(text: str, found: Found) -> list[Block]:
+    """The body blocks of an article, with furniture lifted into `found`."""
+    blocks = parse_blocks(text, found)
+    blocks = _furniture(blocks, found)
+    blocks = _figures(blocks, found)
+    return _headings(blocks)
