@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
-export SOURCE_DATE_EPOCH ?= 1700000000
 
 .PHONY: setup run test lint typecheck unit golden clean
 

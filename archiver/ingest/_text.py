@@ -79,7 +79,7 @@ def _detect_single_byte(data: bytes) -> tuple[str, str, float, bool]:
 
     best = from_bytes(data).best()
     guess = best.encoding if best is not None else None
-    if guess is None or guess in _WESTERN:
+    if guess is None or guess in _WESTERN or _isolated_high_bytes(data):
         high = {b for b in data if b >= 0x80}
         if high & _CP1252_ONLY:
             try:
@@ -92,6 +92,17 @@ def _detect_single_byte(data: bytes) -> tuple[str, str, float, bool]:
         return data.decode(guess), guess.replace("_", "-"), max(0.0, confidence), False
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError("undecodable", "no text encoding decodes it") from exc
+
+
+def _isolated_high_bytes(data: bytes) -> bool:
+    """Single-byte Western text has lone high bytes inside ASCII words; CJK and Cyrillic have runs."""
+    high = [i for i, b in enumerate(data) if b >= 0x80]
+    if not high:
+        return True
+    lone = sum(
+        1 for i in high if (i == 0 or data[i - 1] < 0x80) and (i + 1 == len(data) or data[i + 1] < 0x80)
+    )
+    return lone > 0.6 * len(high)
 
 
 def newline_style(text: str) -> str:

@@ -24,7 +24,7 @@ _ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _SETEXT = re.compile(r"^(=+|-+)$")
 _ITEM = re.compile(r"^\s*(?:([-*•–+])|(\d{1,3})[.)])\s+(\S.*)$")
 _QUOTE = re.compile(r"^\s*>")
-_HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]]$")
+_HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]\-–—]$")
 _HEADING_BAD_START = re.compile(r"^[-–—\"'“‘«„(\[*•>]")
 
 # One pass per block kind, tried in order; the first that returns blocks wins.
@@ -137,6 +137,8 @@ def is_heading(text: str) -> bool:
         return False
     if _HEADING_BAD_END.search(text) or _HEADING_BAD_START.match(text):
         return False
+    if text.endswith("?") and len(words) > 8:
+        return False  # a long question is a sentence, not a subheading
     if furniture.DATE_LINE.match(text) or furniture.BYLINE.match(text):
         return False
     return text[:1].isupper() or text[:1].isdigit()
@@ -189,7 +191,7 @@ def _furniture(blocks: list[Block], found: Found) -> list[Block]:
                 continue
             if early and furniture.take_date_line(block.text, found):
                 continue
-            if early and not any(isinstance(b, Paragraph) for b in out):
+            if early:
                 rest = furniture.take_dateline(block.text, found)
                 if rest != block.text:
                     block = Paragraph(rest)

@@ -1,0 +1,259 @@
+"""The typer command line: parse options, call the library, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from archiver import __version__
+from archiver.errors import ArchiverError, ExitCode
+
+EXIT_CODES = """Exit codes: 0 ok; 1 an input failed (or had problems, with --strict); 2 bad usage;
+3 archive missing or unusable; 4 invalid or damaged documents found; 5 no such article."""
+
+app = typer.Typer(
+    help=f"Archive raw plain-text articles as canonical XML, and read them back out.\n\n{EXIT_CODES}",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state: dict[str, Any] = {"archive": None}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _open(create: bool = False) -> Any:
+    from archiver.store import Archive, home
+
+    return Archive(home(_state["archive"]), create=create)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"archiver {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    archive: Annotated[
+        Path | None,
+        typer.Option("--archive", "-a", envvar="ARCHIVER_HOME", help="Archive folder [default: ./archive]."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Options for every command."""
+    _state["archive"] = archive
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of raw text articles.")],
+    dialect: Annotated[
+        str | None, typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Archive raw text files: keep the bytes, build and validate the canonical XML.
+
+    Example: archiver ingest sources/ ~/Downloads/article.txt
+    """
+    from archiver import pipeline
+    from archiver.ingest import dialects
+
+    if dialect and dialect not in dialects.DIALECTS:
+        err.print(f"archiver: unknown dialect {dialect!r}; known: {', '.join(dialects.DIALECTS)}")
+        raise typer.Exit(ExitCode.USAGE)
+    files = list(pipeline.input_files(paths))
+    with _open(create=True) as archive:
+        outcomes = _run_with_progress(archive, files, dialect, strict, show=not json_out)
+    failed = [o for o in outcomes if o.status == "failed"]
+    if json_out:
+        _print_json([o.as_dict() for o in outcomes])
+    else:
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "new-version", "unchanged")}
+        problems = sum(len(o.problems) for o in outcomes)
+        err.print(
+            f"{len(outcomes)} files: {counts['new']} new, {counts['new-version']} new versions, "
+            f"{counts['unchanged']} unchanged, {len(failed)} failed, {problems} problems"
+        )
+    if failed:
+        raise typer.Exit(ExitCode.INPUT_FAILED)
+
+
+def _run_with_progress(archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from archiver import pipeline
+
+    def report(outcome: pipeline.Outcome) -> None:
+        if outcome.error:
+            err.print(f"archiver: {outcome.path}: {outcome.error}")
+        for p in outcome.problems:
+            err.print(f"archiver: {outcome.path}: {p.code}: {p.message}")
+        if show and outcome.status != "failed":
+            title = (outcome.title or "")[:60]
+            err.print(f"  {outcome.status:<11} {outcome.id}  {title}", markup=False)
+
+    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True, disable=not show or len(files) < 2) as bar:
+        task = bar.add_task("ingest", total=len(files))
+
+        def step(outcome: pipeline.Outcome) -> None:
+            report(outcome)
+            bar.advance(task)
+
+        return pipeline.ingest(archive, files, dialect, strict, progress=step)
+
+
+@app.command("list")
+def list_(
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Show superseded versions too.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """List archived articles in date order.
+
+    Example: archiver list --json | jq '.[].title'
+    """
+    with _open() as archive:
+        entries = list(archive.entries(all_versions))
+    if json_out:
+        _print_json([e.as_dict() for e in entries])
+        return
+    table = Table("id", "date", "lang", "title", "file", box=None, pad_edge=False)
+    for e in entries:
+        name = e.name if e.version == 1 else f"{e.name} (v{e.version})"
+        table.add_row(e.id, e.date or "—", e.language, e.title, name)
+    out.print(table)
+    err.print(f"{len(entries)} articles")
+
+
+@app.command()
+def show(
+    article: Annotated[str, typer.Argument(help="Archive id (or its first characters), external id or file name.")],
+    xml: Annotated[bool, typer.Option("--xml", help="Print the canonical XML.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one article's metadata, how each value was inferred and how sure, and its body's shape.
+
+    Example: archiver show 46013887131c49c3
+    """
+    from archiver import report
+
+    with _open() as archive:
+        entry = archive.find(article)
+        if xml:
+            sys.stdout.buffer.write(archive.xml_bytes(entry.id))
+            return
+        doc = archive.document(entry.id)
+    if json_out:
+        _print_json(report.as_dict(doc, entry))
+        return
+    table = Table(box=None, show_header=False, pad_edge=False)
+    for _ in range(3):
+        table.add_column(overflow="fold")
+    for label, value, how in report.lines(doc, entry):
+        table.add_row(label, value, how)
+    out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (SQLite FTS5 syntax allowed).")],
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """Full-text search over titles and bodies.
+
+    Example: archiver search "Poetin AND Kim"
+    """
+    with _open() as archive:
+        hits = archive.catalog.search(query, limit)
+    if json_out:
+        _print_json([{**e.as_dict(), "snippet": snip} for e, snip in hits])
+        return
+    for e, snip in hits:
+        out.print(f"{e.id}  {e.date or '—':<10}  {e.title}", markup=False)
+        out.print(f"    {snip}", markup=False)
+    err.print(f"{len(hits)} results")
+
+
+@app.command()
+def validate(
+    articles: Annotated[list[str] | None, typer.Argument(help="Ids to check [default: all].")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check archived XML against the RELAX NG schema and the Schematron rules.
+
+    Example: archiver validate
+    """
+    from archiver import pipeline
+
+    with _open() as archive:
+        report = pipeline.validate(archive, articles)
+    _finish_check(report, "valid", json_out)
+
+
+@app.command()
+def verify(json_out: JsonOpt = False) -> None:
+    """Fixity check: every original still has its recorded SHA-256, and every file is in place.
+
+    Example: archiver verify
+    """
+    from archiver import pipeline
+
+    with _open() as archive:
+        report = pipeline.verify(archive)
+    _finish_check(report, "intact", json_out)
+
+
+def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> None:
+    bad = {k: v for k, v in report.items() if v}
+    if json_out:
+        _print_json({"checked": len(report), "failed": bad})
+    else:
+        for key, issues in bad.items():
+            for issue in issues:
+                err.print(f"archiver: {key}: {issue}", markup=False)
+        err.print(f"{len(report)} documents checked, {len(report) - len(bad)} {word}, {len(bad)} not")
+    if bad:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+@app.command()
+def dialects(json_out: JsonOpt = False) -> None:
+    """List the raw-text dialects ingest recognises (names for --dialect).
+
+    Example: archiver dialects
+    """
+    from archiver.ingest.dialects import DIALECTS
+
+    if json_out:
+        _print_json({name: d.description for name, d in DIALECTS.items()})
+        return
+    for name, d in DIALECTS.items():
+        out.print(f"{name:<14} {d.description}", markup=False)
+
+
+def main() -> None:
+    """Console entry point: library errors become one line and an exit code."""
+    try:
+        app()
+    except ArchiverError as exc:
+        err.print(f"archiver: {exc}", markup=False)
+        sys.exit(int(exc.exit_code))

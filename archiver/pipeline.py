@@ -1,0 +1,145 @@
+"""The recipe: raw files -> Document -> validated XML -> archive; and the archive's own checks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archiver.document.validate import errors_of, errors_of_bytes
+from archiver.document.xmlio import serialize, to_element
+from archiver.errors import ArchiverError, InputError, Problem
+from archiver.ingest import archive_id, ingest_bytes
+from archiver.store import Archive
+
+
+@dataclass
+class Outcome:
+    """What happened to one input file."""
+
+    path: str
+    status: str  # new | new-version | unchanged | failed
+    id: str | None = None
+    title: str | None = None
+    dialect: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None  # one line: "<code>: <message>"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "id": self.id,
+            "title": self.title,
+            "dialect": self.dialect,
+            "problems": [{"code": p.code, "message": p.message} for p in self.problems],
+            "error": self.error,
+        }
+
+
+def timestamp() -> str:
+    """Now in UTC (or SOURCE_DATE_EPOCH, for reproducible builds), ISO 8601 with Z."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named (recursively, sorted, hidden ones skipped)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = sub.relative_to(path).parts
+                if sub.is_file() and not any(part.startswith(".") for part in rel):
+                    yield sub
+        else:
+            yield path
+
+
+def ingest_file(archive: Archive, path: Path, when: str, dialect: str | None, strict: bool) -> Outcome:
+    """Archive one file; never raises for bad input, only returns a failed Outcome."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Outcome(str(path), "failed", error=f"unreadable: {exc.strerror or exc}")
+    known = archive.known(archive_id(data))
+    if known is not None:
+        return Outcome(str(path), "unchanged", known.id, known.title, known.dialect)
+    try:
+        result = ingest_bytes(data, path.name, when, dialect)
+    except InputError as exc:
+        return Outcome(str(path), "failed", error=f"{exc.code}: {exc.message}")
+    doc = result.document
+    out = Outcome(str(path), "failed", doc.meta.archive_id, doc.meta.title.text, doc.provenance.dialect)
+    out.problems = result.problems
+    root = to_element(doc)
+    invalid = errors_of(root)
+    if invalid:
+        out.error = f"invalid-document: {invalid[0]}"
+        return out
+    if strict and result.problems:
+        out.error = f"strict: {len(result.problems)} problem(s), not archived"
+        return out
+    out.status = archive.add(data, doc, serialize(root)).status
+    return out
+
+
+def ingest(
+    archive: Archive,
+    files: list[Path],
+    dialect: str | None = None,
+    strict: bool = False,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Archive many files; one bad file never stops the batch."""
+    when = timestamp()
+    outcomes = []
+    for path in files:
+        try:
+            outcome = ingest_file(archive, path, when, dialect, strict)
+        except ArchiverError as exc:  # e.g. a full disk: report it against this file, go on
+            outcome = Outcome(str(path), "failed", error=f"archive: {exc}")
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Schema and rule errors of each archived document (an empty list when valid)."""
+    chosen = ids or [e.id for e in archive.entries(all_versions=True)]
+    report: dict[str, list[str]] = {}
+    for key in chosen:
+        entry = archive.find(key)
+        try:
+            report[entry.id] = errors_of_bytes(archive.xml_bytes(entry.id), entry.id)
+        except ArchiverError as exc:
+            report[entry.id] = [str(exc)]
+    return report
+
+
+def verify(archive: Archive) -> dict[str, list[str]]:
+    """Fixity: every original still has the SHA-256 its XML records, and both files exist."""
+    report: dict[str, list[str]] = {}
+    for entry in archive.entries(all_versions=True):
+        issues = []
+        original = archive.original_path(entry)
+        if not original.exists():
+            issues.append(f"original missing: {original}")
+        elif hashlib.sha256(original.read_bytes()).hexdigest() != entry.sha256:
+            issues.append(f"original changed: {original} no longer has SHA-256 {entry.sha256}")
+        if not archive.xml_path(entry.id).exists():
+            issues.append(f"XML missing: {archive.xml_path(entry.id)}")
+        else:
+            try:
+                doc = archive.document(entry.id)
+                if doc.provenance.sha256 != entry.sha256:
+                    issues.append("XML records another checksum than the catalog")
+            except ArchiverError as exc:
+                issues.append(str(exc))
+        report[entry.id] = issues
+    return report

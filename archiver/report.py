@@ -1,0 +1,112 @@
+"""What `archiver show` says about one article: metadata, how each value was found, the body's shape."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from archiver.document.model import DateValue, Document, Figure, Heading, How, Value
+from archiver.store import Entry
+
+_BLOCK_NAMES = {
+    "Paragraph": "paragraphs",
+    "Heading": "subheadings",
+    "Figure": "figures",
+    "Quote": "quotes",
+    "ListBlock": "lists",
+    "Preformatted": "preformatted",
+    "Break": "breaks",
+}
+
+
+def _how(how: How) -> dict[str, Any]:
+    return {"origin": how.origin, "method": how.method, "confidence": how.confidence}
+
+
+def _value(v: Value | None) -> dict[str, Any] | None:
+    return None if v is None else {"value": v.text, **_how(v.how)}
+
+
+def _date(d: DateValue) -> dict[str, Any]:
+    return {"type": d.kind, "value": d.value, "precision": d.precision, "raw": d.raw, **_how(d.how)}
+
+
+def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
+    """The whole report as plain data (for --json)."""
+    m, p = doc.meta, doc.provenance
+    counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
+    return {
+        "id": m.archive_id,
+        "version": entry.version,
+        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in m.identifiers],
+        "title": _value(m.title),
+        "subtitle": _value(m.subtitle),
+        "kicker": _value(m.kicker),
+        "dates": [_date(d) for d in m.dates],
+        "language": _value(m.language),
+        "authors": [_value(a) for a in m.authors],
+        "byline": _value(m.byline),
+        "dateline": _value(m.dateline),
+        "publisher": _value(m.publisher),
+        "source": _value(m.source),
+        "url": _value(m.url),
+        "keywords": m.keywords,
+        "fields": [{"name": k, "value": v} for k, v in m.fields],
+        "body": dict(sorted(counts.items())),
+        "subheadings": [b.text for b in doc.body if isinstance(b, Heading)],
+        "figures": [{"caption": b.caption, "credit": b.credit} for b in doc.body if isinstance(b, Figure)],
+        "original": {
+            "name": p.file_name,
+            "size": p.size,
+            "sha256": p.sha256,
+            "encoding": p.encoding,
+            "encoding_confidence": p.encoding_confidence,
+            "newline": p.newline,
+            "bom": p.bom,
+        },
+        "dialect": {"name": p.dialect, "confidence": p.dialect_confidence},
+        "repairs": [{"kind": r.kind, "count": r.count, "detail": r.detail} for r in p.repairs],
+        "events": [
+            {"type": e.kind, "tool": f"{e.tool} {e.tool_version}", "rules": e.rules_version, "when": e.when}
+            for e in p.events
+        ],
+    }
+
+
+def _sure(how: How) -> str:
+    if how.origin == "explicit":
+        return f"explicit ({how.method})"
+    return f"{how.origin} by {how.method}, confidence {how.confidence:.2f}"
+
+
+def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
+    """(label, value, how it was found) rows for the terminal."""
+    m, p = doc.meta, doc.provenance
+    rows: list[tuple[str, str, str]] = [("id", m.archive_id, f"version {entry.version} of {p.file_name}")]
+    rows += [(f"id ({i.scheme})", i.value, "") for i in m.identifiers]
+    for label, v in (("title", m.title), ("subtitle", m.subtitle), ("kicker", m.kicker)):
+        if v:
+            rows.append((label, v.text, _sure(v.how)))
+    for d in m.dates:
+        raw = f" from {d.raw!r}" if d.raw and d.raw != d.value else ""
+        rows.append((f"date ({d.kind})", f"{d.value} ({d.precision} precision)", _sure(d.how) + raw))
+    rows.append(("language", m.language.text, _sure(m.language.how)))
+    rows += [("author", a.text, _sure(a.how)) for a in m.authors]
+    for label in ("byline", "dateline", "publisher", "source", "url"):
+        v = getattr(m, label)
+        if v:
+            rows.append((label, v.text, _sure(v.how)))
+    if m.keywords:
+        rows.append(("keywords", ", ".join(m.keywords), ""))
+    rows += [(f"field {k}", v, "kept from the source header") for k, v in m.fields]
+    counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
+    rows.append(("body", ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), ""))
+    rows += [("  subheading", b.text, "") for b in doc.body if isinstance(b, Heading)]
+    rows += [("  figure", b.caption, f"credit: {b.credit}") for b in doc.body if isinstance(b, Figure)]
+    rows.append(("original", f"{p.file_name}, {p.size} bytes", f"sha256 {p.sha256}"))
+    enc = f"{p.encoding}{' with BOM' if p.bom else ''}, {p.newline} line ends"
+    rows.append(("encoding", enc, f"confidence {p.encoding_confidence:.2f}"))
+    rows.append(("dialect", p.dialect, f"confidence {p.dialect_confidence:.2f}"))
+    rows += [("repair", f"{r.kind} ×{r.count}", r.detail) for r in p.repairs]
+    rows += [("event", e.kind, f"{e.tool} {e.tool_version}, rules {e.rules_version}, {e.when}") for e in p.events]
+    return rows
