@@ -31,7 +31,19 @@ def blocks_of(text: str) -> list[list[str]]:
             current = []
     if current:
         blocks.append(current)
-    return blocks
+    return [run for block in blocks for run in _quote_runs(block)]
+
+
+def _quote_runs(block: list[str]) -> list[list[str]]:
+    """Split a block where lines start or stop being `>` quotes ("X wrote:" then quoted lines)."""
+    runs: list[list[str]] = []
+    for line in block:
+        quoted = line.lstrip().startswith(">")
+        if runs and runs[-1][0].lstrip().startswith(">") == quoted:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
 
 
 def layout_of(blocks: list[list[str]]) -> Layout:
