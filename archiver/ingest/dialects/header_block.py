@@ -26,7 +26,7 @@ class HeaderBlock:
 
     def sniff(self, text: str) -> float:
         pairs = _pairs(text)
-        if not pairs or len(text.split("\n")) <= len(pairs) + 1:
+        if not pairs:
             return 0.0
         known = sum(k.strip().lower() in KEY_TO_FIELD for k, _ in pairs)
         if known == 0 or known < len(pairs) / 2:

@@ -1,0 +1,153 @@
+"""Dialect detection, dates with precision, furniture, and the no-text-lost check."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.document.model import Figure, Heading, ListBlock, Paragraph, Preformatted, Quote
+from archiver.errors import InputError
+from archiver.ingest import dates, dialects, ingest_bytes
+from archiver.ingest.assemble import missing_text
+from archiver.ingest.found import Found
+from archiver.ingest.structure import parse
+from tests.conftest import SOURCES, WHEN
+
+EXPECTED_DIALECTS = {
+    "000_46013887131c49c3.txt": "date-prefix",
+    "2023-11-02-night-trains.md": "front-matter",
+    "ARTIKEL_2021-03-03_stadtbibliothek.txt": "header-block",
+    "LC_1987-01-17_p3_elfsteden.txt": "title-line",
+    "depeche-2012-08-20-canicule-paris.txt": "title-line",
+    "harbour-ferry-resumes-2022-05-09.txt": "title-line",
+    "market-rents-cp1252.txt": "title-line",
+    "nl.regio.groningen-19990614-0017.txt": "mail",
+    "riverside-trees-newsletter-2020-09.txt": "header-block",
+}
+
+
+def _ingest(name: str):  # type: ignore[no-untyped-def]
+    return ingest_bytes((SOURCES / name).read_bytes(), name, WHEN)
+
+
+@pytest.mark.parametrize(("name", "dialect"), sorted(EXPECTED_DIALECTS.items()))
+def test_every_sample_is_detected_and_loses_no_text(name: str, dialect: str) -> None:
+    result = _ingest(name)
+    assert result.document.provenance.dialect == dialect
+    assert not [p for p in result.problems if p.code == "text-gap"]
+
+
+def test_dialect_can_be_forced() -> None:
+    name = "harbour-ferry-resumes-2022-05-09.txt"
+    result = ingest_bytes((SOURCES / name).read_bytes(), name, WHEN, dialect="body-only")
+    assert result.document.provenance.dialect == "body-only"
+    assert result.document.provenance.dialect_confidence == 1.0
+    assert result.document.meta.title.how.origin == "derived"
+
+
+def test_unknown_dialect_is_refused() -> None:
+    with pytest.raises(KeyError, match="known: front-matter"):
+        dialects.get("nonsense")
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("2019-04", "", ("2019-04", "month")),
+        ("2019", "", ("2019", "year")),
+        ("2019-04-25", "", ("2019-04-25", "day")),
+        ("april 2019", "nl", ("2019-04", "month")),
+        ("20 août 2012", "fr", ("2012-08-20", "day")),
+        ("3. März 2021", "de", ("2021-03-03", "day")),
+        ("Saturday, January 5, 2019", "", ("2019-01-05", "day")),
+        ("Mon, 14 Jun 1999 09:12:33 +0200", "", ("1999-06-14T09:12:33+02:00", "second")),
+        ("2023-11-02T07:30+01:00", "", ("2023-11-02T07:30:00+01:00", "minute")),
+        ("2019-13", "", None),
+        ("next Tuesday", "en", None),
+        ("soon", "en", None),
+    ],
+)
+def test_dates_keep_their_precision(raw: str, lang: str, expected: tuple[str, str] | None) -> None:
+    assert dates.parse(raw, lang) == expected
+
+
+def test_mail_headers() -> None:
+    meta = _ingest("nl.regio.groningen-19990614-0017.txt").document.meta
+    assert meta.title.text == "Re: Nieuwe fietsbrug over het Reitdiep"
+    assert [a.text for a in meta.authors] == ["Henk de Vries"]
+    assert ("From", '"Henk de Vries" <henk.devries@example.nl>') in meta.fields
+    assert meta.dates[0].precision == "second"
+    assert meta.publisher and meta.publisher.text == "Stichting Buurtnet Noord"
+    assert ("message-id", "7k2f9a$1q3$1@news.example.nl") in [(i.scheme, i.value) for i in meta.identifiers]
+
+
+def test_mail_body_quotes_and_signature() -> None:
+    body = _ingest("nl.regio.groningen-19990614-0017.txt").document.body
+    assert isinstance(body[1], Quote)
+    assert isinstance(body[-1], Preformatted) and body[-1].text.endswith("Groningen")
+    assert any(isinstance(b, Paragraph) and "noordkant" in b.text for b in body)
+
+
+def test_german_header_block() -> None:
+    doc = _ingest("ARTIKEL_2021-03-03_stadtbibliothek.txt").document
+    meta = doc.meta
+    assert meta.subtitle and meta.subtitle.text.startswith("Mehr Platz")
+    assert (meta.dates[0].value, meta.dates[0].raw) == ("2021-03-03", "3. März 2021")
+    assert meta.source and meta.source.text == "Rheinische Lokalzeitung"
+    assert meta.keywords == ["Bibliothek", "Kultur", "Stadtentwicklung"]
+    (figure,) = [b for b in doc.body if isinstance(b, Figure)]
+    assert figure.credit == "dpa"
+
+
+def test_french_dateline_and_byline() -> None:
+    doc = _ingest("depeche-2012-08-20-canicule-paris.txt").document
+    meta = doc.meta
+    assert meta.dateline and meta.dateline.text == "PARIS, 20 août 2012"
+    assert meta.dates[0].value == "2012-08-20"
+    assert [a.text for a in meta.authors] == ["Claire Martin"]
+    first = doc.body[0]
+    assert isinstance(first, Paragraph) and first.text.startswith("La mairie de Paris")
+    (figure,) = [b for b in doc.body if isinstance(b, Figure)]
+    assert figure.credit == "AFP"
+
+
+def test_latin1_crlf_hard_wrapped() -> None:
+    doc = _ingest("LC_1987-01-17_p3_elfsteden.txt").document
+    prov = doc.provenance
+    assert (prov.encoding, prov.newline) == ("iso-8859-1", "crlf")
+    paragraphs = [b.text for b in doc.body if isinstance(b, Paragraph)]
+    assert len(paragraphs) == 5  # two of them marked by indentation only
+    assert "toeschouwers" in paragraphs[0] and "burgemeester" in paragraphs[0]
+    assert "officiële" in paragraphs[2]
+    assert doc.meta.dateline and doc.meta.dateline.text == "LEEUWARDEN"
+
+
+def test_front_matter_and_markdown_body() -> None:
+    doc = _ingest("2023-11-02-night-trains.md").document
+    assert [a.text for a in doc.meta.authors] == ["Lena Brandt", "Jakob Meier"]
+    assert doc.meta.language.how.origin == "explicit"
+    assert [b.text for b in doc.body if isinstance(b, Heading)] == [
+        "Couchettes and seats",
+        "Slow progress elsewhere",
+    ]
+    assert any(isinstance(b, Quote) for b in doc.body)
+
+
+def test_list_and_credit_in_english() -> None:
+    doc = _ingest("harbour-ferry-resumes-2022-05-09.txt").document
+    (lst,) = [b for b in doc.body if isinstance(b, ListBlock)]
+    assert len(lst.items) == 3 and not lst.ordered
+    (figure,) = [b for b in doc.body if isinstance(b, Figure)]
+    assert figure.credit == "Reuters"
+
+
+def test_a_dropped_character_is_a_problem() -> None:
+    text = "Een korte tekst over de haven.\n\nNog een alinea.\n"
+    found = Found()
+    blocks = parse(text, found)
+    assert not missing_text(text, blocks, found)
+    assert missing_text(text + "X", blocks, found) == {"X": 1}
+
+
+def test_header_only_file_is_refused() -> None:
+    with pytest.raises(InputError, match="no body text"):
+        ingest_bytes(b"Title: Only a title\nDate: 2020-01-01\n", "x.txt", WHEN)
