@@ -64,7 +64,8 @@ def main_options(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of raw text articles.")],
     dialect: Annotated[
-        str | None, typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`).")
+        str | None,
+        typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`)."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
     json_out: JsonOpt = False,
@@ -123,7 +124,9 @@ def _run_with_progress(archive: Any, files: list[Path], dialect: str | None, str
 
 @app.command("list")
 def list_(
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Show superseded versions too.")] = False,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Show superseded versions too.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List archived articles in date order.
@@ -145,7 +148,9 @@ def list_(
 
 @app.command()
 def show(
-    article: Annotated[str, typer.Argument(help="Archive id (or its first characters), external id or file name.")],
+    article: Annotated[
+        str, typer.Argument(help="Archive id (or its first characters), external id or file name.")
+    ],
     xml: Annotated[bool, typer.Option("--xml", help="Print the canonical XML.")] = False,
     json_out: JsonOpt = False,
 ) -> None:

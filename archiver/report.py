@@ -67,7 +67,12 @@ def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
         "dialect": {"name": p.dialect, "confidence": p.dialect_confidence},
         "repairs": [{"kind": r.kind, "count": r.count, "detail": r.detail} for r in p.repairs],
         "events": [
-            {"type": e.kind, "tool": f"{e.tool} {e.tool_version}", "rules": e.rules_version, "when": e.when}
+            {
+                "type": e.kind,
+                "tool": f"{e.tool} {e.tool_version}",
+                "rules": e.rules_version,
+                "when": e.when,
+            }
             for e in p.events
         ],
     }
@@ -108,5 +113,7 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
     rows.append(("encoding", enc, f"confidence {p.encoding_confidence:.2f}"))
     rows.append(("dialect", p.dialect, f"confidence {p.dialect_confidence:.2f}"))
     rows += [("repair", f"{r.kind} ×{r.count}", r.detail) for r in p.repairs]
-    rows += [("event", e.kind, f"{e.tool} {e.tool_version}, rules {e.rules_version}, {e.when}") for e in p.events]
+    rows += [
+        ("event", e.kind, f"{e.tool} {e.tool_version}, rules {e.rules_version}, {e.when}") for e in p.events
+    ]
     return rows

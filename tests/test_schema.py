@@ -27,7 +27,11 @@ def test_goldens_are_valid() -> None:
         # an element the schema does not know
         (b"<body>", b"<body>\n    <marquee>hi</marquee>", "Did not expect element marquee"),
         # the archive id must be the start of the original's checksum
-        (b'scheme="archive">a0c17ae2455c0836<', b'scheme="archive">ffffffffffffffff<', "archive-id-hash"),
+        (
+            b'scheme="archive">a0c17ae2455c0836<',
+            b'scheme="archive">ffffffffffffffff<',
+            "archive-id-hash",
+        ),
         # xml:lang must agree with meta/language
         (b'xml:lang="nl"', b'xml:lang="en"', "lang-agrees"),
         # confidence is a probability

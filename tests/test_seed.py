@@ -47,5 +47,5 @@ def test_seed_body() -> None:
 def test_seed_keeps_source_characters() -> None:
     """Typography is for export: the canonical text keeps straight quotes and apostrophes."""
     texts = _seed().document.text_blocks()
-    assert any('"Wij, ik en mijn collega\'s, zijn tevreden' in t for t in texts)
+    assert any("\"Wij, ik en mijn collega's, zijn tevreden" in t for t in texts)
     assert any("Oekraïne-conflict" in t for t in texts)

@@ -42,7 +42,8 @@ def test_cyrillic_single_byte_is_not_taken_for_western() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "style"), [(b"a\r\nb\r\n", "crlf"), (b"a\rb\r", "cr"), (b"a\nb\n", "lf"), (b"a\r\nb\n", "mixed")]
+    ("raw", "style"),
+    [(b"a\r\nb\r\n", "crlf"), (b"a\rb\r", "cr"), (b"a\nb\n", "lf"), (b"a\r\nb\n", "mixed")],
 )
 def test_newlines_become_lf(raw: bytes, style: str) -> None:
     decoded = clean(raw)

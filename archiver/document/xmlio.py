@@ -43,7 +43,11 @@ def q(name: str) -> str:
 def safe_parser() -> Any:
     """An XML parser with entities, DTDs and the network off."""
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=True
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_blank_text=True,
     )
 
 
@@ -263,7 +267,13 @@ def _read_provenance(p: Element) -> Provenance:
         dialect_confidence=float(d.get("confidence")),
         repairs=[Repair(r.get("kind"), int(r.get("count")), r.text or "") for r in p.findall(q("repair"))],
         events=[
-            Event(e.get("type"), e.get("tool"), e.get("tool-version"), e.get("rules-version"), e.get("when"))
+            Event(
+                e.get("type"),
+                e.get("tool"),
+                e.get("tool-version"),
+                e.get("rules-version"),
+                e.get("when"),
+            )
             for e in p.findall(q("event"))
         ],
     )

@@ -51,7 +51,8 @@ def _derive_title(blocks: list[Block]) -> Value:
     if first is None:
         first = next(iter(_texts(blocks)), "Untitled")
     m = _SENTENCE.match(first)
-    sentence = (m.group(1) if m else first).rstrip(".")
+    sentence = m.group(1) if m else first
+    sentence = sentence.rstrip(".") or sentence
     if len(sentence) <= 90:
         return Value(sentence, How("derived", "first-sentence", 0.5))
     cut = sentence[:90].rsplit(" ", 1)[0].rstrip(",;:")

@@ -60,7 +60,11 @@ def _parser(lang: str) -> Any:
     from dateparser.date import DateDataParser
 
     languages = [lang, *[x for x in LANGS if x != lang]] if lang in LANGS else list(LANGS)
-    settings = {"RETURN_TIME_AS_PERIOD": True, "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
+    settings = {
+        "RETURN_TIME_AS_PERIOD": True,
+        "PREFER_DAY_OF_MONTH": "first",
+        "STRICT_PARSING": False,
+    }
     return DateDataParser(languages=languages, settings=settings)
 
 

@@ -17,7 +17,14 @@ from archiver.document.model import (
 )
 from archiver.ingest import furniture
 from archiver.ingest.found import Found
-from archiver.ingest.lines import Layout, blocks_of, is_verse, join_lines, layout_of, split_paragraphs
+from archiver.ingest.lines import (
+    Layout,
+    blocks_of,
+    is_verse,
+    join_lines,
+    layout_of,
+    split_paragraphs,
+)
 
 _BREAK = re.compile(r"^\s*(?:([*\-_=~#·•])\s*)(?:\1\s*){2,}$")
 _ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -58,7 +65,10 @@ def _quote(block: list[str], ctx: Context) -> list[Block] | None:
         stripped = line.lstrip()[1:]
         ctx.found.consumed.append(">")
         inner.append(stripped[1:] if stripped.startswith(" ") else stripped)
-    return [Quote(tuple(parse_blocks("\n".join(inner), ctx.found, ctx.layout)))]
+    blocks = parse_blocks("\n".join(inner), ctx.found, ctx.layout)
+    if not blocks:  # only bare ">" marks: keep them as text
+        return _undo(ctx, len(block))
+    return [Quote(tuple(blocks))]
 
 
 def _atx(block: list[str], ctx: Context) -> list[Block] | None:
@@ -96,8 +106,8 @@ def _list(block: list[str], ctx: Context) -> list[Block] | None:
     return [ListBlock(tuple(ctx.join(item) for item in items), ordered)]
 
 
-def _undo(ctx: Context, n: int) -> None:
-    """Take back markup recorded by a reader that then declined the block."""
+def _undo(ctx: Context, n: int) -> list[Block] | None:
+    """Take back markup recorded by a reader that then declined the block (returns None)."""
     if n:
         del ctx.found.consumed[-n:]
     return None

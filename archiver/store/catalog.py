@@ -67,6 +67,7 @@ def entry_of(doc: Document, version: int) -> Entry:
     m, p = doc.meta, doc.provenance
     date = doc.published or (m.dates[0] if m.dates else None)
     external = next((i.value for i in m.identifiers if i.scheme == "external"), None)
+    source = m.source or m.publisher
     return Entry(
         id=m.archive_id,
         name=p.file_name,
@@ -77,7 +78,7 @@ def entry_of(doc: Document, version: int) -> Entry:
         date_precision=date.precision if date else None,
         language=m.language.text,
         authors=json.dumps([a.text for a in m.authors], ensure_ascii=False),
-        source=(m.source or m.publisher).text if (m.source or m.publisher) else None,
+        source=source.text if source else None,
         external_id=external,
         dialect=p.dialect,
         sha256=p.sha256,
@@ -113,13 +114,21 @@ class Catalog:
             self.db.execute("DELETE FROM search WHERE id = ?", (entry.id,))
             cols = ", ".join(asdict(entry))
             marks = ", ".join("?" for _ in asdict(entry))
-            self.db.execute(f"INSERT OR REPLACE INTO articles ({cols}) VALUES ({marks})", list(asdict(entry).values()))
-            self.db.execute("INSERT INTO search (id, title, body) VALUES (?, ?, ?)", (entry.id, entry.title, body))
+            self.db.execute(
+                f"INSERT OR REPLACE INTO articles ({cols}) VALUES ({marks})",
+                list(asdict(entry).values()),
+            )
+            self.db.execute(
+                "INSERT INTO search (id, title, body) VALUES (?, ?, ?)",
+                (entry.id, entry.title, body),
+            )
 
     def entries(self, all_versions: bool = False) -> Iterator[Entry]:
         """Articles in date order (undated last), newest version of each name unless asked."""
-        latest = "" if all_versions else (
-            "WHERE version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
+        latest = (
+            ""
+            if all_versions
+            else ("WHERE version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)")
         )
         sql = f"SELECT * FROM articles {latest} ORDER BY date IS NULL, date, name, version"
         for row in self.db.execute(sql):

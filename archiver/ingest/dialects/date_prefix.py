@@ -24,7 +24,7 @@ class DatePrefix:
         m = _PREFIX.match(text)
         if not m:
             return text
-        found.consumed.append(m.group(1))
+        found.consumed.append(text[: m.start(2)])  # the keyword and any colon
         found.lifted.append(m.group(2))
         found.add_date(m.group(2), How("explicit", f"prefix:{m.group(1).lower()}", 1.0))
         return text[m.end() :]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from archiver.document.model import How, Value
-from archiver.ingest.found import Found
+from archiver.ingest.dialects.base import HEADER_LINE
+from archiver.ingest.found import KEY_TO_FIELD, Found
 
 _BAD_END = re.compile(r"[,;:\-–]$")
 _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
@@ -26,6 +27,9 @@ def _title_score(line: str, rest: str) -> float:
         return 0.0
     if _BAD_END.search(line) or _DATE_ONLY.match(line) or line.lstrip()[:1] in "-*•>":
         return 0.0
+    header = HEADER_LINE.match(line)
+    if header and header.group(1).strip().lower() in KEY_TO_FIELD:
+        return 0.0  # "Datum: …" is a one-line header block
     caps = line.upper() == line and any(c.isalpha() for c in line)
     if line.endswith(".") and not caps:
         return 0.0

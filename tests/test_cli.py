@@ -1,0 +1,159 @@
+"""The command line, run as a user runs it: real processes, real exit codes, real output."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.document.validate import errors_of_bytes
+from tests.conftest import SEED, SOURCES
+
+COMMANDS = ["ingest", "list", "show", "search", "validate", "verify", "dialects"]
+
+
+def run(*args: str | Path, archive: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    if archive is not None:
+        env["ARCHIVER_HOME"] = str(archive)
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli") / "arc"
+    result = run("ingest", SOURCES, archive=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "Example: archiver" in result.stdout
+
+
+def test_top_level_help_documents_exit_codes() -> None:
+    result = run("--help")
+    assert "Exit codes" in result.stdout and all(c in result.stdout for c in COMMANDS)
+
+
+def test_ingest_reports_each_file(archive: Path) -> None:
+    result = run("ingest", "--json", SOURCES, archive=archive)
+    outcomes = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert len(outcomes) == len(list(SOURCES.iterdir()))
+    assert {o["status"] for o in outcomes} == {"unchanged"}
+
+
+def test_list_json(archive: Path) -> None:
+    entries = json.loads(run("list", "--json", archive=archive).stdout)
+    assert len(entries) == len(list(SOURCES.iterdir()))
+    seed = next(e for e in entries if e["external_id"] == "46013887131c49c3")
+    assert (seed["date"], seed["date_precision"], seed["language"]) == ("2019-04", "month", "nl")
+
+
+def test_show_the_seed(archive: Path) -> None:
+    text = run("show", "46013887131c49c3", archive=archive)
+    assert text.returncode == 0
+    for expected in (
+        "2019-04 (month precision)",
+        "derived by first-sentence",
+        "detected by py3langid",
+        "Top is ook gebaar naar VS",
+        "credit: AFP",
+        "12 paragraphs",
+        "3 subheadings",
+        "1 figures",
+    ):
+        assert expected in text.stdout, expected
+    data = json.loads(run("show", "--json", SEED.name, archive=archive).stdout)
+    assert data["dates"][0]["precision"] == "month" and data["language"]["value"] == "nl"
+    xml = run("show", "--xml", "46013887131c49c3", archive=archive).stdout.encode()
+    assert errors_of_bytes(xml) == []
+
+
+def test_search(archive: Path) -> None:
+    hits = json.loads(run("search", "--json", "Vladivostok", archive=archive).stdout)
+    assert [h["external_id"] for h in hits] == ["46013887131c49c3"]
+    assert run("search", "noord-korea (", archive=archive).returncode == 0  # not FTS syntax: still works
+
+
+def test_validate_and_verify(archive: Path) -> None:
+    for command in ("validate", "verify"):
+        result = run(command, "--json", archive=archive)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["failed"] == {}
+
+
+def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)))
+    (inbox / "broken.txt").write_bytes(codecs.BOM_UTF8 + b"caf\xe9 \xff\xfe")
+    (inbox / "sub" / "good.txt").write_bytes(SEED.read_bytes())
+    result = run("ingest", inbox, tmp_path / "missing.txt", archive=tmp_path / "arc")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("archiver: ")]
+    assert len(errors) == 4, result.stderr
+    for name, code in [
+        ("empty.txt", "empty"),
+        ("photo.jpg", "binary"),
+        ("broken.txt", "undecodable"),
+        ("missing.txt", "unreadable"),
+    ]:
+        assert any(name in e and f": {code}:" in e for e in errors), (name, errors)
+    assert "1 new" in result.stderr
+    listed = json.loads(run("list", "--json", archive=tmp_path / "arc").stdout)
+    assert [e["name"] for e in listed] == ["good.txt"]
+
+
+def test_strict_refuses_files_with_problems(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.txt"
+    odd.write_text("Datum: morgen vroeg\n\nEen korte tekst over de markt in de stad.\n")
+    result = run("ingest", "--strict", odd, archive=tmp_path / "arc")
+    assert result.returncode == 1
+    assert "date-unparsed" in result.stderr and "strict" in result.stderr
+    relaxed = run("ingest", odd, archive=tmp_path / "arc")
+    assert relaxed.returncode == 0 and "date-unparsed" in relaxed.stderr
+
+
+def test_exit_codes_for_archive_and_lookup_errors(tmp_path: Path, archive: Path) -> None:
+    missing = run("list", archive=tmp_path / "nowhere")
+    assert missing.returncode == 3 and "no archive here" in missing.stderr
+    unknown = run("show", "ffff0000", archive=archive)
+    assert unknown.returncode == 5 and "no such article" in unknown.stderr
+    bad_dialect = run("ingest", "--dialect", "klingon", SEED, archive=tmp_path / "arc2")
+    assert bad_dialect.returncode == 2 and "known: front-matter" in bad_dialect.stderr
+
+
+def test_verify_fails_on_a_damaged_archive(tmp_path: Path) -> None:
+    root = tmp_path / "arc"
+    assert run("ingest", SEED, archive=root).returncode == 0
+    original = next((root / "originals").rglob("*.txt"))
+    original.write_bytes(b"tampered")
+    result = run("verify", archive=root)
+    assert result.returncode == 4 and "original changed" in result.stderr
+
+
+def test_commands_without_pdf_do_not_import_weasyprint(archive: Path) -> None:
+    code = (
+        "import sys; from archiver.cli import app\n"
+        "try:\n    app(['--archive', sys.argv[1], 'list'])\nexcept SystemExit:\n    pass\n"
+        "print('weasyprint' in sys.modules, 'ebooklib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(archive)], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "False False"

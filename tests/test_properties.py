@@ -1,0 +1,53 @@
+"""Property-based tests: no text is lost, ingest is idempotent, whatever the text looks like."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archiver.document.validate import errors_of_bytes
+from archiver.document.xmlio import from_bytes, to_bytes
+from archiver.errors import InputError
+from archiver.ingest import ingest_bytes
+from archiver.ingest._text import clean
+from archiver.ingest.assemble import missing_text
+from archiver.ingest.dialects import detect
+from archiver.ingest.found import Found
+from archiver.ingest.structure import parse
+from tests.conftest import WHEN
+
+# Words and punctuation that trigger the parser's rules: headers, quotes, lists, credits, bylines.
+TOKENS = st.sampled_from(
+    ["Poetin", "kernwapen-", "programma", "De", "de", "the", "(foto: AFP)", "Foto:", "ANP", "By", "Door",
+     "Jan", "Title:", "Date:", "2019-04", "date", ">", "-", "*", "1.", "#", "\"quote\"", "collega's",
+     "PARIS,", "20 août 2012", "-", "–", "Noord-Korea", "…", ".", "?", "!", "---", "Zoë", "€", "»"]
+)  # fmt: skip
+LINE = st.lists(st.one_of(TOKENS, st.text(min_size=1, max_size=12)), min_size=1, max_size=14).map(" ".join)
+DOC = st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=25).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC)
+def test_no_text_lost(text: str) -> None:
+    try:
+        cleaned = clean(text.encode("utf-8")).text
+    except InputError:
+        return
+    dialect, _ = detect(cleaned)
+    found = Found()
+    body = dialect.read(cleaned, found)
+    blocks = parse(body, found)
+    assert not missing_text(cleaned, blocks, found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(DOC)
+def test_ingest_is_idempotent_and_valid(text: str) -> None:
+    data = text.encode("utf-8")
+    try:
+        first = to_bytes(ingest_bytes(data, "prop.txt", WHEN).document)
+    except InputError:
+        return
+    assert to_bytes(ingest_bytes(data, "prop.txt", WHEN).document) == first
+    assert errors_of_bytes(first) == []
+    assert to_bytes(from_bytes(first)) == first
