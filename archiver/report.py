@@ -78,6 +78,12 @@ def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
     }
 
 
+def _count(n: int, plural: str) -> str:
+    singular = {"paragraphs": "paragraph", "subheadings": "subheading", "figures": "figure",
+                "quotes": "quote", "lists": "list", "breaks": "break"}  # fmt: skip
+    return f"{n} {plural if n != 1 else singular.get(plural, plural)}"
+
+
 def _sure(how: How) -> str:
     if how.origin == "explicit":
         return f"explicit ({how.method})"
@@ -105,7 +111,7 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
         rows.append(("keywords", ", ".join(m.keywords), ""))
     rows += [(f"field {k}", v, "kept from the source header") for k, v in m.fields]
     counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
-    rows.append(("body", ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), ""))
+    rows.append(("body", ", ".join(_count(n, k) for k, n in sorted(counts.items())), ""))
     rows += [("  subheading", b.text, "") for b in doc.body if isinstance(b, Heading)]
     rows += [("  figure", b.caption, f"credit: {b.credit}") for b in doc.body if isinstance(b, Figure)]
     rows.append(("original", f"{p.file_name}, {p.size} bytes", f"sha256 {p.sha256}"))

@@ -76,7 +76,7 @@ def test_show_the_seed(archive: Path) -> None:
         "credit: AFP",
         "12 paragraphs",
         "3 subheadings",
-        "1 figures",
+        "1 figure,",
     ):
         assert expected in text.stdout, expected
     data = json.loads(run("show", "--json", SEED.name, archive=archive).stdout)
