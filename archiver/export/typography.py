@@ -1,0 +1,107 @@
+"""Language-aware typography at export: curly quotes, apostrophes, dashes, ellipses.
+
+The canonical XML keeps the source's characters; this runs only on the way out. It is
+idempotent and never changes a letter or a digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NNBSP = "\u202f"  # narrow no-break space, inside French guillemets and before ; : ! ?
+
+
+@dataclass(frozen=True)
+class Style:
+    """A language's quotation marks: primary (for ") and secondary (for ')."""
+
+    open1: str
+    close1: str
+    open2: str
+    close2: str
+    elisions: tuple[str, ...] = ()  # words that start with an apostrophe: 's, 't, 'n …
+
+
+STYLES: dict[str, Style] = {
+    "nl": Style("“", "”", "‘", "’", ("s", "t", "n", "k", "m", "r", "ie", "em", "ns")),
+    "en": Style("“", "”", "‘", "’", ("em", "tis", "twas", "cause", "til", "n", "round")),
+    "de": Style("„", "“", "‚", "‘", ("s", "n", "nen", "ne")),
+    "fr": Style("«" + NNBSP, NNBSP + "»", "“", "”"),
+}
+
+_OPENERS = set(" \t\n([{<–—-/\u00a0" + NNBSP) | {"“", "‘", "„", "‚", "«"}
+_WORD = r"[^\W_]"
+_INNER_APOSTROPHE = re.compile(rf"(?<={_WORD})'(?={_WORD})")  # collega's, l'eau, it's
+_YEAR_ELISION = re.compile(r"(?<![^\s(\[\"“„«‘])'(?=\d\ds?\b)")  # '63, '90s
+
+
+def _elision_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alts = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\s(\[\"“„«‘])'(?=(?:{alts})\b)", re.I)
+
+
+_ELISIONS = {lang: _elision_pattern(style.elisions) for lang, style in STYLES.items()}
+
+
+def _dashes_and_dots(text: str) -> str:
+    text = re.sub(r"(?<!\.)\.\.\.(?!\.)", "…", text)
+    text = re.sub(r"(?<=\s)--?(?=\s)", "–", text)  # spaced hyphen (or double hyphen): en dash
+    text = re.sub(r"(?<=[^\s-])--(?=[^\s-])", "—", text)  # typewriter dash between words: em dash
+    return text
+
+
+def _apostrophes(text: str, lang: str) -> str:
+    text = _INNER_APOSTROPHE.sub("’", text)
+    text = _YEAR_ELISION.sub("’", text)
+    pattern = _ELISIONS.get(lang)
+    if pattern is not None:
+        text = pattern.sub("’", text)
+    return text
+
+
+def _quotes(text: str, style: Style) -> str:
+    """Curl the straight quotes that are left, opening after space or an opener, else closing."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch not in "\"'":
+            out.append(ch)
+            continue
+        prev = text[i - 1] if i else " "
+        opening = prev in _OPENERS
+        if ch == '"':
+            out.append(style.open1 if opening else style.close1)
+        else:
+            out.append(style.open2 if opening else style.close2)
+    return "".join(out)
+
+
+def _dutch_low_quotes(text: str) -> str:
+    """Old Dutch typewriter quotes: ,,Zo'' becomes „Zo”."""
+    text = re.sub(r"(?<![^\s(\[])(,,)(?=\S)", "„", text)
+    return re.sub(r"(?<=\S)''", "”", text)
+
+
+def _french_spaces(text: str) -> str:
+    """Narrow no-break spaces inside « » and before ; : ! ? (French rules)."""
+    text = re.sub(r"«[ \u00a0\u202f]?", "«" + NNBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]?»", NNBSP + "»", text)
+    return re.sub(r"[ \u00a0](?=[;:!?](?:\s|$))", NNBSP, text)
+
+
+def typeset(text: str, lang: str) -> str:
+    """Apply the typography of `lang` (nl, en, de, fr; others are returned unchanged)."""
+    base = lang.split("-")[0].lower()
+    style = STYLES.get(base)
+    if style is None:
+        return text
+    if base in ("nl", "de"):
+        text = _dutch_low_quotes(text)
+    text = _dashes_and_dots(text)
+    text = _apostrophes(text, base)
+    text = _quotes(text, style)
+    if base == "fr":
+        text = _french_spaces(text)
+    return text

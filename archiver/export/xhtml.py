@@ -1,0 +1,126 @@
+"""The shared XHTML projection of a Document, used by the EPUB and the PDF exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from archiver.document.model import (
+    Block,
+    Break,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Preformatted,
+    Quote,
+)
+from archiver.export.labels import format_date, label
+from archiver.export.typography import typeset
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+Element = Any
+
+
+def _el(parent: Element | None, tag: str, text: str | None = None, **attrs: str) -> Element:
+    el = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
+    for key, value in attrs.items():
+        el.set("class" if key == "cls" else key.replace("_", "-"), value)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def byline_text(doc: Document) -> str:
+    """The byline as printed, else "By A and B" in the article's language."""
+    meta = doc.meta
+    if meta.byline:
+        return meta.byline.text
+    if not meta.authors:
+        return ""
+    return f"{label('by', meta.language.text)} {', '.join(a.text for a in meta.authors)}"
+
+
+def header(parent: Element, doc: Document, t: Any) -> Element:
+    """Title, kicker, subtitle, then date · byline · source, as in every edition."""
+    meta, lang = doc.meta, doc.meta.language.text
+    head = _el(parent, "header", cls="article-head")
+    if meta.kicker:
+        _el(head, "p", t(meta.kicker.text), cls="kicker")
+    _el(head, "h1", t(meta.title.text), cls="title")
+    if meta.subtitle:
+        _el(head, "p", t(meta.subtitle.text), cls="subtitle")
+    facts = _el(head, "p", cls="facts")
+    parts: list[Element] = []
+    date = doc.published
+    if date is not None:
+        time = _el(None, "time", format_date(date, lang), datetime=date.value)
+        parts.append(time)
+    for text in (byline_text(doc), (meta.source or meta.publisher).text if (meta.source or meta.publisher) else ""):
+        if text:
+            parts.append(_el(None, "span", t(text)))
+    for i, part in enumerate(parts):
+        if i:
+            part.tail = None
+            sep = _el(facts, "span", " · ", cls="sep")
+            sep.set("aria-hidden", "true")
+        facts.append(part)
+    if not parts:
+        head.remove(facts)
+    return head
+
+
+def _block(parent: Element, block: Block, lang: str, t: Any) -> None:
+    match block:
+        case Paragraph(text):
+            _el(parent, "p", t(text))
+        case Heading(text, level):
+            _el(parent, f"h{level}", t(text))
+        case Quote(blocks):
+            quote = _el(parent, "blockquote")
+            for inner in blocks:
+                _block(quote, inner, lang, t)
+        case ListBlock(items, ordered):
+            lst = _el(parent, "ol" if ordered else "ul")
+            for item in items:
+                _el(lst, "li", t(item))
+        case Figure(caption, credit):
+            fig = _el(parent, "figure", cls="photo")
+            cap = _el(fig, "figcaption", t(caption))
+            if credit:
+                sep = " : " if lang.startswith("fr") else ": "
+                credit_el = _el(cap, "span", f"{label('photo', lang)}{sep}{t(credit)}", cls="credit")
+                credit_el.tail = None
+                cap.text = (cap.text or "") + " "
+        case Preformatted(text):
+            _el(parent, "pre", text)
+        case Break():
+            _el(parent, "hr", cls="break")
+
+
+def article(doc: Document, typography: bool = True) -> Element:
+    """<article> with the header and every body block; text typeset in the article's language."""
+    lang = doc.meta.language.text
+
+    def t(text: str) -> str:
+        return typeset(text, lang) if typography else text
+
+    root = _el(None, "article", lang=lang, id=f"a{doc.meta.archive_id}")
+    header(root, doc, t)
+    for block in doc.body:
+        _block(root, block, lang, t)
+    return root
+
+
+def fragment(el: Element) -> str:
+    """Serialize an element (no namespace) as XHTML-compatible markup."""
+    text: str = etree.tostring(el, encoding="unicode", method="xml")
+    return text
+
+
+def paragraph_texts(el: Element) -> list[str]:
+    """The text of every p, li, figcaption and heading below `el` (for completeness checks)."""
+    tags = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
+    return [" ".join("".join(e.itertext()).split()) for e in el.iter(*tags)]

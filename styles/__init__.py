@@ -1,0 +1,1 @@
+"""Stylesheets for the exports, installed as the package archiver.styles."""
