@@ -18,10 +18,9 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 ## run: sources/ -> archive/ -> dist/
 run: setup
 	mkdir -p dist
-	$(BIN)/archiver --archive $(ARCHIVE) ingest sources/
-	$(BIN)/archiver --archive $(ARCHIVE) validate
+	$(BIN)/archiver --archive $(ARCHIVE) build sources/ --out dist
 	$(BIN)/archiver --archive $(ARCHIVE) list --json > dist/catalog.json
-	@echo "archive: $(ARCHIVE)/  catalog: dist/catalog.json"
+	@echo "archive: $(ARCHIVE)/  exports and catalog: dist/"
 
 ## test: lint, type check and the test suite
 test: setup lint typecheck unit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,13 +16,15 @@ from archiver import __version__
 from archiver.errors import ArchiverError, ExitCode
 
 EXIT_CODES = """Exit codes: 0 ok; 1 an input failed (or had problems, with --strict); 2 bad usage;
-3 archive missing or unusable; 4 invalid or damaged documents found; 5 no such article."""
+3 archive missing or unusable, or an export cannot be written; 4 invalid or damaged documents
+found; 5 no such article (or nothing matches the selection)."""
 
 app = typer.Typer(
     help=f"Archive raw plain-text articles as canonical XML, and read them back out.\n\n{EXIT_CODES}",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -238,6 +241,99 @@ def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> No
         err.print(f"{len(report)} documents checked, {len(report) - len(bad)} {word}, {len(bad)} not")
     if bad:
         raise typer.Exit(ExitCode.INVALID)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Output format: epub.")],
+    articles: Annotated[
+        list[str] | None, typer.Argument(help="Ids (or first characters, external ids, file names).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every article (the default without ids).")] = False,
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD); 2019-04 overlaps 2019-04-10."
+        ),
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date, same forms.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only articles in this language (nl, en, …).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles whose source contains this.")] = None,
+    query: Annotated[str | None, typer.Option(help="Only articles matching this full-text query.")] = None,
+    each: Annotated[
+        bool, typer.Option("--each", help="One file per article instead of one edition.")
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="Edition title [default: says what it holds].")] = None,
+    group_by: Annotated[str, typer.Option(help="Sections of an edition: month, source or none.")] = "month",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="A .epub file, or a folder to name files in [default: dist/]."),
+    ] = None,
+) -> None:
+    """Export articles as an EPUB edition (or one file each), typeset in each article's language.
+
+    Example: archiver export epub --from 2019-04 --to 2019-04 --group-by month -o dist/april.epub
+    """
+    from archiver import pipeline
+    from archiver.export import EXPORTERS
+    from archiver.export.edition import GROUPINGS, Selection
+
+    if fmt not in EXPORTERS or group_by not in GROUPINGS:
+        err.print(
+            f"archiver: choose FORMAT from {', '.join(EXPORTERS)} and --group-by from {', '.join(GROUPINGS)}"
+        )
+        raise typer.Exit(ExitCode.USAGE)
+    if all_ and articles:
+        err.print("archiver: give ids or --all, not both")
+        raise typer.Exit(ExitCode.USAGE)
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        if value and not _DATE_ARG.match(value):
+            err.print(f"archiver: {name} {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+            raise typer.Exit(ExitCode.USAGE)
+    selection = Selection(articles or [], date_from, date_to, lang, source, query)
+    with _open() as archive:
+        paths = pipeline.export(archive, fmt, selection, output, each, title, group_by, progress=_said)
+    err.print(f"{len(paths)} {fmt} file(s) written")
+
+
+_DATE_ARG = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def _said(path: Path) -> None:
+    err.print(f"  wrote {path}", markup=False)
+
+
+@app.command()
+def build(
+    sources: Annotated[
+        list[Path] | None, typer.Argument(help="Raw files or folders [default: sources/].")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the exports.")] = Path("dist"),
+) -> None:
+    """The main job: ingest sources, validate the archive, export every format (edition and each article).
+
+    Example: archiver build sources/ --out dist/
+    """
+    from archiver import pipeline
+    from archiver.export import EXPORTERS
+    from archiver.export.edition import Selection
+
+    files = list(pipeline.input_files(sources or [Path("sources")]))
+    with _open(create=True) as archive:
+        outcomes = _run_with_progress(archive, files, None, False, show=True)
+        invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
+        written = []
+        for fmt in EXPORTERS:
+            written += pipeline.export(archive, fmt, Selection(), out, progress=_said)
+            written += pipeline.export(archive, fmt, Selection(), out / fmt, each=True)
+    failed = sum(o.status == "failed" for o in outcomes)
+    err.print(
+        f"{len(outcomes)} sources, {failed} failed, {len(invalid)} invalid; {len(written)} files in {out}/"
+    )
+    if invalid:
+        raise typer.Exit(ExitCode.INVALID)
+    if failed:
+        raise typer.Exit(ExitCode.INPUT_FAILED)
 
 
 @app.command()

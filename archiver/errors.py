@@ -12,7 +12,7 @@ class ExitCode(IntEnum):
     OK = 0
     INPUT_FAILED = 1  # at least one input file could not be archived (or had problems with --strict)
     USAGE = 2  # bad command line (typer/click's own code)
-    ARCHIVE = 3  # the archive is missing, unreadable or not writable
+    ARCHIVE = 3  # the archive is missing, unreadable or not writable; an export cannot be written
     INVALID = 4  # validate/verify found documents that fail the schema, rules or checksums
     NOT_FOUND = 5  # the named article is not in the archive
 

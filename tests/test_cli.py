@@ -14,7 +14,7 @@ import pytest
 from archiver.document.validate import errors_of_bytes
 from tests.conftest import SEED, SOURCES
 
-COMMANDS = ["ingest", "list", "show", "search", "validate", "verify", "dialects"]
+COMMANDS = ["ingest", "list", "show", "search", "validate", "verify", "export", "build", "dialects"]
 
 
 def run(*args: str | Path, archive: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -157,3 +157,26 @@ def test_commands_without_pdf_do_not_import_weasyprint(archive: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(archive)], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_export_epub_and_build(archive: Path, tmp_path: Path) -> None:
+    result = run(
+        "export",
+        "epub",
+        "--from",
+        "2019-04-10",
+        "--to",
+        "2019-04",
+        "-o",
+        tmp_path / "april.epub",
+        archive=archive,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "april.epub").read_bytes()[:2] == b"PK"
+    assert run("export", "epub", "--from", "april", archive=archive).returncode == 2
+    assert run("export", "mobi", archive=archive).returncode == 2
+    assert run("export", "epub", "--lang", "xx", archive=archive).returncode == 5
+    built = run("build", SOURCES, "--out", tmp_path / "dist", archive=tmp_path / "arc")
+    assert built.returncode == 0, built.stderr
+    names = sorted(p.name for p in (tmp_path / "dist").rglob("*.epub"))
+    assert len(names) == len(list(SOURCES.iterdir())) + 1

@@ -43,10 +43,7 @@ class Selection:
 
     def entries(self, archive: Archive) -> list[Entry]:
         """The chosen catalog entries in date order (undated last)."""
-        if self.ids:
-            chosen = [archive.find(key) for key in self.ids]
-        else:
-            chosen = list(archive.entries())
+        chosen = [archive.find(key) for key in self.ids] if self.ids else list(archive.entries())
         if self.query:
             hits = {e.id for e, _ in archive.catalog.search(self.query, limit=100000)}
             chosen = [e for e in chosen if e.id in hits]
@@ -123,8 +120,10 @@ class Edition:
 
 def _group_key(doc: Document, grouping: str) -> str:
     if grouping == "month":
-        return doc.published.value[:7] if doc.published and len(doc.published.value) >= 7 else (
-            doc.published.value[:4] if doc.published else "~"
+        return (
+            doc.published.value[:7]
+            if doc.published and len(doc.published.value) >= 7
+            else (doc.published.value[:4] if doc.published else "~")
         )
     if grouping == "source":
         src = doc.meta.source or doc.meta.publisher
@@ -172,7 +171,7 @@ def build(docs: list[Document], grouping: str = "month", title: str | None = Non
 
 def slug(text: str, limit: int = 48) -> str:
     """An ASCII file-name slug: "Noord-Korea zoekt…" -> "noord-korea-zoekt"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return words[:limit].rstrip("-") or "article"
 

@@ -6,12 +6,13 @@ import io
 import zipfile
 from datetime import datetime
 from importlib import resources
+from typing import Any
 
 from lxml import etree
 
 from archiver import RULES_VERSION, __version__
 from archiver.document.model import Document
-from archiver.export import cover, xhtml
+from archiver.export import ExportError, cover, xhtml
 from archiver.export.edition import Edition
 from archiver.export.labels import count, label
 from archiver.export.typography import typeset
@@ -41,7 +42,7 @@ def _css() -> str:
     return resources.files("archiver.styles").joinpath("epub.css").read_text(encoding="utf-8")
 
 
-def _page(title: str, file_name: str, lang: str, body: str, css: object) -> object:
+def _page(title: str, file_name: str, lang: str, body: str, css: object) -> Any:
     from ebooklib import epub
 
     page = epub.EpubHtml(title=title, file_name=file_name, lang=lang)
@@ -50,17 +51,17 @@ def _page(title: str, file_name: str, lang: str, body: str, css: object) -> obje
     return page
 
 
-def _metadata(book: object, edition: Edition) -> None:
+def _metadata(book: Any, edition: Edition) -> None:
     docs = edition.documents
-    book.set_identifier(edition.identifier)  # type: ignore[attr-defined]
-    book.set_title(edition.title)  # type: ignore[attr-defined]
-    book.set_language(edition.lang)  # type: ignore[attr-defined]
-    add = book.add_metadata  # type: ignore[attr-defined]
+    book.set_identifier(edition.identifier)
+    book.set_title(edition.title)
+    book.set_language(edition.lang)
+    add = book.add_metadata
     for lang in edition.languages[1:]:
         add("DC", "language", lang)
     authors = list(dict.fromkeys(a.text for d in docs for a in d.meta.authors))
     for i, name in enumerate(authors[:50]):
-        book.add_author(name, uid=f"creator{i:02d}")  # type: ignore[attr-defined]
+        book.add_author(name, uid=f"creator{i:02d}")
     dates = sorted(d.published.value for d in docs if d.published)
     if dates:
         add("DC", "date", dates[0])
@@ -77,7 +78,7 @@ def _metadata(book: object, edition: Edition) -> None:
     add(None, "meta", SUMMARY, {"property": "schema:accessibilitySummary"})
 
 
-def _article_page(doc: Document, css: object) -> object:
+def _article_page(doc: Document, css: object) -> Any:
     lang = doc.meta.language.text
     body = xhtml.fragment(xhtml.article(doc))
     return _page(typeset(doc.meta.title.text, lang), f"text/{doc.meta.archive_id}.xhtml", lang, body, css)
@@ -102,7 +103,9 @@ def _colophon(edition: Edition) -> str:
             f"Archive id: {m.archive_id}",
             f"Read as dialect {p.dialect} (confidence {p.dialect_confidence:.2f})",
         ]
-        facts += [f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events]
+        facts += [
+            f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events
+        ]
         inferred = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
         for name, value in inferred:
             if value.how.origin != "explicit":
@@ -118,14 +121,14 @@ def _colophon(edition: Edition) -> str:
     return xhtml.fragment(root)
 
 
-def _cover_page(edition: Edition, css: object) -> object:
+def _cover_page(edition: Edition, css: object) -> Any:
     alt = f"{label('cover', edition.lang)}: {edition.title}, {cover.subtitle(edition)}"
     root = etree.Element("section", {"class": "cover"})
     etree.SubElement(root, "img", src="../images/cover.png", alt=alt)
     return _page(edition.title, "text/cover.xhtml", edition.lang, xhtml.fragment(root), css)
 
 
-def _group_page(index: int, group_label: str, n: int, lang: str, css: object) -> object:
+def _group_page(index: int, group_label: str, n: int, lang: str, css: object) -> Any:
     root = etree.Element("section", {"class": "group"})
     etree.SubElement(root, "h1").text = group_label
     etree.SubElement(root, "p").text = count(n, lang)
@@ -156,7 +159,9 @@ def build(edition: Edition) -> bytes:
             book.add_item(page)
             spine.append(page)
             toc.append(epub.Link(page.file_name, page.title, f"a{doc.meta.archive_id}"))
-    colophon = _page(label("colophon", edition.lang), "text/colophon.xhtml", edition.lang, _colophon(edition), css)
+    colophon = _page(
+        label("colophon", edition.lang), "text/colophon.xhtml", edition.lang, _colophon(edition), css
+    )
     book.add_item(colophon)
     spine.append(colophon)
     toc.append(epub.Link(colophon.file_name, colophon.title, "colophon"))
@@ -175,7 +180,34 @@ def build(edition: Edition) -> bytes:
     raw = io.BytesIO()
     options = {"mtime": when, "raise_exceptions": True, "epub3_pages": False}
     epub.write_epub(raw, book, {**options, "landmark_title": label("guide", edition.lang)})
-    return repack(raw.getvalue(), edition.lang, when)
+    data = repack(raw.getvalue(), edition.lang, when)
+    check(data, edition)
+    return data
+
+
+def check(data: bytes, edition: Edition) -> None:
+    """Completeness gate: every text block of every article is in its page, typeset."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for doc in edition.documents:
+            name = f"EPUB/text/{doc.meta.archive_id}.xhtml"
+            try:
+                page = etree.fromstring(zf.read(name), etree.XMLParser(resolve_entities=False))
+            except KeyError:
+                raise ExportError(f"{doc.meta.archive_id}: article page missing from the EPUB") from None
+            have = set(_texts(page))
+            want = xhtml.paragraph_texts(xhtml.article(doc))
+            missing = [w for w in want if w not in have]
+            if missing:
+                raise ExportError(
+                    f"{doc.meta.archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}"
+                )
+
+
+def _texts(page: xhtml.Element) -> list[str]:
+    """Text of each block element of an XHTML page, whitespace folded."""
+    ns = "{http://www.w3.org/1999/xhtml}"
+    tags = [ns + t for t in xhtml.BLOCK_TAGS]
+    return [" ".join("".join(e.itertext()).split()) for e in page.iter(*tags)]
 
 
 def _fix_opf(data: bytes, lang: str) -> bytes:

