@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
 
-.PHONY: setup run test lint typecheck unit golden clean
+.PHONY: setup run test lint typecheck unit golden a11y screenshot clean
 
 setup: $(VENV)/.installed
 
@@ -35,9 +35,23 @@ typecheck:
 unit:
 	$(BIN)/pytest -q
 
+## a11y: DAISY Ace (npm @daisy/ace-cli, Debian chromium) on the edition of everything: no violations
+a11y: run
+	bash scripts/system-deps.sh browser
+	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	rm -rf build/ace
+	PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium tools/ace/node_modules/.bin/ace-cli -f -s -o build/ace $(firstword $(wildcard dist/*.epub))
+	$(BIN)/python scripts/ace_check.py build/ace/report.json
+
+## screenshot: the seed article as an e-reader page (docs/img/seed-ereader.png)
+screenshot: run
+	bash scripts/system-deps.sh browser
+	$(BIN)/python scripts/ereader_screenshot.py dist/epub/2019-04_*_a0c17ae2.epub docs/img/seed-ereader.png
+
 ## golden: regenerate golden files, then review them with `git diff tests/golden`
 golden: setup
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) $(ARCHIVE) dist/*.epub dist/*.pdf dist/*.json .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(ARCHIVE) build tools/ace/node_modules dist/*.epub dist/epub dist/*.pdf dist/*.json \
+		.mypy_cache .ruff_cache .pytest_cache
