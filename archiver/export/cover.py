@@ -34,16 +34,21 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:  # type: ignore[no-un
     return lines
 
 
-def subtitle(edition: Edition) -> str:
-    """ "april 2019 – mei 2019 · 12 artikelen"."""
+def subtitle_lines(edition: Edition) -> list[str]:
+    """ ["april 2019 – mei 2019", "12 artikelen"]: the date range (if any) and the count."""
     docs, lang = edition.documents, edition.lang
     dated = sorted((d.published for d in docs if d.published), key=lambda v: v.value)
-    parts = []
+    lines = []
     if dated:
         first, last = format_date(dated[0], lang), format_date(dated[-1], lang)
-        parts.append(first if first == last else f"{first} – {last}")
-    parts.append(count(len(docs), lang))
-    return " · ".join(parts)
+        lines.append(first if first == last else f"{first} – {last}")
+    lines.append(count(len(docs), lang))
+    return lines
+
+
+def subtitle(edition: Edition) -> str:
+    """ "april 2019 – mei 2019 · 12 artikelen"."""
+    return " · ".join(subtitle_lines(edition))
 
 
 def png(edition: Edition) -> bytes:
@@ -62,9 +67,10 @@ def png(edition: Edition) -> bytes:
         y += 156
     sub_font = _font("DejaVuSerif.ttf", 64)
     y += 60
-    for line in _wrap(draw, subtitle(edition), sub_font, width):
-        draw.text((margin, y), line, font=sub_font, fill=INK)
-        y += 90
+    for part in subtitle_lines(edition):
+        for line in _wrap(draw, part, sub_font, width):
+            draw.text((margin, y), line, font=sub_font, fill=INK)
+            y += 90
     draw.rectangle((margin, SIZE[1] - 372, SIZE[0] - margin, SIZE[1] - 360), fill=ACCENT)
     small = _font("DejaVuSerif-Italic.ttf", 52)
     draw.text((margin, SIZE[1] - 320), "archiver", font=small, fill=INK)
