@@ -245,7 +245,7 @@ def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> No
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Output format: epub.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Output format: epub or pdf.")],
     articles: Annotated[
         list[str] | None, typer.Argument(help="Ids (or first characters, external ids, file names).")
     ] = None,
@@ -267,12 +267,18 @@ def export(
     group_by: Annotated[str, typer.Option(help="Sections of an edition: month, source or none.")] = "month",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="A .epub file, or a folder to name files in [default: dist/]."),
+        typer.Option(
+            "--output", "-o", help="A .epub/.pdf file, or a folder to name files in [default: dist/]."
+        ),
     ] = None,
+    paper: Annotated[str, typer.Option(help="PDF: paper size, A4, A5 or Letter.")] = "A4",
+    layout: Annotated[str, typer.Option(help="PDF: book (one column) or newspaper (two columns).")] = "book",
+    bleed: Annotated[float, typer.Option(help="PDF: bleed in millimetres for the print shop (0-10).")] = 0.0,
+    marks: Annotated[bool, typer.Option("--marks", help="PDF: crop marks.")] = False,
 ) -> None:
-    """Export articles as an EPUB edition (or one file each), typeset in each article's language.
+    """Export articles as an EPUB or PDF edition (or one file each), typeset in each article's language.
 
-    Example: archiver export epub --from 2019-04 --to 2019-04 --group-by month -o dist/april.epub
+    Example: archiver export pdf --from 2019-04 --to 2019-04 --paper A5 -o dist/april.pdf
     """
     from archiver import pipeline
     from archiver.export import EXPORTERS
@@ -290,10 +296,22 @@ def export(
         if value and not _DATE_ARG.match(value):
             err.print(f"archiver: {name} {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
             raise typer.Exit(ExitCode.USAGE)
+    if paper not in ("A4", "A5", "Letter") or layout not in ("book", "newspaper") or not 0 <= bleed <= 10:
+        err.print("archiver: --paper A4|A5|Letter, --layout book|newspaper, --bleed 0 to 10 (mm)")
+        raise typer.Exit(ExitCode.USAGE)
+    options = _pdf_options(paper, layout, bleed, marks) if fmt == "pdf" else None
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
     with _open() as archive:
-        paths = pipeline.export(archive, fmt, selection, output, each, title, group_by, progress=_said)
+        paths = pipeline.export(
+            archive, fmt, selection, output, each, title, group_by, progress=_said, options=options
+        )
     err.print(f"{len(paths)} {fmt} file(s) written")
+
+
+def _pdf_options(paper: str, layout: str, bleed: float, marks: bool) -> Any:
+    from archiver.export.pdf import PdfOptions
+
+    return PdfOptions(paper, layout, bleed, marks)
 
 
 _DATE_ARG = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

@@ -156,8 +156,12 @@ def export(
     title: str | None = None,
     grouping: str = "month",
     progress: Callable[[Path], None] | None = None,
+    options: object = None,
 ) -> list[Path]:
-    """Write one edition (or, with `each`, one file per article); returns the paths written."""
+    """Write one edition (or, with `each`, one file per article); returns the paths written.
+
+    `options` go to the format's builder as they are (PdfOptions for PDF; EPUB takes none).
+    """
     from archiver.export import builder
     from archiver.export.edition import build, file_stem, slug
 
@@ -170,7 +174,10 @@ def export(
     if each:
         for doc in docs:
             written.append(
-                _write((out or Path("dist") / fmt) / f"{file_stem(doc)}{suffix}", make(build([doc], "none")))
+                _write(
+                    (out or Path("dist") / fmt) / f"{file_stem(doc)}{suffix}",
+                    make(build([doc], "none"), options),
+                )
             )
             if progress:
                 progress(written[-1])
@@ -179,7 +186,7 @@ def export(
     target = out or Path("dist")
     if target.suffix != suffix:  # a folder: name the file after the edition
         target = target / f"{slug(edition.title)}{suffix}"
-    written.append(_write(target, make(edition)))
+    written.append(_write(target, make(edition, options)))
     if progress:
         progress(target)
     return written

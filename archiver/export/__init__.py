@@ -11,6 +11,7 @@ from archiver.errors import ArchiverError
 # Format name -> (module, file suffix). Modules load on use, so the CLI starts fast.
 EXPORTERS: dict[str, tuple[str, str]] = {
     "epub": ("archiver.export.epub", ".epub"),
+    "pdf": ("archiver.export.pdf", ".pdf"),
 }
 
 

@@ -35,7 +35,7 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:  # type: ignore[no-un
 
 
 def subtitle_lines(edition: Edition) -> list[str]:
-    """ ["april 2019 – mei 2019", "12 artikelen"]: the date range (if any) and the count."""
+    """["april 2019 – mei 2019", "12 artikelen"]: the date range (if any) and the count."""
     docs, lang = edition.documents, edition.lang
     dated = sorted((d.published for d in docs if d.published), key=lambda v: v.value)
     lines = []

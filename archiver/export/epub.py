@@ -10,7 +10,6 @@ from typing import Any
 
 from lxml import etree
 
-from archiver import RULES_VERSION, __version__
 from archiver.document.model import Document
 from archiver.export import ExportError, cover, xhtml
 from archiver.export.edition import Edition
@@ -84,43 +83,6 @@ def _article_page(doc: Document, css: object) -> Any:
     return _page(typeset(doc.meta.title.text, lang), f"text/{doc.meta.archive_id}.xhtml", lang, body, css)
 
 
-def _colophon(edition: Edition) -> str:
-    root = etree.Element("section", {"class": "colophon", "id": "colophon"})
-    etree.SubElement(root, "h1").text = label("colophon", edition.lang)
-    intro = etree.SubElement(root, "p", lang="en")
-    intro.text = (
-        f"Made by archiver {__version__} (ingest rules {RULES_VERSION}) from the canonical XML of "
-        f"{count(len(edition.documents), 'en')}. Quotes, apostrophes and dashes were set for each "
-        "article's language; the archived text keeps the source's own characters."
-    )
-    for doc in edition.documents:
-        m, p = doc.meta, doc.provenance
-        etree.SubElement(root, "h2", lang=m.language.text).text = m.title.text
-        items = etree.SubElement(root, "ul", lang="en")
-        facts = [
-            f"Original file: {p.file_name} ({p.size} bytes, {p.encoding}, {p.newline} line ends)",
-            f"SHA-256: {p.sha256}",
-            f"Archive id: {m.archive_id}",
-            f"Read as dialect {p.dialect} (confidence {p.dialect_confidence:.2f})",
-        ]
-        facts += [
-            f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events
-        ]
-        inferred = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
-        for name, value in inferred:
-            if value.how.origin != "explicit":
-                facts.append(
-                    f"The {name} was {value.how.origin} ({value.how.method}, "
-                    f"confidence {value.how.confidence:.2f})"
-                )
-        for d in m.dates:
-            if d.how.origin != "explicit":
-                facts.append(f"The {d.kind} date {d.value} was {d.how.origin} ({d.how.method})")
-        for text in facts:
-            etree.SubElement(items, "li").text = text
-    return xhtml.fragment(root)
-
-
 def _cover_page(edition: Edition, css: object) -> Any:
     alt = f"{label('cover', edition.lang)}: {edition.title}, {cover.subtitle(edition)}"
     root = etree.Element("section", {"class": "cover"})
@@ -135,8 +97,11 @@ def _group_page(index: int, group_label: str, n: int, lang: str, css: object) ->
     return _page(group_label, f"text/section-{index:02d}.xhtml", lang, xhtml.fragment(root), css)
 
 
-def build(edition: Edition) -> bytes:
-    """The EPUB file of an edition, as bytes; the same edition always gives the same bytes."""
+def build(edition: Edition, options: object = None) -> bytes:
+    """The EPUB file of an edition, as bytes; the same edition always gives the same bytes.
+
+    EPUBs reflow, so there are no options; the parameter keeps every exporter's signature alike.
+    """
     from ebooklib import epub
 
     book = epub.EpubBook()
@@ -159,9 +124,8 @@ def build(edition: Edition) -> bytes:
             book.add_item(page)
             spine.append(page)
             toc.append(epub.Link(page.file_name, page.title, f"a{doc.meta.archive_id}"))
-    colophon = _page(
-        label("colophon", edition.lang), "text/colophon.xhtml", edition.lang, _colophon(edition), css
-    )
+    body = xhtml.fragment(xhtml.colophon(edition))
+    colophon = _page(label("colophon", edition.lang), "text/colophon.xhtml", edition.lang, body, css)
     book.add_item(colophon)
     spine.append(colophon)
     toc.append(epub.Link(colophon.file_name, colophon.title, "colophon"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from lxml import etree
 
+from archiver import RULES_VERSION, __version__
 from archiver.document.model import (
     Block,
     Break,
@@ -17,7 +18,8 @@ from archiver.document.model import (
     Preformatted,
     Quote,
 )
-from archiver.export.labels import format_date, label
+from archiver.export.edition import Edition
+from archiver.export.labels import count, format_date, label
 from archiver.export.typography import typeset
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -124,3 +126,41 @@ def fragment(el: Element) -> str:
 def paragraph_texts(el: Element) -> list[str]:
     """The text of every p, li, figcaption and heading below `el` (for completeness checks)."""
     return [" ".join("".join(e.itertext()).split()) for e in el.iter(*BLOCK_TAGS)]
+
+
+def colophon(edition: Edition) -> Element:
+    """Where every article came from: file, checksum, tool, and what was inferred."""
+    root = etree.Element("section", {"class": "colophon", "id": "colophon"})
+    etree.SubElement(root, "h1").text = label("colophon", edition.lang)
+    intro = etree.SubElement(root, "p", lang="en")
+    intro.text = (
+        f"Made by archiver {__version__} (ingest rules {RULES_VERSION}) from the canonical XML of "
+        f"{count(len(edition.documents), 'en')}. Quotes, apostrophes and dashes were set for each "
+        "article's language; the archived text keeps the source's own characters."
+    )
+    for doc in edition.documents:
+        m, p = doc.meta, doc.provenance
+        etree.SubElement(root, "h2", lang=m.language.text).text = m.title.text
+        items = etree.SubElement(root, "ul", lang="en")
+        facts = [
+            f"Original file: {p.file_name} ({p.size} bytes, {p.encoding}, {p.newline} line ends)",
+            f"SHA-256: {p.sha256}",
+            f"Archive id: {m.archive_id}",
+            f"Read as dialect {p.dialect} (confidence {p.dialect_confidence:.2f})",
+        ]
+        facts += [
+            f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events
+        ]
+        inferred = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
+        for name, value in inferred:
+            if value.how.origin != "explicit":
+                facts.append(
+                    f"The {name} was {value.how.origin} ({value.how.method}, "
+                    f"confidence {value.how.confidence:.2f})"
+                )
+        for d in m.dates:
+            if d.how.origin != "explicit":
+                facts.append(f"The {d.kind} date {d.value} was {d.how.origin} ({d.how.method})")
+        for text in facts:
+            etree.SubElement(items, "li").text = text
+    return root

@@ -1,0 +1,234 @@
+"""Print-ready PDF/A-3u editions with WeasyPrint, each article's canonical XML attached as Source."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from lxml import etree
+
+from archiver import __version__
+from archiver.document.xmlio import to_bytes
+from archiver.export import ExportError, cover, xhtml
+from archiver.export.edition import Edition
+from archiver.export.fonts import font_path
+from archiver.export.labels import label
+from archiver.export.typography import typeset
+
+PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
+LAYOUTS = ("book", "newspaper")
+PDF_VARIANT = "pdf/a-3u"
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """Print options: paper, one or two columns, bleed for the print shop, crop marks."""
+
+    paper: str = "A4"
+    layout: str = "book"
+    bleed_mm: float = 0.0
+    marks: bool = False
+
+    def stylesheet(self) -> str:
+        """The CSS for these options, added after print.css."""
+        if self.paper not in PAPERS or self.layout not in LAYOUTS or not 0 <= self.bleed_mm <= 10:
+            raise ExportError(f"bad PDF options: {self}")
+        rules = [f"@page {{ size: {PAPERS[self.paper]};"]
+        if self.bleed_mm:
+            rules.append(f" bleed: {self.bleed_mm}mm;")
+        if self.marks:
+            rules.append(" marks: crop cross;")
+        rules.append(" }")
+        if self.paper == "A5":
+            rules.append(" :root { font-size: 9.5pt; } @page { margin: 15mm 12mm 17mm 17mm; }")
+        if self.layout == "newspaper":
+            rules.append(
+                " article { columns: 2; column-gap: 6mm; }"
+                " article header.article-head, article figure.photo { column-span: all; }"
+            )
+        return "".join(rules)
+
+
+def _fetcher() -> Any:
+    """A URL fetcher that serves only our stylesheet and our fonts; anything else stops the render."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PackagedOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url == "archiver:styles/print.css":
+                data = resources.files("archiver.styles").joinpath("print.css").read_bytes()
+                return URLFetcherResponse(url, data, {"Content-Type": "text/css; charset=utf-8"})
+            if url.startswith("archiver-font:"):
+                data = font_path(url.split(":", 1)[1]).read_bytes()
+                return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+            raise ExportError(f"the PDF asked for {url!r}; only archiver's own resources may be loaded")
+
+    return PackagedOnly(fail_on_errors=True)
+
+
+def _el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+    el = etree.SubElement(parent, tag, {("class" if k == "cls" else k): v for k, v in attrs.items()})
+    el.text = text
+    return el
+
+
+def _html(edition: Edition) -> bytes:
+    """The whole edition as one HTML document: cover, contents, articles, colophon."""
+    lang = edition.lang
+    grouped = edition.grouping != "none" and len(edition.documents) > 1
+    root = etree.Element("html", lang=lang)
+    head = _el(root, "head")
+    _el(head, "meta", charset="utf-8")
+    _el(head, "title", edition.title)
+    for name in dict.fromkeys(a.text for d in edition.documents for a in d.meta.authors):
+        _el(head, "meta", name="author", content=name)
+    keywords = dict.fromkeys(k for d in edition.documents for k in d.meta.keywords)
+    if keywords:
+        _el(head, "meta", name="keywords", content=", ".join(keywords))
+    _el(head, "meta", name="description", content=cover.subtitle(edition))
+    _el(head, "meta", name="generator", content=f"archiver {__version__}")
+    dates = sorted(d.published.value for d in edition.documents if d.published)
+    if dates:
+        _el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
+    _el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
+    body = _el(root, "body", cls="grouped" if grouped else "ungrouped")
+    front = _el(body, "section", cls="cover")
+    _el(front, "h1", edition.title)
+    for line in cover.subtitle_lines(edition):
+        _el(front, "p", line)
+    _el(front, "p", "archiver", cls="maker")
+    toc = _el(body, "nav", cls="contents")
+    _el(toc, "h1", label("contents", lang))
+    items = _el(toc, "ol")
+    for i, group in enumerate(edition.groups, start=1):
+        if grouped:
+            _el(items, "li", group.label, cls="group")
+        for doc in group.documents:
+            entry = _el(items, "li", lang=doc.meta.language.text)
+            title = typeset(doc.meta.title.text, doc.meta.language.text)
+            _el(entry, "a", title, href=f"#a{doc.meta.archive_id}")
+        for j, doc in enumerate(group.documents):
+            if grouped and j == 0:
+                _el(body, "h2", group.label, cls="group", id=f"g{i:02d}")
+            body.append(xhtml.article(doc))
+    body.append(xhtml.colophon(edition))
+    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+    return out
+
+
+def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
+    from weasyprint import Attachment
+
+    out = []
+    for doc in edition.documents:
+        when = datetime.fromisoformat(doc.provenance.events[0].when.replace("Z", "+00:00"))
+        out.append(
+            Attachment(
+                file_obj=io.BytesIO(to_bytes(doc)),
+                url_fetcher=fetcher,
+                name=f"{doc.meta.archive_id}.xml",
+                description=f"Canonical XML of “{doc.meta.title.text}”",
+                created=when,
+                modified=when,
+                relationship="Source",
+            )
+        )
+    return out
+
+
+def build(edition: Edition, options: PdfOptions | None = None) -> bytes:
+    """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
+    fetcher = _fetcher()
+    raw = render(_html(edition), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    data = _finish(raw, edition)
+    check(data, edition)
+    return data
+
+
+def render(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: Any = None) -> bytes:
+    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = fetcher or _fetcher()
+    try:
+        document = HTML(string=html, base_url="archiver:", url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=options.stylesheet(), url_fetcher=fetcher)], pdf_tags=True
+        )
+        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments)
+    except FatalURLFetchingError as exc:
+        raise ExportError(f"PDF render stopped: {exc.__cause__ or exc}") from None
+    return data
+
+
+def _finish(raw: bytes, edition: Edition) -> bytes:
+    """Page labels (the cover, then the printed folios), saved deterministically."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        unique = {f.objgen: f for f in pdf.Root.AF}  # WeasyPrint lists each attachment twice
+        pdf.Root.AF = pikepdf.Array(list(unique.values()))
+        pdf.Root.PageLabels = pikepdf.Dictionary(
+            Nums=pikepdf.Array(
+                [
+                    0,
+                    pikepdf.Dictionary(P=pikepdf.String(label("cover", edition.lang))),
+                    1,
+                    pikepdf.Dictionary(S=pikepdf.Name.D, St=2),
+                ]
+            )
+        )
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+
+def outline_titles(data: bytes) -> list[tuple[int, str]]:
+    """(depth, title) of every outline entry, in order."""
+    import pikepdf
+
+    out: list[tuple[int, str]] = []
+
+    def walk(items: Any, depth: int) -> None:
+        for item in items:
+            out.append((depth, str(item.title)))
+            walk(item.children, depth + 1)
+
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        walk(outline.root, 1)
+    return out
+
+
+def pdf_text(data: bytes) -> str:
+    """The text layer, via poppler's pdftotext (installed by the project's setup)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise ExportError("pdftotext is missing (make setup installs poppler-utils)")
+    proc = subprocess.run([exe, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+    return proc.stdout.decode("utf-8")
+
+
+def check(data: bytes, edition: Edition) -> None:
+    """Completeness gate: pages, every title in the text layer, one outline entry per article."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) == 0:
+            raise ExportError("the PDF has no pages")
+    text = " ".join(re.sub("[-\u2010]\n", "", pdf_text(data)).split())  # join words broken at line ends
+    typeset_titles = [typeset(d.meta.title.text, d.meta.language.text) for d in edition.documents]
+    for title in typeset_titles:
+        words = [w for w in title.split() if len(w) > 3][:6]
+        if not all(w in text for w in words):
+            raise ExportError(f"title {title!r} is not in the PDF's text layer")
+    outline = [t for _, t in outline_titles(data)]
+    for title in typeset_titles:
+        if outline.count(title) != 1:
+            raise ExportError(f"the outline has {outline.count(title)} entries for {title!r}, not 1")

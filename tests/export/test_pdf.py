@@ -1,0 +1,203 @@
+"""PDF editions against the tools printers trust: qpdf, poppler, pikepdf, fontTools."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from archiver import pipeline
+from archiver.document.model import Document, Paragraph
+from archiver.document.xmlio import to_bytes
+from archiver.export import ExportError, pdf
+from archiver.export.edition import build
+from archiver.export.typography import typeset
+from archiver.ingest import ingest_bytes
+from archiver.store import Archive
+from tests.conftest import SOURCES, WHEN
+
+EPOCH = "1704067200"
+MULTI_SCRIPT = """Seven scripts on one page
+
+Latin: Łódź, Øresund, Ærø, Şişli, Čapek, Ősz, Ğ, ß, Œuvre, “quotes” ‘single’ „low“ « guill » – — … ’s.
+
+Русский: Съешь же ещё этих мягких французских булок, да выпей чаю.
+
+Ελληνικά: Ξεσκεπάζω την ψυχοφθόρα βδελυγμία.
+
+العربية: نص حكيم له سر قاطع وذو شأن عظيم.
+
+עברית: דג סקרן שט בים מאוכזב ולפתע מצא חברה.
+
+中文：我能吞下玻璃而不伤身体。日本語：私はガラスを食べられます。
+
+ภาษาไทย: เป็นมนุษย์สุดประเสริฐเลิศคุณค่า
+"""
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Document]]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        with Archive(tmp_path_factory.mktemp("pdf") / "arc", create=True) as archive:
+            pipeline.ingest(archive, sorted(SOURCES.iterdir()))
+            yield [archive.document(e.id) for e in archive.entries()]
+
+
+def _seed(docs: list[Document]) -> Document:
+    return next(d for d in docs if d.provenance.file_name.startswith("000_"))
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(docs: list[Document]) -> bytes:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return pdf.build(build([_seed(docs)]))
+
+
+@pytest.fixture(scope="module")
+def edition_pdf(docs: list[Document]) -> bytes:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return pdf.build(build(docs, "month"))
+
+
+def tool(*args: str, data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    return subprocess.run([*args, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def fonts(data: bytes, tmp_path: Path) -> list[list[str]]:
+    lines = tool("pdffonts", data=data, tmp_path=tmp_path).splitlines()[2:]
+    return [line.split() for line in lines]
+
+
+@pytest.mark.parametrize("which", ["seed", "edition"])
+def test_qpdf_pdffonts_pdfinfo(which: str, seed_pdf: bytes, edition_pdf: bytes, tmp_path: Path) -> None:
+    data = seed_pdf if which == "seed" else edition_pdf
+    assert "No syntax or stream encoding errors" in tool("qpdf", "--check", data=data, tmp_path=tmp_path)
+    rows = fonts(data, tmp_path)
+    assert rows and all(r[-5:-2] == ["yes", "yes", "yes"] for r in rows), rows  # emb, sub, uni
+    assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # only our faces, subset
+    info = dict(line.split(":", 1) for line in tool("pdfinfo", data=data, tmp_path=tmp_path).splitlines())
+    assert info["Tagged"].strip() == "yes" and int(info["Pages"]) > 2
+    expected = "Archive, 1999–2023" if which == "edition" else typeset(_seed_title(), "nl")
+    assert info["Title"].strip() == expected
+
+
+def _seed_title() -> str:
+    seed = SOURCES / "000_46013887131c49c3.txt"
+    return ingest_bytes(seed.read_bytes(), seed.name, WHEN).document.meta.title.text
+
+
+def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: bytes) -> None:
+    doc = _seed(docs)
+    with pikepdf.open(io.BytesIO(seed_pdf)) as p:
+        meta = p.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
+        assert meta["xmp:CreateDate"] == "2019-04"  # the article date at its real precision
+        assert str(p.Root.Lang) == "nl"
+        (intent,) = p.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and "sRGB" in str(intent.OutputConditionIdentifier)
+        (spec,) = p.Root.AF
+        assert spec.AFRelationship == "/Source"
+        assert spec.EF.F.read_bytes() == to_bytes(doc)
+        assert p.Root.PageLabels.Nums[1].P == "Omslag"
+    titles = pdf.outline_titles(seed_pdf)
+    assert (1, typeset(doc.meta.title.text, "nl")) in titles
+    assert [t for d, t in titles if d == 2] == [
+        "Rusland wil zich belangrijke internationale speler tonen",
+        "Noord-Korea zoekt verlichting van sancties",
+        "Top is ook gebaar naar VS",
+    ]
+
+
+def test_edition_outline_sections_articles_and_attachments(docs: list[Document], edition_pdf: bytes) -> None:
+    titles = pdf.outline_titles(edition_pdf)
+    articles = [t for depth, t in titles if depth == 2]
+    assert sorted(articles) == sorted(typeset(d.meta.title.text, d.meta.language.text) for d in docs)
+    assert ("April 2019" in [t for depth, t in titles if depth == 1]) and (1, "Undated") in titles
+    with pikepdf.open(io.BytesIO(edition_pdf)) as p:
+        assert len(p.Root.AF) == len(docs)
+        kept = {name: f.get_file().read_bytes() for name, f in p.attachments.items()}
+    assert kept == {f"{d.meta.archive_id}.xml": to_bytes(d) for d in docs}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text)  # WeasyPrint breaks words with U+2010
+
+
+def test_every_paragraph_of_the_seed_is_in_the_text_layer(docs: list[Document], seed_pdf: bytes) -> None:
+    text = _squash(pdf.pdf_text(seed_pdf))
+    paragraphs = [b.text for b in _seed(docs).body if isinstance(b, Paragraph)]
+    assert len(paragraphs) == 12
+    for para in paragraphs:
+        assert _squash(typeset(para, "nl")) in text, para[:50]
+    assert "Foto: AFP" in pdf.pdf_text(seed_pdf).replace("FOTO", "Foto")
+
+
+def test_two_builds_are_identical(docs: list[Document], seed_pdf: bytes) -> None:
+    again = pdf.build(build([_seed(docs)]))
+    assert hashlib.sha256(again).hexdigest() == hashlib.sha256(seed_pdf).hexdigest()
+
+
+def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    doc = ingest_bytes(MULTI_SCRIPT.encode(), "scripts.txt", WHEN).document
+    data = pdf.build(build([doc]))
+    rows = fonts(data, tmp_path)
+    assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # no system fallback
+    families = {r[0].split("+")[1].split("-")[1] for r in rows}
+    assert {"Serif", "Arabic", "Hebrew", "Thai", "CJK"} <= families
+    text = pdf.pdf_text(data)
+    cmaps: list[dict[int, str]] = []
+    for name in ("NotoSerif-Regular.ttf", "NotoNaskhArabic-Regular.ttf", "NotoSerifHebrew-Regular.ttf",
+                 "NotoSerifThai-Regular.ttf"):  # fmt: skip
+        cmaps.append(TTFont(pdf.font_path(name)).getBestCmap())
+    cmaps.append(TTCollection(pdf.font_path("NotoSerifCJK-Regular.ttc")).fonts[0].getBestCmap())
+    for ch in {c for c in typeset(MULTI_SCRIPT, "en") if not c.isspace()}:
+        assert any(ord(ch) in cmap for cmap in cmaps), f"no face has {ch!r} U+{ord(ch):04X}"
+    for line in MULTI_SCRIPT.splitlines()[2:]:
+        for ch in line:
+            if not ch.isspace() and ch not in "\"'":
+                assert ch in text, f"{ch!r} U+{ord(ch):04X} missing from the text layer"
+
+
+def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
+    options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed_mm=3, marks=True)
+    data = pdf.build(build([_seed(docs)]), options)
+    with pikepdf.open(io.BytesIO(data)) as p:
+        page = p.pages[2]
+        width, height = (float(v) for v in page.TrimBox[2:])
+        trim_w, trim_h = width - float(page.TrimBox[0]), height - float(page.TrimBox[1])
+        assert abs(trim_w - 419.53) < 1 and abs(trim_h - 595.28) < 1  # A5 trim
+        assert float(page.MediaBox[2]) > width  # bleed and marks outside the trim
+    with pytest.raises(ExportError, match="bad PDF options"):
+        pdf.PdfOptions(paper="A3").stylesheet()
+
+
+def test_fetcher_refuses_anything_but_our_resources() -> None:
+    html = b'<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body><p>x</p></body></html>'
+    with pytest.raises(ExportError, match="only archiver's own resources"):
+        pdf.render(html, pdf.PdfOptions(), [])
+    with pytest.raises(ExportError, match="bare file names"):
+        pdf.font_path("../../etc/passwd")
+
+
+def test_the_gate_catches_a_missing_article(docs: list[Document], seed_pdf: bytes) -> None:
+    other = next(d for d in docs if d.meta.language.text == "de")
+    with pytest.raises(ExportError, match="not in the PDF's text layer"):
+        pdf.check(seed_pdf, build([_seed(docs), other]))
