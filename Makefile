@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
 
-.PHONY: setup run test lint typecheck unit golden a11y screenshot clean
+.PHONY: setup run test lint typecheck unit golden a11y screenshot previews clean
 
 setup: $(VENV)/.installed
 
@@ -48,10 +48,14 @@ screenshot: run
 	bash scripts/system-deps.sh browser
 	$(BIN)/python scripts/ereader_screenshot.py dist/epub/2019-04_*_a0c17ae2.epub docs/img/seed-ereader.png
 
+## previews: PNG pages of the PDFs for the docs (cover, contents, the seed's first page)
+previews: run
+	bash scripts/pdf_previews.sh
+
 ## golden: regenerate golden files, then review them with `git diff tests/golden`
 golden: setup
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) $(ARCHIVE) build tools/ace/node_modules dist/*.epub dist/epub dist/*.pdf dist/*.json \
+	rm -rf $(VENV) $(ARCHIVE) build tools/ace/node_modules dist/*.epub dist/epub dist/*.pdf dist/pdf dist/*.json \
 		.mypy_cache .ruff_cache .pytest_cache
