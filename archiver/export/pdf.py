@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -228,7 +229,7 @@ def check(data: bytes, edition: Edition) -> None:
         words = [w for w in title.split() if len(w) > 3][:6]
         if not all(w in text for w in words):
             raise ExportError(f"title {title!r} is not in the PDF's text layer")
-    outline = [t for _, t in outline_titles(data)]
-    for title in typeset_titles:
-        if outline.count(title) != 1:
-            raise ExportError(f"the outline has {outline.count(title)} entries for {title!r}, not 1")
+    outline = Counter(t for _, t in outline_titles(data))
+    for title, n in Counter(typeset_titles).items():
+        if outline[title] != n:
+            raise ExportError(f"the outline has {outline[title]} entries for {title!r}, not {n}")
