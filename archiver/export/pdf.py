@@ -176,6 +176,9 @@ def _finish(raw: bytes, edition: Edition) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         unique = {f.objgen: f for f in pdf.Root.AF}  # WeasyPrint lists each attachment twice
         pdf.Root.AF = pikepdf.Array(list(unique.values()))
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
+            xmp["dc:identifier"] = edition.identifier
         pdf.Root.PageLabels = pikepdf.Dictionary(
             Nums=pikepdf.Array(
                 [

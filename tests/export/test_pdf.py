@@ -108,6 +108,9 @@ def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: by
         meta = p.open_metadata()
         assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
         assert meta["xmp:CreateDate"] == "2019-04"  # the article date at its real precision
+        assert (
+            meta["dc:language"] == {"nl"} and meta["dc:identifier"] == f"urn:archiver:{doc.meta.archive_id}"
+        )
         assert str(p.Root.Lang) == "nl"
         (intent,) = p.Root.OutputIntents
         assert intent.S == "/GTS_PDFA1" and "sRGB" in str(intent.OutputConditionIdentifier)
