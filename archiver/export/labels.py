@@ -9,16 +9,16 @@ from archiver.document.model import DateValue
 LABELS: dict[str, dict[str, str]] = {
     "en": {"archive": "Archive", "photo": "Photo", "by": "By", "contents": "Contents",
            "colophon": "Colophon", "undated": "Undated", "unknown-source": "Unknown source",
-           "article": "article", "articles": "articles", "cover": "Cover", "guide": "Guide"},
+           "article": "article", "articles": "articles", "cover": "Cover", "guide": "Guide", "and": "and"},
     "nl": {"archive": "Archief", "photo": "Foto", "by": "Door", "contents": "Inhoud",
            "colophon": "Colofon", "undated": "Zonder datum", "unknown-source": "Onbekende bron",
-           "article": "artikel", "articles": "artikelen", "cover": "Omslag", "guide": "Wegwijzer"},
+           "article": "artikel", "articles": "artikelen", "cover": "Omslag", "guide": "Wegwijzer", "and": "en"},
     "de": {"archive": "Archiv", "photo": "Foto", "by": "Von", "contents": "Inhalt",
            "colophon": "Impressum", "undated": "Ohne Datum", "unknown-source": "Unbekannte Quelle",
-           "article": "Artikel", "articles": "Artikel", "cover": "Umschlag", "guide": "Orientierung"},
+           "article": "Artikel", "articles": "Artikel", "cover": "Umschlag", "guide": "Orientierung", "and": "und"},
     "fr": {"archive": "Archives", "photo": "Photo", "by": "Par", "contents": "Sommaire",
            "colophon": "Colophon", "undated": "Sans date", "unknown-source": "Source inconnue",
-           "article": "article", "articles": "articles", "cover": "Couverture", "guide": "Repères"},
+           "article": "article", "articles": "articles", "cover": "Couverture", "guide": "Repères", "and": "et"},
 }  # fmt: skip
 
 

@@ -48,7 +48,9 @@ _ELISIONS = {lang: _elision_pattern(style.elisions) for lang, style in STYLES.it
 
 def _dashes_and_dots(text: str) -> str:
     text = re.sub(r"(?<!\.)\.\.\.(?!\.)", "…", text)
-    text = re.sub(r"(?<=\s)--?(?=\s)", "–", text)  # spaced hyphen (or double hyphen): en dash
+    # A spaced hyphen (or double hyphen) is an en dash. Only plain spaces count: the narrow
+    # spaces that French guillemets bring must not make a dash on a second run.
+    text = re.sub(r"(?<=[ \t\n\u00a0])--?(?=[ \t\n\u00a0])", "–", text)
     text = re.sub(r"(?<=[^\s-])--(?=[^\s-])", "—", text)  # typewriter dash between words: em dash
     return text
 

@@ -43,7 +43,10 @@ def byline_text(doc: Document) -> str:
         return meta.byline.text
     if not meta.authors:
         return ""
-    return f"{label('by', meta.language.text)} {', '.join(a.text for a in meta.authors)}"
+    lang = meta.language.text
+    names = [a.text for a in meta.authors]
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {label('and', lang)} {names[-1]}"
+    return f"{label('by', lang)} {joined}"
 
 
 def header(parent: Element, doc: Document, t: Any) -> Element:
@@ -66,9 +69,7 @@ def header(parent: Element, doc: Document, t: Any) -> Element:
             parts.append(_el(None, "span", t(text)))
     for i, part in enumerate(parts):
         if i:
-            part.tail = None
-            sep = _el(facts, "span", " · ", cls="sep")
-            sep.set("aria-hidden", "true")
+            _el(facts, "span", " · ", cls="sep", aria_hidden="true")
         facts.append(part)
     if not parts:
         head.remove(facts)
