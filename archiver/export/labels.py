@@ -6,25 +6,28 @@ import datetime as dt
 
 from archiver.document.model import DateValue
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {"archive": "Archive", "photo": "Photo", "by": "By", "contents": "Contents",
-           "colophon": "Colophon", "undated": "Undated", "unknown-source": "Unknown source",
-           "article": "article", "articles": "articles", "cover": "Cover", "guide": "Guide", "and": "and"},
-    "nl": {"archive": "Archief", "photo": "Foto", "by": "Door", "contents": "Inhoud",
-           "colophon": "Colofon", "undated": "Zonder datum", "unknown-source": "Onbekende bron",
-           "article": "artikel", "articles": "artikelen", "cover": "Omslag", "guide": "Wegwijzer", "and": "en"},
-    "de": {"archive": "Archiv", "photo": "Foto", "by": "Von", "contents": "Inhalt",
-           "colophon": "Impressum", "undated": "Ohne Datum", "unknown-source": "Unbekannte Quelle",
-           "article": "Artikel", "articles": "Artikel", "cover": "Umschlag", "guide": "Orientierung", "and": "und"},
-    "fr": {"archive": "Archives", "photo": "Photo", "by": "Par", "contents": "Sommaire",
-           "colophon": "Colophon", "undated": "Sans date", "unknown-source": "Source inconnue",
-           "article": "article", "articles": "articles", "cover": "Couverture", "guide": "Repères", "and": "et"},
-}  # fmt: skip
+LANGS = ("en", "nl", "de", "fr")
+# One row per word, one column per language in LANGS.
+WORDS: dict[str, tuple[str, str, str, str]] = {
+    "archive": ("Archive", "Archief", "Archiv", "Archives"),
+    "photo": ("Photo", "Foto", "Foto", "Photo"),
+    "by": ("By", "Door", "Von", "Par"),
+    "and": ("and", "en", "und", "et"),
+    "contents": ("Contents", "Inhoud", "Inhalt", "Sommaire"),
+    "colophon": ("Colophon", "Colofon", "Impressum", "Colophon"),
+    "undated": ("Undated", "Zonder datum", "Ohne Datum", "Sans date"),
+    "unknown-source": ("Unknown source", "Onbekende bron", "Unbekannte Quelle", "Source inconnue"),
+    "article": ("article", "artikel", "Artikel", "article"),
+    "articles": ("articles", "artikelen", "Artikel", "articles"),
+    "cover": ("Cover", "Omslag", "Umschlag", "Couverture"),
+    "guide": ("Guide", "Wegwijzer", "Orientierung", "Repères"),
+}
 
 
 def label(key: str, lang: str) -> str:
     """A word in `lang`, falling back to English."""
-    return LABELS.get(lang.split("-")[0], LABELS["en"]).get(key, LABELS["en"][key])
+    base = lang.split("-")[0]
+    return WORDS[key][LANGS.index(base) if base in LANGS else 0]
 
 
 def count(n: int, lang: str) -> str:
