@@ -74,29 +74,32 @@ def split_paragraphs(block: list[str], layout: Layout) -> list[list[str]]:
     return parts
 
 
-def join_lines(lines: list[str], whole_text: str, consumed: list[str]) -> str:
-    # `whole_text` is the body with newlines made spaces, to look up hyphenated words.
+def compounds(text: str) -> set[str]:
+    """Hyphenated words that stand whole somewhere in the text ("Noord-Koreaanse")."""
+    return set(re.findall(r"[^\W\d_]+-[^\W\d_]+", text))
+
+
+def join_lines(lines: list[str], known: set[str], consumed: list[str]) -> str:
     """Re-join hard-wrapped lines into one paragraph string.
 
     A hyphen at a line end before a lower-case letter is a break hyphen, and goes (recorded in
-    `consumed`), unless the hyphenated word also stands elsewhere in the text.
+    `consumed`), unless the hyphenated word is one of the `known` compounds.
     """
-    out = lines[0].strip()
+    parts = [lines[0].strip()]
     for line in lines[1:]:
-        nxt = line.strip()
-        if _LINE_END_HYPHEN.search(out) and nxt[:1].islower():
-            head = out.rsplit(" ", 1)[-1]
+        prev, nxt = parts[-1], line.strip()
+        if _LINE_END_HYPHEN.search(prev[-2:]) and nxt[:1].islower():
+            head = prev.rsplit(" ", 1)[-1]
             tail = nxt.split(" ", 1)[0]
-            if f"{head}{tail}" in whole_text:
-                out += nxt  # "Noord-\nKoreaanse" style compound: keep the hyphen
-            else:
+            if re.sub(r"\W+$", "", f"{head}{tail}") not in known:
                 consumed.append("-")
-                out = out[:-1] + nxt
-        elif out.endswith("--") or out.endswith("—"):
-            out += nxt
+                prev = prev[:-1]
+            parts[-1] = prev + nxt  # "Noord-\nKoreaanse" keeps its hyphen, "ge-\nmeente" loses it
+        elif prev.endswith(("--", "—")):
+            parts[-1] = prev + nxt
         else:
-            out += " " + nxt
-    return " ".join(out.split())
+            parts.append(nxt)
+    return " ".join(" ".join(parts).split())
 
 
 def is_verse(block: list[str], layout: Layout) -> bool:

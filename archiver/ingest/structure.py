@@ -20,6 +20,7 @@ from archiver.ingest.found import Found
 from archiver.ingest.lines import (
     Layout,
     blocks_of,
+    compounds,
     is_verse,
     join_lines,
     layout_of,
@@ -39,15 +40,15 @@ Reader = Callable[[list[str], "Context"], list[Block] | None]
 
 
 class Context:
-    """What block readers share: the layout, the flattened text and the accounting lists."""
+    """What block readers share: the layout, the known compounds and the accounting lists."""
 
     def __init__(self, text: str, layout: Layout, found: Found) -> None:
-        self.flat = text.replace("\n", " ")
+        self.compounds = compounds(text)
         self.layout = layout
         self.found = found
 
     def join(self, lines: list[str]) -> str:
-        return join_lines(lines, self.flat, self.found.consumed)
+        return join_lines(lines, self.compounds, self.found.consumed)
 
 
 def _break(block: list[str], ctx: Context) -> list[Block] | None:
