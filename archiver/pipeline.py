@@ -17,6 +17,8 @@ from archiver.ingest import archive_id, ingest_bytes
 from archiver.store import Archive
 from archiver.store.files import write_atomic
 
+MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
+
 
 @dataclass
 class Outcome:
@@ -65,6 +67,13 @@ def input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def ingest_file(archive: Archive, path: Path, when: str, dialect: str | None, strict: bool) -> Outcome:
     """Archive one file; never raises for bad input, only returns a failed Outcome."""
     try:
+        if not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "missing"
+            return Outcome(str(path), "failed", error=f"unreadable: {kind}")
+        if path.stat().st_size > MAX_BYTES:
+            return Outcome(
+                str(path), "failed", error=f"too-large: over {MAX_BYTES // 2**20} MiB, not an article"
+            )
         data = path.read_bytes()
     except OSError as exc:
         return Outcome(str(path), "failed", error=f"unreadable: {exc.strerror or exc}")

@@ -105,15 +105,20 @@ def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> N
     (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)))
     (inbox / "broken.txt").write_bytes(codecs.BOM_UTF8 + b"caf\xe9 \xff\xfe")
     (inbox / "sub" / "good.txt").write_bytes(SEED.read_bytes())
-    result = run("ingest", inbox, tmp_path / "missing.txt", archive=tmp_path / "arc")
+    with (inbox / "dump.txt").open("wb") as fh:
+        fh.truncate(65 * 2**20)  # sparse: large on paper, nothing on disk
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = run("ingest", inbox, tmp_path / "missing.txt", tmp_path / "pipe.txt", archive=tmp_path / "arc")
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("archiver: ")]
-    assert len(errors) == 4, result.stderr
+    assert len(errors) == 6, result.stderr
     for name, code in [
         ("empty.txt", "empty"),
         ("photo.jpg", "binary"),
         ("broken.txt", "undecodable"),
         ("missing.txt", "unreadable"),
+        ("pipe.txt", "unreadable"),
+        ("dump.txt", "too-large"),
     ]:
         assert any(name in e and f": {code}:" in e for e in errors), (name, errors)
     assert "1 new" in result.stderr
