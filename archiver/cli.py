@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -71,6 +72,7 @@ def ingest(
         typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`)."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
+    jobs: Annotated[int, typer.Option(help="Worker processes for parsing; 0 means one per core.")] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Archive raw text files: keep the bytes, build and validate the canonical XML.
@@ -84,8 +86,9 @@ def ingest(
         err.print(f"archiver: unknown dialect {dialect!r}; known: {', '.join(dialects.DIALECTS)}")
         raise typer.Exit(ExitCode.USAGE)
     files = list(pipeline.input_files(paths))
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     with _open(create=True) as archive:
-        outcomes = _run_with_progress(archive, files, dialect, strict, show=not json_out)
+        outcomes = _run_with_progress(archive, files, dialect, strict, show=not json_out, jobs=workers)
     failed = [o for o in outcomes if o.status == "failed"]
     if json_out:
         _print_json([o.as_dict() for o in outcomes])
@@ -100,7 +103,9 @@ def ingest(
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 
-def _run_with_progress(archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool) -> Any:
+def _run_with_progress(
+    archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool, jobs: int = 1
+) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from archiver import pipeline
@@ -122,7 +127,7 @@ def _run_with_progress(archive: Any, files: list[Path], dialect: str | None, str
             report(outcome)
             bar.advance(task)
 
-        return pipeline.ingest(archive, files, dialect, strict, progress=step)
+        return pipeline.ingest(archive, files, dialect, strict, progress=step, jobs=jobs)
 
 
 @app.command("list")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archiver.document.model import Document
 from archiver.document.validate import errors_of, errors_of_bytes
 from archiver.document.xmlio import serialize, to_element
 from archiver.errors import ArchiverError, InputError, NotFoundError, Problem
@@ -18,6 +20,7 @@ from archiver.store import Archive
 from archiver.store.files import write_atomic
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
+BATCH = 256  # files read ahead of parsing; bounds the memory a large batch holds
 
 
 @dataclass
@@ -64,15 +67,15 @@ def input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def ingest_file(archive: Archive, path: Path, when: str, dialect: str | None, strict: bool) -> Outcome:
-    """Archive one file; never raises for bad input, only returns a failed Outcome."""
+def _read(archive: Archive, path: Path) -> bytes | Outcome:
+    """The file's bytes, or the Outcome that ends its story here (unreadable, or already kept)."""
     try:
         if not path.is_file():
             kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "missing"
             return Outcome(str(path), "failed", error=f"unreadable: {kind}")
         if path.stat().st_size > MAX_BYTES:
             return Outcome(
-                str(path), "failed", error=f"too-large: over {MAX_BYTES // 2**20} MiB, not an article"
+                str(path), "failed", error=f"too-large: over {MAX_BYTES >> 20} MiB, not an article"
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -80,22 +83,47 @@ def ingest_file(archive: Archive, path: Path, when: str, dialect: str | None, st
     known = archive.known(archive_id(data))
     if known is not None:
         return Outcome(str(path), "unchanged", known.id, known.title, known.dialect)
+    return data
+
+
+@dataclass
+class Parsed:
+    """What parsing one file gave: the document and its XML, or why not."""
+
+    document: Document | None
+    xml: bytes
+    problems: list[Problem]
+    error: str | None = None
+
+
+def parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
+    """Bytes to validated canonical XML. Pure and picklable: runs in worker processes."""
     try:
-        result = ingest_bytes(data, path.name, when, dialect)
+        result = ingest_bytes(data, name, when, dialect)
     except InputError as exc:
-        return Outcome(str(path), "failed", error=f"{exc.code}: {exc.message}")
-    doc = result.document
-    out = Outcome(str(path), "failed", doc.meta.archive_id, doc.meta.title.text, doc.provenance.dialect)
-    out.problems = result.problems
-    root = to_element(doc)
+        return Parsed(None, b"", [], f"{exc.code}: {exc.message}")
+    root = to_element(result.document)
     invalid = errors_of(root)
     if invalid:
-        out.error = f"invalid-document: {invalid[0]}"
-        return out
-    if strict and result.problems:
-        out.error = f"strict: {len(result.problems)} problem(s), not archived"
-        return out
-    out.status = archive.add(data, doc, serialize(root)).status
+        return Parsed(result.document, b"", result.problems, f"invalid-document: {invalid[0]}")
+    return Parsed(result.document, serialize(root), result.problems)
+
+
+def _store(archive: Archive, path: Path, data: bytes, parsed: Parsed, strict: bool) -> Outcome:
+    doc = parsed.document
+    if doc is None:
+        return Outcome(str(path), "failed", error=parsed.error)
+    out = Outcome(str(path), "failed", doc.meta.archive_id, doc.meta.title.text, doc.provenance.dialect)
+    out.problems = parsed.problems
+    if parsed.error:
+        out.error = parsed.error
+    elif strict and parsed.problems:
+        out.error = f"strict: {len(parsed.problems)} problem(s), not archived"
+    else:
+        try:
+            out.status = archive.add(data, doc, parsed.xml).status
+        except ArchiverError as exc:  # e.g. a full disk: report it against this file, go on
+            out.error = f"archive: {exc}"
     return out
 
 
@@ -105,18 +133,43 @@ def ingest(
     dialect: str | None = None,
     strict: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    jobs: int = 1,
 ) -> list[Outcome]:
-    """Archive many files; one bad file never stops the batch."""
+    """Archive many files; one bad file never stops the batch.
+
+    Parsing runs in `jobs` worker processes; reading, checking and storing stay in this one,
+    so the catalog has a single writer.
+    """
     when = timestamp()
-    outcomes = []
-    for path in files:
-        try:
-            outcome = ingest_file(archive, path, when, dialect, strict)
-        except ArchiverError as exc:  # e.g. a full disk: report it against this file, go on
-            outcome = Outcome(str(path), "failed", error=f"archive: {exc}")
+    outcomes: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
         outcomes.append(outcome)
         if progress:
             progress(outcome)
+
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 and len(files) > 1 else None
+    try:
+        for start in range(0, len(files), BATCH):
+            todo: list[tuple[Path, bytes]] = []
+            for path in files[start : start + BATCH]:
+                read = _read(archive, path)
+                if isinstance(read, Outcome):
+                    done(read)
+                else:
+                    todo.append((path, read))
+            args = (
+                [d for _, d in todo],
+                [p.name for p, _ in todo],
+                [when] * len(todo),
+                [dialect] * len(todo),
+            )
+            results = pool.map(parse, *args, chunksize=4) if pool else map(parse, *args)
+            for (path, data), parsed in zip(todo, results, strict=True):
+                done(_store(archive, path, data, parsed, strict))
+    finally:
+        if pool:
+            pool.shutdown()
     return outcomes
 
 

@@ -73,6 +73,9 @@ def main() -> int:
             base = [*ARCHIVER, "--archive", str(arc)]
             print(row(f"{n}: ingest", measure([*base, "ingest", str(raw)])))
             print(row(f"{n}: ingest again (unchanged)", measure([*base, "ingest", str(raw)])))
+            if n > 1:
+                fresh = [*ARCHIVER, "--archive", str(arc) + "-jobs", "ingest", "--jobs", "0", str(raw)]
+                print(row(f"{n}: ingest, one worker per core", measure(fresh)))
             ref = None
             if pandoc:
                 files = sorted(str(p) for p in raw.iterdir())

@@ -100,3 +100,15 @@ def test_catalog_can_be_rebuilt_from_xml(tmp_path: Path) -> None:
 def test_missing_archive_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="no archive here"):
         Archive(tmp_path / "nothing")
+
+
+def test_parallel_ingest_gives_the_same_archive(tmp_path: Path) -> None:
+    files = sorted(SOURCES.iterdir())
+    with Archive(tmp_path / "one", create=True) as one:
+        serial = pipeline.ingest(one, files)
+    with Archive(tmp_path / "two", create=True) as two:
+        parallel = pipeline.ingest(two, files, jobs=2)
+    assert [(o.path, o.status, o.id) for o in serial] == [(o.path, o.status, o.id) for o in parallel]
+    for o in serial:
+        xml = f"documents/{o.id}.xml"
+        assert (tmp_path / "one" / xml).read_bytes() == (tmp_path / "two" / xml).read_bytes()
