@@ -129,19 +129,47 @@ def paragraph_texts(el: Element) -> list[str]:
     return [" ".join("".join(e.itertext()).split()) for e in el.iter(*BLOCK_TAGS)]
 
 
+# How the colophon says where a value came from (origin in the canonical XML -> words).
+ORIGIN_WORDS = {
+    "layout": "taken from the layout",
+    "detected": "detected",
+    "derived": "derived",
+    "explicit": "given",
+}
+
+
+def _inferred(doc: Document) -> list[str]:
+    """One sentence per value that the source did not state outright."""
+    m = doc.meta
+    values = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
+    values += [(name, v) for name in ("byline", "dateline") if (v := getattr(m, name)) is not None]
+    out = [
+        f"The {name} was {ORIGIN_WORDS[v.how.origin]} ({v.how.method}, confidence {v.how.confidence:.2f})"
+        for name, v in values
+        if v.how.origin != "explicit"
+    ]
+    out += [
+        f"The {d.kind} date {d.value} was {ORIGIN_WORDS[d.how.origin]} ({d.how.method})"
+        for d in m.dates
+        if d.how.origin != "explicit"
+    ]
+    return out
+
+
 def colophon(edition: Edition) -> Element:
     """Where every article came from: file, checksum, tool, and what was inferred."""
     root = etree.Element("section", {"class": "colophon", "id": "colophon"})
     etree.SubElement(root, "h1").text = label("colophon", edition.lang)
     intro = etree.SubElement(root, "p", lang="en")
-    intro.text = (
+    intro.text = typeset(
         f"Made by archiver {__version__} (ingest rules {RULES_VERSION}) from the canonical XML of "
         f"{count(len(edition.documents), 'en')}. Quotes, apostrophes and dashes were set for each "
-        "article's language; the archived text keeps the source's own characters."
+        "article's language; the archived text keeps the source's own characters.",
+        "en",
     )
     for doc in edition.documents:
         m, p = doc.meta, doc.provenance
-        etree.SubElement(root, "h2", lang=m.language.text).text = m.title.text
+        etree.SubElement(root, "h2", lang=m.language.text).text = typeset(m.title.text, m.language.text)
         items = etree.SubElement(root, "ul", lang="en")
         facts = [
             f"Original file: {p.file_name} ({p.size} bytes, {p.encoding}, {p.newline} line ends)",
@@ -152,16 +180,6 @@ def colophon(edition: Edition) -> Element:
         facts += [
             f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events
         ]
-        inferred = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
-        for name, value in inferred:
-            if value.how.origin != "explicit":
-                facts.append(
-                    f"The {name} was {value.how.origin} ({value.how.method}, "
-                    f"confidence {value.how.confidence:.2f})"
-                )
-        for d in m.dates:
-            if d.how.origin != "explicit":
-                facts.append(f"The {d.kind} date {d.value} was {d.how.origin} ({d.how.method})")
-        for text in facts:
+        for text in facts + _inferred(doc):
             etree.SubElement(items, "li").text = text
     return root

@@ -192,7 +192,8 @@ def test_colophon_says_what_was_inferred(docs: list[Document]) -> None:
     doc = seed(docs)
     page = _pages(epub.build(build([doc])))["EPUB/text/colophon.xhtml"].decode()
     assert doc.provenance.sha256 in page and doc.provenance.file_name in page
-    assert "The title was derived (first-sentence-truncated" in page
+    assert "The title was derived (first-sentence-truncated, confidence 0.30)" in page
+    assert "The language was detected (py3langid, confidence 1.00)" in page
     assert "archiver 0.1.0" in page
 
 
