@@ -39,6 +39,8 @@ class InputError(ArchiverError):
     exit_code = ExitCode.INPUT_FAILED
 
     def __init__(self, code: str, message: str) -> None:
+        if code not in PROBLEM_CODES:
+            raise ValueError(f"unregistered problem code {code!r}")  # codes are an interface: list them
         super().__init__(message)
         self.code = code
         self.message = message
@@ -59,6 +61,10 @@ class Problem:
     source: str = ""
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_CODES:
+            raise ValueError(f"unregistered problem code {self.code!r}")  # codes are an interface
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
@@ -76,4 +82,6 @@ PROBLEM_CODES: dict[str, str] = {
     "date-unparsed": "a date was found but could not be understood",
     "encoding-guessed": "the encoding was guessed with low confidence",
     "invalid-document": "the built document fails the schema or rules",
+    "strict": "--strict refused a file that had problems",
+    "archive": "the archive could not store the file (disk full, no permission)",
 }

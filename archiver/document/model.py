@@ -166,7 +166,7 @@ class Document:
 
     def text_blocks(self) -> list[str]:
         """Every piece of body text in reading order (for search, checks and tests)."""
-        return list(_texts(self.body))
+        return list(texts_of(self.body))
 
     @property
     def published(self) -> DateValue | None:
@@ -174,14 +174,15 @@ class Document:
         return next((d for d in self.meta.dates if d.kind == "published"), None)
 
 
-def _texts(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
+def texts_of(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
+    """Every piece of text in these blocks, in reading order."""
     out: list[str] = []
     for block in blocks:
         match block:
             case Paragraph(text) | Heading(text) | Preformatted(text):
                 out.append(text)
             case Quote(inner):
-                out.extend(_texts(inner))
+                out.extend(texts_of(inner))
             case ListBlock(items):
                 out.extend(items)
             case Figure(caption, credit):

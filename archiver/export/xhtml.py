@@ -22,7 +22,6 @@ from archiver.export.edition import Edition
 from archiver.export.labels import count, format_date, label
 from archiver.export.typography import typeset
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
 BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
 Element = Any
 

@@ -19,7 +19,7 @@ from archiver.document.model import (
     Paragraph,
     Provenance,
     Value,
-    _texts,
+    texts_of,
 )
 from archiver.errors import InputError, Problem
 from archiver.ingest import dialects, language, structure
@@ -49,7 +49,7 @@ def _derive_title(blocks: list[Block]) -> Value:
     """A title from the first sentence of the first paragraph, cut at a word boundary."""
     first = next((b.text for b in blocks if isinstance(b, Paragraph)), None)
     if first is None:
-        first = next(iter(_texts(blocks)), "Untitled")
+        first = next(iter(texts_of(blocks)), "Untitled")
     m = _SENTENCE.match(first)
     sentence = m.group(1) if m else first
     sentence = sentence.rstrip(".") or sentence
@@ -62,7 +62,7 @@ def _derive_title(blocks: list[Block]) -> Value:
 def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Value:
     if found.language is not None:
         return found.language
-    code, prob = language.detect(" ".join(_texts(blocks)))
+    code, prob = language.detect(" ".join(texts_of(blocks)))
     if prob < LANGUAGE_DOUBT:
         problems.append(Problem("language-uncertain", f"language looks like {code!r}, p={prob}"))
     return Value(code, How("detected", "py3langid", prob))
@@ -70,7 +70,7 @@ def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Val
 
 def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]:
     """Non-space characters of the source that neither the body nor the metadata accounts for."""
-    have = Counter("".join(_texts(blocks) + found.lifted + found.consumed).replace(" ", ""))
+    have = Counter("".join(texts_of(blocks) + found.lifted + found.consumed).replace(" ", ""))
     want = Counter("".join(source.split()))
     for counter in (have, want):
         for ch in [c for c in counter if c.isspace()]:

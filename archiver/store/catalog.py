@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -159,8 +158,3 @@ class Catalog:
             snip = data.pop("snip")
             out.append((Entry(**data), snip))
         return out
-
-
-def open_catalog(path: Path) -> closing[Catalog]:
-    """A catalog that closes itself at the end of a `with` block."""
-    return closing(Catalog(path))
