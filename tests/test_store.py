@@ -91,7 +91,8 @@ def test_catalog_can_be_rebuilt_from_xml(tmp_path: Path) -> None:
         pipeline.ingest(archive, sorted(SOURCES.iterdir()))
         before = [e.as_dict() for e in archive.entries()]
     (root / "catalog.sqlite").unlink()
-    with Archive(root) as archive:
+    with Archive(root) as archive:  # a lost catalog is rebuilt on opening
+        assert [e.as_dict() for e in archive.entries()] == before
         assert archive.rebuild_catalog() == len(before)
         assert [e.as_dict() for e in archive.entries()] == before
         assert archive.catalog.search("Poetin")

@@ -41,10 +41,13 @@ class Archive:
             root.mkdir(parents=True)
         if not root.is_dir():
             raise ArchiveError(f"{root}: not a folder")
+        fresh = not (root / "catalog.sqlite").exists()
         try:
             self.catalog = Catalog(root / "catalog.sqlite")
         except Exception as exc:  # sqlite3 raises several kinds; all mean the same to a user
             raise ArchiveError(f"{root}/catalog.sqlite: cannot open the catalog: {exc}") from exc
+        if fresh and (root / "documents").is_dir():
+            self.rebuild_catalog()  # the catalog is derived data: a lost one is rebuilt from the XML
 
     def close(self) -> None:
         self.catalog.close()
