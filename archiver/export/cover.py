@@ -75,5 +75,5 @@ def png(edition: Edition) -> bytes:
     small = _font("DejaVuSerif-Italic.ttf", 52)
     draw.text((margin, SIZE[1] - 320), "archiver", font=small, fill=INK)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG")  # zlib default: optimize=True costs 2x the time for 3 % less
     return out.getvalue()
