@@ -52,10 +52,10 @@ screenshot: run
 previews: run
 	bash scripts/pdf_previews.sh
 
-## bench: whole-process time and memory for 1, 100, 1000 articles, beside pandoc (docs/benchmark.md)
+## bench: whole-process time and memory for 1, 100, 1000 articles, beside pandoc and calibre
 bench: setup
 	bash scripts/system-deps.sh bench
-	$(BIN)/python scripts/bench.py --sizes 1 100 1000 --pdf-max 100
+	$(BIN)/python scripts/bench.py --sizes 1 100 1000 --pdf-max 100 --calibre-max 100
 
 ## golden: regenerate golden files, then review them with `git diff tests/golden`
 golden: setup
