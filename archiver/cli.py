@@ -6,6 +6,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -306,11 +308,12 @@ def export(
         raise typer.Exit(ExitCode.USAGE)
     options = _pdf_options(paper, layout, bleed, marks) if fmt == "pdf" else None
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
-    with _open() as archive:
+    with _open() as archive, _export_progress(fmt) as step:
         paths = pipeline.export(
-            archive, fmt, selection, output, each, title, group_by, progress=_said, options=options
+            archive, fmt, selection, output, each, title, group_by, progress=step, options=options
         )
-    err.print(f"{len(paths)} {fmt} file(s) written")
+    where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
+    err.print(f"{len(paths)} {fmt} file(s) written: {where}", markup=False)
 
 
 def _pdf_options(paper: str, layout: str, bleed: float, marks: bool) -> Any:
@@ -322,8 +325,20 @@ def _pdf_options(paper: str, layout: str, bleed: float, marks: bool) -> Any:
 _DATE_ARG = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
-def _said(path: Path) -> None:
-    err.print(f"  wrote {path}", markup=False)
+@contextmanager
+def _export_progress(fmt: str) -> Iterator[Callable[[Path, int, int], None]]:
+    """A progress bar for exports of many files (silent when not on a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(f"export {fmt}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task(fmt, total=None)
+
+        def step(path: Path, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield step
 
 
 @app.command()
@@ -347,8 +362,9 @@ def build(
         invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
         written = []
         for fmt in EXPORTERS:
-            written += pipeline.export(archive, fmt, Selection(), out, progress=_said)
-            written += pipeline.export(archive, fmt, Selection(), out / fmt, each=True)
+            with _export_progress(fmt) as step:
+                written += pipeline.export(archive, fmt, Selection(), out, progress=step)
+                written += pipeline.export(archive, fmt, Selection(), out / fmt, each=True, progress=step)
     failed = sum(o.status == "failed" for o in outcomes)
     err.print(
         f"{len(outcomes)} sources, {failed} failed, {len(invalid)} invalid; {len(written)} files in {out}/"

@@ -217,7 +217,7 @@ def export(
     each: bool = False,
     title: str | None = None,
     grouping: str = "month",
-    progress: Callable[[Path], None] | None = None,
+    progress: Callable[[Path, int, int], None] | None = None,
     options: object = None,
 ) -> list[Path]:
     """Write one edition (or, with `each`, one file per article); returns the paths written.
@@ -242,7 +242,7 @@ def export(
                 )
             )
             if progress:
-                progress(written[-1])
+                progress(written[-1], len(written), len(docs))
         return written
     edition = build(docs, grouping, title)
     target = out or Path("dist")
@@ -250,7 +250,7 @@ def export(
         target = target / f"{slug(edition.title)}{suffix}"
     written.append(_write(target, make(edition, options)))
     if progress:
-        progress(target)
+        progress(target, 1, 1)
     return written
 
 
