@@ -29,8 +29,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)  # text from sources is never markup
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 _state: dict[str, Any] = {"archive": None}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
