@@ -102,7 +102,10 @@ def parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
         result = ingest_bytes(data, name, when, dialect)
     except InputError as exc:
         return Parsed(None, b"", [], f"{exc.code}: {exc.message}")
-    root = to_element(result.document)
+    try:
+        root = to_element(result.document)
+    except ValueError as exc:  # a character XML cannot hold slipped through hygiene: a bug, not a crash
+        return Parsed(result.document, b"", result.problems, f"invalid-document: {exc}")
     invalid = errors_of(root)
     if invalid:
         return Parsed(result.document, b"", result.problems, f"invalid-document: {invalid[0]}")

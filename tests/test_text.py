@@ -57,6 +57,12 @@ def test_nfc_control_and_invisible_characters_are_repaired_and_reported() -> Non
     assert kinds == {"control-chars": 1, "invisible-chars": 2, "nfc": 1}
 
 
+def test_characters_xml_cannot_hold_are_removed() -> None:
+    decoded = clean("Een \ufffe tekst\uffff.\n".encode())
+    assert decoded.text == "Een  tekst.\n"
+    assert [(r.kind, r.count) for r in decoded.repairs] == [("invisible-chars", 2)]
+
+
 def test_mojibake_is_repaired() -> None:
     broken = "Oekraïne en Zoë’s café".encode().decode("cp1252").encode()
     decoded = clean(broken + b"\n")

@@ -19,8 +19,9 @@ _BOMS = (
 )
 # C0 and C1 controls except tab and the newlines; DEL too.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
-# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them).
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them),
+# and U+FFFE/U+FFFF, which XML 1.0 cannot hold at all.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\ufffe\uffff]")
 # Bytes 0x80-0x9F that cp1252 maps to printable characters (curly quotes, dashes, €, …).
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp850", "ascii"}
