@@ -68,9 +68,10 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of running text."""
+    """A paragraph of running text; `em` marks emphasised spans as (start, end) offsets in `text`."""
 
     text: str
+    em: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

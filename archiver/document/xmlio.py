@@ -47,7 +47,7 @@ def safe_parser() -> Any:
         no_network=True,
         load_dtd=False,
         huge_tree=False,
-        remove_blank_text=True,
+        remove_blank_text=False,  # inside <p>, a space between two <em> is text
     )
 
 
@@ -115,8 +115,8 @@ def _write_meta(parent: Element, meta: Metadata) -> None:
 
 def _write_block(parent: Element, block: Block) -> None:
     match block:
-        case Paragraph(text):
-            _sub(parent, "p", text)
+        case Paragraph(text, em):
+            _inline(_sub(parent, "p"), text, em)
         case Heading(text, level):
             _sub(parent, "h", text, level=str(level))
         case Quote(blocks):
@@ -137,6 +137,34 @@ def _write_block(parent: Element, block: Block) -> None:
             pre.set(f"{{{XML_NS}}}space", "preserve")
         case Break():
             _sub(parent, "break")
+
+
+def _inline(el: Element, text: str, em: tuple[tuple[int, int], ...]) -> None:
+    """Fill `el` with text, emphasised spans as <em> children."""
+    last: Element | None = None
+    pos = 0
+    for start, end in em:
+        if last is None:
+            el.text = text[pos:start] or None
+        else:
+            last.tail = text[pos:start] or None
+        last = _sub(el, "em", text[start:end])
+        pos = end
+    if last is None:
+        el.text = text
+    else:
+        last.tail = text[pos:] or None
+
+
+def _read_inline(el: Element) -> Paragraph:
+    """Text and emphasis offsets back from mixed content."""
+    parts, em = [el.text or ""], []
+    for child in el:
+        start = sum(len(p) for p in parts)
+        parts.append(child.text or "")
+        em.append((start, start + len(child.text or "")))
+        parts.append(child.tail or "")
+    return Paragraph("".join(parts), tuple(em))
 
 
 def _write_provenance(parent: Element, prov: Provenance) -> None:
@@ -181,8 +209,16 @@ def to_element(doc: Document) -> Element:
 
 
 def serialize(root: Element) -> bytes:
-    """Deterministic bytes: UTF-8, XML declaration, two-space indent, LF, final newline."""
+    """Deterministic bytes: UTF-8, XML declaration, two-space indent, LF, final newline.
+
+    Mixed content (a <p> with <em>) is exempt from indenting: its white space is text.
+    """
+    mixed = [(el, el.text, [c.tail for c in el]) for el in root.iter(q("p")) if len(el)]
     etree.indent(root, space="  ")
+    for el, text, tails in mixed:
+        el.text = text
+        for child, tail in zip(el, tails, strict=True):
+            child.tail = tail
     data: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + data
 
@@ -242,7 +278,7 @@ def _read_block(el: Element) -> Block:
 
 
 _BLOCK_READERS: dict[str, Callable[[Element], Block]] = {
-    "p": lambda el: Paragraph(el.text or ""),
+    "p": _read_inline,
     "h": lambda el: Heading(el.text or "", int(el.get("level", "2"))),
     "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
     "list": lambda el: ListBlock(tuple(i.text or "" for i in el), el.get("type") == "ordered"),

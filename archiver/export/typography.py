@@ -30,17 +30,20 @@ STYLES: dict[str, Style] = {
     "fr": Style("«" + NNBSP, NNBSP + "»", "“", "”"),
 }
 
+# Private-use marks that stand for the edges of emphasis while a marked text is typeset.
+EM_OPEN, EM_CLOSE = "\ue000", "\ue001"
 _OPENERS = set(" \t\n([{<–—-/\u00a0" + NNBSP) | {"“", "‘", "„", "‚", "«"}
 _WORD = r"[^\W_]"
-_INNER_APOSTROPHE = re.compile(rf"(?<={_WORD})'(?={_WORD})")  # collega's, l'eau, it's
-_YEAR_ELISION = re.compile(r"(?<![^\s(\[\"“„«‘])'(?=\d\ds?\b)")  # '63, '90s
+_MARK = "[\ue000\ue001]"  # emphasis edges (EM_OPEN, EM_CLOSE) are transparent to the rules below
+_INNER_APOSTROPHE = re.compile(rf"(?:(?<={_WORD})|(?<={_WORD}{_MARK}))'(?={_MARK}?{_WORD})")  # collega's
+_YEAR_ELISION = re.compile(r"(?<![^\s(\[\"“„«‘\ue000\ue001])'(?=\d\ds?\b)")  # '63, '90s
 
 
 def _elision_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alts = "|".join(sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\s(\[\"“„«‘])'(?=(?:{alts})\b)", re.I)
+    return re.compile(rf"(?<![^\s(\[\"“„«‘\ue000\ue001])'(?=(?:{alts})\b)", re.I)
 
 
 _ELISIONS = {lang: _elision_pattern(style.elisions) for lang, style in STYLES.items()}
@@ -67,12 +70,15 @@ def _apostrophes(text: str, lang: str) -> str:
 def _quotes(text: str, style: Style) -> str:
     """Curl the straight quotes that are left, opening after space or an opener, else closing."""
     out: list[str] = []
-    for i, ch in enumerate(text):
+    prev = " "  # the last character that is not an emphasis mark
+    for ch in text:
         if ch not in "\"'":
             out.append(ch)
+            if ch not in (EM_OPEN, EM_CLOSE):
+                prev = ch
             continue
-        prev = text[i - 1] if i else " "
         opening = prev in _OPENERS
+        prev = ch
         if ch == '"':
             out.append(style.open1 if opening else style.close1)
         else:
@@ -107,3 +113,28 @@ def typeset(text: str, lang: str) -> str:
     if base == "fr":
         text = _french_spaces(text)
     return text
+
+
+def typeset_marked(
+    text: str, em: tuple[tuple[int, int], ...], lang: str
+) -> tuple[str, list[tuple[int, int]]]:
+    """Typeset a text with emphasised spans; returns the new text and the spans' new offsets."""
+    if not em or EM_OPEN in text or EM_CLOSE in text:  # the source uses our marks itself: no emphasis
+        return typeset(text, lang), []
+    marked, pos = [], 0
+    for start, end in em:
+        marked += [text[pos:start], EM_OPEN, text[start:end], EM_CLOSE]
+        pos = end
+    marked.append(text[pos:])
+    done = typeset("".join(marked), lang)
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for ch in done:
+        if ch == EM_OPEN:
+            start = len(plain)
+        elif ch == EM_CLOSE:
+            spans.append((start, len(plain)))
+        else:
+            plain.append(ch)
+    return "".join(plain), spans

@@ -20,7 +20,7 @@ from archiver.document.model import (
 )
 from archiver.export.edition import Edition
 from archiver.export.labels import count, format_date, label
-from archiver.export.typography import typeset
+from archiver.export.typography import typeset, typeset_marked
 
 BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
 Element = Any
@@ -77,8 +77,8 @@ def header(parent: Element, doc: Document, t: Any) -> Element:
 
 def _block(parent: Element, block: Block, lang: str, t: Any) -> None:
     match block:
-        case Paragraph(text):
-            _el(parent, "p", t(text))
+        case Paragraph(text, em):
+            _marked(_el(parent, "p"), text, em, lang, t)
         case Heading(text, level):
             _el(parent, f"h{level}", t(text))
         case Quote(blocks):
@@ -103,12 +103,36 @@ def _block(parent: Element, block: Block, lang: str, t: Any) -> None:
             _el(parent, "hr", cls="break")
 
 
+def _marked(el: Element, text: str, em: tuple[tuple[int, int], ...], lang: str, t: Any) -> None:
+    """Fill `el` with typeset text and <em> for the emphasised spans."""
+    if not em:
+        el.text = t(text)
+        return
+    typeset_text, spans = typeset_marked(text, em, lang) if t is not _plain else (text, list(em))
+    pos, last = 0, None
+    for start, end in spans:
+        if last is None:
+            el.text = typeset_text[pos:start]
+        else:
+            last.tail = typeset_text[pos:start]
+        last = _el(el, "em", typeset_text[start:end])
+        pos = end
+    if last is not None:
+        last.tail = typeset_text[pos:]
+
+
+def _plain(text: str) -> str:
+    return text
+
+
 def article(doc: Document, typography: bool = True) -> Element:
     """<article> with the header and every body block; text typeset in the article's language."""
     lang = doc.meta.language.text
 
-    def t(text: str) -> str:
-        return typeset(text, lang) if typography else text
+    def typeset_lang(text: str) -> str:
+        return typeset(text, lang)
+
+    t = typeset_lang if typography else _plain
 
     root = _el(None, "article", lang=lang, id=f"a{doc.meta.archive_id}")
     header(root, doc, t)

@@ -15,7 +15,7 @@ from archiver.document.model import (
     Preformatted,
     Quote,
 )
-from archiver.ingest import furniture
+from archiver.ingest import furniture, inline
 from archiver.ingest.found import Found
 from archiver.ingest.lines import (
     Layout,
@@ -121,7 +121,8 @@ def _verse(block: list[str], ctx: Context) -> list[Block] | None:
 
 
 def _prose(block: list[str], ctx: Context) -> list[Block] | None:
-    return [Paragraph(ctx.join(part)) for part in split_paragraphs(block, ctx.layout)]
+    parts = split_paragraphs(block, ctx.layout)
+    return [inline.emphasis(ctx.join(part), ctx.found.consumed) for part in parts]
 
 
 READERS: tuple[Reader, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
@@ -205,7 +206,7 @@ def _furniture(blocks: list[Block], found: Found) -> list[Block]:
             if early:
                 rest = furniture.take_dateline(block.text, found)
                 if rest != block.text:
-                    block = Paragraph(rest)
+                    block = Paragraph(rest, inline.shift(block.em, len(block.text) - len(rest)))
         out.append(block)
     return out
 
