@@ -185,3 +185,11 @@ def test_export_epub_and_build(archive: Path, tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     names = sorted(p.name for p in (tmp_path / "dist").rglob("*.epub"))
     assert len(names) == len(list(SOURCES.iterdir())) + 1
+
+
+def test_dialects_lists_the_registry() -> None:
+    result = run("dialects", "--json")
+    assert result.returncode == 0
+    assert set(json.loads(result.stdout)) == {
+        "front-matter", "mail", "header-block", "date-prefix", "title-line", "body-only"
+    }  # fmt: skip

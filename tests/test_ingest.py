@@ -151,3 +151,23 @@ def test_a_dropped_character_is_a_problem() -> None:
 def test_header_only_file_is_refused() -> None:
     with pytest.raises(InputError, match="no body text"):
         ingest_bytes(b"Title: Only a title\nDate: 2020-01-01\n", "x.txt", WHEN)
+
+
+NL_HEAD = "Titel: Nieuwe brug open\nDatum: 12 juni 2020\nAuteur: Els de Boer\nBron: Dagblad van het Noorden\n"
+FR_HEAD = "Titre: Le pont rouvre\nDate: 3 mars 2021\nAuteur: Luc Martin\nSource: Ouest-France\n"
+BODIES = {
+    "nl": "De brug over het kanaal is weer open voor fietsers en voetgangers.",
+    "fr": "Le pont sur le canal est de nouveau ouvert aux cyclistes et aux piétons.",
+}
+
+
+@pytest.mark.parametrize(
+    ("head", "lang", "date"), [(NL_HEAD, "nl", "2020-06-12"), (FR_HEAD, "fr", "2021-03-03")]
+)
+def test_dutch_and_french_header_keys(head: str, lang: str, date: str) -> None:
+    result = ingest_bytes(f"{head}\n{BODIES[lang]}\n".encode(), "x.txt", WHEN)
+    meta = result.document.meta
+    assert result.document.provenance.dialect == "header-block"
+    assert meta.title.how.origin == "explicit" and meta.dates[0].value == date
+    assert len(meta.authors) == 1 and meta.source is not None
+    assert meta.language.text == lang and not result.problems
