@@ -178,10 +178,9 @@ def ingest(
 
 def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[str]]:
     """Schema and rule errors of each archived document (an empty list when valid)."""
-    chosen = ids or [e.id for e in archive.entries(all_versions=True)]
+    chosen = [archive.find(key) for key in ids] if ids else archive.entries(all_versions=True)
     report: dict[str, list[str]] = {}
-    for key in chosen:
-        entry = archive.find(key)
+    for entry in chosen:
         try:
             report[entry.id] = errors_of_bytes(archive.xml_bytes(entry.id), entry.id)
         except ArchiverError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lxml import etree
@@ -116,7 +116,7 @@ def _write_meta(parent: Element, meta: Metadata) -> None:
 def _write_block(parent: Element, block: Block) -> None:
     match block:
         case Paragraph(text, em):
-            _inline(_sub(parent, "p"), text, em)
+            fill_mixed(_sub(parent, "p"), text, em, q("em"))
         case Heading(text, level):
             _sub(parent, "h", text, level=str(level))
         case Quote(blocks):
@@ -139,16 +139,17 @@ def _write_block(parent: Element, block: Block) -> None:
             _sub(parent, "break")
 
 
-def _inline(el: Element, text: str, em: tuple[tuple[int, int], ...]) -> None:
-    """Fill `el` with text, emphasised spans as <em> children."""
+def fill_mixed(el: Element, text: str, spans: Sequence[tuple[int, int]], tag: str) -> None:
+    """Fill `el` with `text`, each (start, end) span as a `tag` child (mixed content)."""
     last: Element | None = None
     pos = 0
-    for start, end in em:
+    for start, end in spans:
         if last is None:
             el.text = text[pos:start] or None
         else:
             last.tail = text[pos:start] or None
-        last = _sub(el, "em", text[start:end])
+        last = etree.SubElement(el, tag)
+        last.text = text[start:end]
         pos = end
     if last is None:
         el.text = text

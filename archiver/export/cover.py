@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from archiver.export.edition import Edition
+from archiver.export.fonts import font_path
 from archiver.export.labels import count, format_date
 
 SIZE = (1600, 2560)  # the 1:1.6 shape Kindle and Kobo stores ask for
 PAPER, INK, ACCENT = (250, 247, 240), (28, 28, 28), (140, 32, 32)
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
 def _font(name: str, size: int):  # type: ignore[no-untyped-def]
     from PIL import ImageFont
 
-    for folder in FONT_DIRS:
-        path = folder / name
-        if path.exists():
-            return ImageFont.truetype(str(path), size)
-    raise FileNotFoundError(f"font {name} not found (install fonts-dejavu-core: make setup)")
+    return ImageFont.truetype(str(font_path(name)), size)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -90,8 +91,7 @@ class Edition:
     @property
     def languages(self) -> list[str]:
         """All languages, most frequent first (the first is the edition's own)."""
-        counts = Counter(d.meta.language.text for d in self.documents)
-        return [lang for lang, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return by_frequency(d.meta.language.text for d in self.documents)
 
     @property
     def identifier(self) -> str:
@@ -116,6 +116,12 @@ class Edition:
         if not stamps:
             return datetime(1980, 1, 1, tzinfo=UTC)
         return datetime.fromisoformat(max(stamps).replace("Z", "+00:00"))
+
+
+def by_frequency(values: Iterable[str]) -> list[str]:
+    """Distinct values, most frequent first, ties alphabetical."""
+    counts = Counter(values)
+    return sorted(counts, key=lambda v: (-counts[v], v))
 
 
 def _group_key(doc: Document, grouping: str) -> str:
@@ -157,8 +163,7 @@ def build(docs: list[Document], grouping: str = "month", title: str | None = Non
     """Group documents (already in date order) into an edition."""
     if grouping not in GROUPINGS:
         raise ValueError(f"unknown grouping {grouping!r}; choose from {', '.join(GROUPINGS)}")
-    counts = Counter(d.meta.language.text for d in docs)
-    lang = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if docs else "en"
+    lang = (by_frequency(d.meta.language.text for d in docs) or ["en"])[0]
     groups: dict[str, list[Document]] = {}
     for doc in docs:
         groups.setdefault(_group_key(doc, grouping), []).append(doc)

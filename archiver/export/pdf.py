@@ -73,51 +73,45 @@ def _fetcher() -> Any:
     return PackagedOnly(fail_on_errors=True)
 
 
-def _el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-    el = etree.SubElement(parent, tag, {("class" if k == "cls" else k): v for k, v in attrs.items()})
-    el.text = text
-    return el
-
-
 def _html(edition: Edition) -> bytes:
     """The whole edition as one HTML document: cover, contents, articles, colophon."""
     lang = edition.lang
     grouped = edition.grouping != "none" and len(edition.documents) > 1
-    root = etree.Element("html", lang=lang)
-    head = _el(root, "head")
-    _el(head, "meta", charset="utf-8")
-    _el(head, "title", edition.title)
+    root = xhtml.el(None, "html", lang=lang)
+    head = xhtml.el(root, "head")
+    xhtml.el(head, "meta", charset="utf-8")
+    xhtml.el(head, "title", edition.title)
     for name in dict.fromkeys(a.text for d in edition.documents for a in d.meta.authors):
-        _el(head, "meta", name="author", content=name)
+        xhtml.el(head, "meta", name="author", content=name)
     keywords = dict.fromkeys(k for d in edition.documents for k in d.meta.keywords)
     if keywords:
-        _el(head, "meta", name="keywords", content=", ".join(keywords))
-    _el(head, "meta", name="description", content=cover.subtitle(edition))
-    _el(head, "meta", name="generator", content=f"archiver {__version__}")
+        xhtml.el(head, "meta", name="keywords", content=", ".join(keywords))
+    xhtml.el(head, "meta", name="description", content=cover.subtitle(edition))
+    xhtml.el(head, "meta", name="generator", content=f"archiver {__version__}")
     dates = sorted(d.published.value for d in edition.documents if d.published)
     if dates:
-        _el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
-    _el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
-    _el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
-    body = _el(root, "body", cls="grouped" if grouped else "ungrouped")
-    front = _el(body, "section", cls="cover")
-    _el(front, "h1", edition.title)
+        xhtml.el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
+    xhtml.el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
+    body = xhtml.el(root, "body", cls="grouped" if grouped else "ungrouped")
+    front = xhtml.el(body, "section", cls="cover")
+    xhtml.el(front, "h1", edition.title)
     for line in cover.subtitle_lines(edition):
-        _el(front, "p", line)
-    _el(front, "p", "archiver", cls="maker")
-    toc = _el(body, "nav", cls="contents")
-    _el(toc, "h1", label("contents", lang))
-    items = _el(toc, "ol")
+        xhtml.el(front, "p", line)
+    xhtml.el(front, "p", "archiver", cls="maker")
+    toc = xhtml.el(body, "nav", cls="contents")
+    xhtml.el(toc, "h1", label("contents", lang))
+    items = xhtml.el(toc, "ol")
     for i, group in enumerate(edition.groups, start=1):
         if grouped:
-            _el(items, "li", group.label, cls="group")
+            xhtml.el(items, "li", group.label, cls="group")
         for doc in group.documents:
-            entry = _el(items, "li", lang=doc.meta.language.text)
+            entry = xhtml.el(items, "li", lang=doc.meta.language.text)
             title = typeset(doc.meta.title.text, doc.meta.language.text)
-            _el(entry, "a", title, href=f"#a{doc.meta.archive_id}")
+            xhtml.el(entry, "a", title, href=f"#a{doc.meta.archive_id}")
         for j, doc in enumerate(group.documents):
             if grouped and j == 0:
-                _el(body, "h2", group.label, cls="group", id=f"g{i:02d}")
+                xhtml.el(body, "h2", group.label, cls="group", id=f"g{i:02d}")
             body.append(xhtml.article(doc))
     body.append(xhtml.colophon(edition))
     out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
@@ -196,6 +190,10 @@ def _finish(raw: bytes, edition: Edition) -> bytes:
 
 def outline_titles(data: bytes) -> list[tuple[int, str]]:
     """(depth, title) of every outline entry, in order."""
+    return _pages_and_outline(data)[1]
+
+
+def _pages_and_outline(data: bytes) -> tuple[int, list[tuple[int, str]]]:
     import pikepdf
 
     out: list[tuple[int, str]] = []
@@ -207,7 +205,7 @@ def outline_titles(data: bytes) -> list[tuple[int, str]]:
 
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
         walk(outline.root, 1)
-    return out
+        return len(pdf.pages), out
 
 
 def pdf_text(data: bytes) -> str:
@@ -221,18 +219,16 @@ def pdf_text(data: bytes) -> str:
 
 def check(data: bytes, edition: Edition) -> None:
     """Completeness gate: pages, every title in the text layer, one outline entry per article."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if len(pdf.pages) == 0:
-            raise ExportError("the PDF has no pages")
+    pages, outline_entries = _pages_and_outline(data)
+    if pages == 0:
+        raise ExportError("the PDF has no pages")
     text = " ".join(re.sub("[-\u2010]\n", "", pdf_text(data)).split())  # join words broken at line ends
     typeset_titles = [typeset(d.meta.title.text, d.meta.language.text) for d in edition.documents]
     for title in typeset_titles:
         words = [w for w in title.split() if len(w) > 3][:6]
         if not all(w in text for w in words):
             raise ExportError(f"title {title!r} is not in the PDF's text layer")
-    outline = Counter(t for _, t in outline_titles(data))
+    outline = Counter(t for _, t in outline_entries)
     for title, n in Counter(typeset_titles).items():
         if outline[title] != n:
             raise ExportError(f"the outline has {outline[title]} entries for {title!r}, not {n}")

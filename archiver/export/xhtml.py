@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -18,6 +19,7 @@ from archiver.document.model import (
     Preformatted,
     Quote,
 )
+from archiver.document.xmlio import fill_mixed
 from archiver.export.edition import Edition
 from archiver.export.labels import count, format_date, label
 from archiver.export.typography import typeset, typeset_marked
@@ -26,13 +28,14 @@ BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
 Element = Any
 
 
-def _el(parent: Element | None, tag: str, text: str | None = None, **attrs: str) -> Element:
-    el = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
+def el(parent: Element | None, tag: str, text: str | None = None, **attrs: str) -> Element:
+    """A new (X)HTML element; `cls` is the class attribute, `aria_hidden` becomes aria-hidden."""
+    new = etree.Element(tag) if parent is None else etree.SubElement(parent, tag)
     for key, value in attrs.items():
-        el.set("class" if key == "cls" else key.replace("_", "-"), value)
+        new.set("class" if key == "cls" else key.replace("_", "-"), value)
     if text is not None:
-        el.text = text
-    return el
+        new.text = text
+    return new
 
 
 def byline_text(doc: Document) -> str:
@@ -51,93 +54,73 @@ def byline_text(doc: Document) -> str:
 def header(parent: Element, doc: Document, t: Any) -> Element:
     """Title, kicker, subtitle, then date · byline · source, as in every edition."""
     meta, lang = doc.meta, doc.meta.language.text
-    head = _el(parent, "header", cls="article-head")
+    head = el(parent, "header", cls="article-head")
     if meta.kicker:
-        _el(head, "p", t(meta.kicker.text), cls="kicker")
-    _el(head, "h1", t(meta.title.text), cls="title")
+        el(head, "p", t(meta.kicker.text), cls="kicker")
+    el(head, "h1", t(meta.title.text), cls="title")
     if meta.subtitle:
-        _el(head, "p", t(meta.subtitle.text), cls="subtitle")
-    facts = _el(head, "p", cls="facts")
+        el(head, "p", t(meta.subtitle.text), cls="subtitle")
+    facts = el(head, "p", cls="facts")
     parts: list[Element] = []
     date = doc.published
     if date is not None:
-        parts.append(_el(None, "time", format_date(date, lang), datetime=date.value))
+        parts.append(el(None, "time", format_date(date, lang), datetime=date.value))
     source = meta.source or meta.publisher
     for text in (byline_text(doc), source.text if source else ""):
         if text:
-            parts.append(_el(None, "span", t(text)))
+            parts.append(el(None, "span", t(text)))
     for i, part in enumerate(parts):
         if i:
-            _el(facts, "span", " · ", cls="sep", aria_hidden="true")
+            el(facts, "span", " · ", cls="sep", aria_hidden="true")
         facts.append(part)
     if not parts:
         head.remove(facts)
     return head
 
 
-def _block(parent: Element, block: Block, lang: str, t: Any) -> None:
+def _block(parent: Element, block: Block, lang: str, t: Any, t_marked: Any) -> None:
     match block:
         case Paragraph(text, em):
-            _marked(_el(parent, "p"), text, em, lang, t)
+            typeset_text, spans = t_marked(text, em)
+            fill_mixed(el(parent, "p"), typeset_text, spans, "em")
         case Heading(text, level):
-            _el(parent, f"h{level}", t(text))
+            el(parent, f"h{level}", t(text))
         case Quote(blocks):
-            quote = _el(parent, "blockquote")
+            quote = el(parent, "blockquote")
             for inner in blocks:
-                _block(quote, inner, lang, t)
+                _block(quote, inner, lang, t, t_marked)
         case ListBlock(items, ordered):
-            lst = _el(parent, "ol" if ordered else "ul")
+            lst = el(parent, "ol" if ordered else "ul")
             for item in items:
-                _el(lst, "li", t(item))
+                el(lst, "li", t(item))
         case Figure(caption, credit):
-            fig = _el(parent, "figure", cls="photo")
-            cap = _el(fig, "figcaption", t(caption))
+            fig = el(parent, "figure", cls="photo")
+            cap = el(fig, "figcaption", t(caption))
             if credit:
                 sep = " : " if lang.startswith("fr") else ": "
-                credit_el = _el(cap, "span", f"{label('photo', lang)}{sep}{t(credit)}", cls="credit")
+                credit_el = el(cap, "span", f"{label('photo', lang)}{sep}{t(credit)}", cls="credit")
                 credit_el.tail = None
                 cap.text = (cap.text or "") + " "
         case Preformatted(text):
-            _el(parent, "pre", text)
+            el(parent, "pre", text)
         case Break():
-            _el(parent, "hr", cls="break")
-
-
-def _marked(el: Element, text: str, em: tuple[tuple[int, int], ...], lang: str, t: Any) -> None:
-    """Fill `el` with typeset text and <em> for the emphasised spans."""
-    if not em:
-        el.text = t(text)
-        return
-    typeset_text, spans = typeset_marked(text, em, lang) if t is not _plain else (text, list(em))
-    pos, last = 0, None
-    for start, end in spans:
-        if last is None:
-            el.text = typeset_text[pos:start]
-        else:
-            last.tail = typeset_text[pos:start]
-        last = _el(el, "em", typeset_text[start:end])
-        pos = end
-    if last is not None:
-        last.tail = typeset_text[pos:]
-
-
-def _plain(text: str) -> str:
-    return text
+            el(parent, "hr", cls="break")
 
 
 def article(doc: Document, typography: bool = True) -> Element:
     """<article> with the header and every body block; text typeset in the article's language."""
     lang = doc.meta.language.text
 
-    def typeset_lang(text: str) -> str:
-        return typeset(text, lang)
+    def t(text: str) -> str:
+        return typeset(text, lang) if typography else text
 
-    t = typeset_lang if typography else _plain
+    def t_marked(text: str, em: tuple[tuple[int, int], ...]) -> tuple[str, Sequence[tuple[int, int]]]:
+        return typeset_marked(text, em, lang) if typography else (text, em)
 
-    root = _el(None, "article", lang=lang, id=f"a{doc.meta.archive_id}")
+    root = el(None, "article", lang=lang, id=f"a{doc.meta.archive_id}")
     header(root, doc, t)
     for block in doc.body:
-        _block(root, block, lang, t)
+        _block(root, block, lang, t, t_marked)
     return root
 
 
@@ -147,9 +130,12 @@ def fragment(el: Element) -> str:
     return text
 
 
-def paragraph_texts(el: Element) -> list[str]:
-    """The text of every p, li, figcaption and heading below `el` (for completeness checks)."""
-    return [" ".join("".join(e.itertext()).split()) for e in el.iter(*BLOCK_TAGS)]
+def paragraph_texts(root: Element, ns: str = "") -> list[str]:
+    """The text of every p, li, figcaption, pre and heading below `root`, white space folded.
+
+    `ns` is "{http://www.w3.org/1999/xhtml}" for pages read back from an EPUB.
+    """
+    return [" ".join("".join(e.itertext()).split()) for e in root.iter(*(ns + t for t in BLOCK_TAGS))]
 
 
 # How the colophon says where a value came from (origin in the canonical XML -> words).
