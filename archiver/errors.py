@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -31,6 +32,19 @@ class NotFoundError(ArchiverError):
     """An id that names no article."""
 
     exit_code = ExitCode.NOT_FOUND
+
+
+class UnknownName(ArchiverError, KeyError):
+    """A name (dialect, format, grouping, option) that no registry knows; a usage error."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+        self.kind, self.name, self.known = kind, name, list(known)
+        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(self.known)}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
 
 
 class InputError(ArchiverError):
@@ -65,6 +79,9 @@ class Problem:
         if self.code not in PROBLEM_CODES:
             raise ValueError(f"unregistered problem code {self.code!r}")  # codes are an interface
 
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message, "source": self.source, "line": self.line}
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
@@ -83,5 +100,12 @@ PROBLEM_CODES: dict[str, str] = {
     "encoding-guessed": "the encoding was guessed with low confidence",
     "invalid-document": "the built document fails the schema or rules",
     "strict": "--strict refused a file that had problems",
-    "archive": "the archive could not store the file (disk full, no permission)",
+    "archive": "the archive could not store the file (disk full, no permission, catalog locked)",
+    "internal-error": "a bug in archiver met this file (the exception type is named); please report it",
+    "time-budget": "parsing the file took longer than the per-file time budget",
+    "too-complex": "the document nests too deeply or holds a text run too large to read back",
+    "encoding-mixed": "the file mixes encodings; some lines were decoded differently",
+    "header-invalid": "a metadata header could not be read (malformed or over limits); kept as text",
+    "skipped": "not a regular file (FIFO, device, dangling or unfollowed symbolic link)",
+    "glyph-missing": "a character that none of the declared fonts can show",
 }
