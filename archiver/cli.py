@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -29,21 +28,45 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
 )
-out = Console(highlight=False, soft_wrap=True, markup=False)  # text from sources is never markup
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+# Text from sources is never markup, never emoji codes (":smile:"), and its control characters are
+# escaped (see `shown`) so that a file name cannot move the cursor or recolour the terminal.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+    **{c: f"\\u{c:04x}" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
 _state: dict[str, Any] = {"archive": None}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 
 
+def shown(text: object) -> str:
+    """Text for the terminal: control and direction characters escaped, nothing else changed."""
+    return str(text).translate(_CONTROLS)
+
+
+def _say(message: str) -> None:
+    """One line on stderr, prefixed with the program's name."""
+    err.print(shown(f"archiver: {message}"))
+
+
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
 
 
 def _open(create: bool = False) -> Any:
+    """The archive, after telling what opening it mended (a damaged or incomplete catalog)."""
     from archiver.store import Archive, home
 
-    return Archive(home(_state["archive"]), create=create)
+    archive = Archive(home(_state["archive"]), create=create)
+    for note in archive.notes:
+        _say(note)
+    return archive
 
 
 def _version(value: bool) -> None:
@@ -74,54 +97,79 @@ def ingest(
         typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`)."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
-    jobs: Annotated[int, typer.Option(help="Worker processes for parsing; 0 means one per core.")] = 1,
+    jobs: Annotated[int, typer.Option(help="Worker processes for parsing; 0 means one per core.")] = 0,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Read what symbolic links point to (off: skip them).")
+    ] = False,
+    time_budget: Annotated[
+        float, typer.Option(help="Seconds one file may take to parse (0: no limit).")
+    ] = 120.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line for every file.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Archive raw text files: keep the bytes, build and validate the canonical XML.
+
+    Bad files get one line each on stderr and exit code 1; the rest is archived.
 
     Example: archiver ingest sources/ ~/Downloads/article.txt
     """
     from archiver import pipeline
     from archiver.ingest import dialects
 
-    if dialect and dialect not in dialects.DIALECTS:
-        err.print(f"archiver: unknown dialect {dialect!r}; known: {', '.join(dialects.DIALECTS)}")
-        raise typer.Exit(ExitCode.USAGE)
-    files = list(pipeline.input_files(paths))
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if dialect:
+        dialects.get(dialect)  # an unknown name stops here, with the known ones listed
+    found = pipeline.input_files(paths, follow_symlinks)
     with _open(create=True) as archive:
-        outcomes = _run_with_progress(archive, files, dialect, strict, show=not json_out, jobs=workers)
-    failed = [o for o in outcomes if o.status == "failed"]
+        outcomes = _run_with_progress(
+            archive,
+            found.files,
+            dialect,
+            strict,
+            show=not json_out,
+            jobs=jobs,
+            follow_symlinks=follow_symlinks,
+            budget=time_budget,
+            verbose=verbose,
+        )
     if json_out:
         _print_json([o.as_dict() for o in outcomes])
     else:
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "new-version", "unchanged")}
-        problems = sum(len(o.problems) for o in outcomes)
-        err.print(
-            f"{len(outcomes)} files: {counts['new']} new, {counts['new-version']} new versions, "
-            f"{counts['unchanged']} unchanged, {len(failed)} failed, {problems} problems"
-        )
-    if failed:
+        _ingest_summary(outcomes, found.hidden)
+    if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 
+def _ingest_summary(outcomes: list[Any], hidden: int) -> None:
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "new-version", "unchanged", "failed")}
+    problems = sum(len(o.problems) for o in outcomes)
+    extra = f"; {hidden} hidden files left out" if hidden else ""
+    err.print(
+        f"{len(outcomes)} files: {counts['new']} new, {counts['new-version']} new versions, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed, {problems} problems{extra}"
+    )
+
+
 def _run_with_progress(
-    archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool, jobs: int = 1
+    archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool, **options: Any
 ) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    """Ingest with a progress bar; problems print as they come, the summary even after Ctrl-C."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from archiver import pipeline
 
-    def report(outcome: pipeline.Outcome) -> None:
-        if outcome.error:
-            err.print(f"archiver: {outcome.path}: {outcome.error}")
-        for p in outcome.problems:
-            err.print(f"archiver: {outcome.path}: {p.code}: {p.message}")
-        if show and outcome.status != "failed":
-            title = (outcome.title or "")[:60]
-            err.print(f"  {outcome.status:<11} {outcome.id}  {title}", markup=False)
+    verbose = options.pop("verbose", False)
+    seen: list[pipeline.Outcome] = []
 
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn())
+    def report(outcome: pipeline.Outcome) -> None:
+        seen.append(outcome)
+        if outcome.failure:
+            _say(f"{outcome.path}: {outcome.failure.code}: {outcome.failure.message}")
+        for p in outcome.problems:
+            _say(f"{outcome.path}: {p.code}: {p.message}")
+        if verbose and outcome.status != "failed":
+            err.print(shown(f"  {outcome.status:<11} {outcome.id}  {(outcome.title or '')[:60]}"))
+
+    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not show or len(files) < 2) as bar:
         task = bar.add_task("ingest", total=len(files))
 
@@ -129,7 +177,13 @@ def _run_with_progress(
             report(outcome)
             bar.advance(task)
 
-        return pipeline.ingest(archive, files, dialect, strict, progress=step, jobs=jobs)
+        try:
+            return pipeline.ingest(archive, files, dialect, strict, progress=step, **options)
+        except KeyboardInterrupt:
+            bar.stop()
+            _ingest_summary(seen, 0)
+            _say(f"interrupted: {len(files) - len(seen)} files not ingested; what was stored is complete")
+            raise typer.Exit(130) from None
 
 
 @app.command("list")
@@ -151,7 +205,7 @@ def list_(
     table = Table("id", "date", "lang", "title", "file", box=None, pad_edge=False)
     for e in entries:
         name = e.name if e.version == 1 else f"{e.name} (v{e.version})"
-        table.add_row(e.id, e.date or "—", e.language, e.title, name)
+        table.add_row(e.id, e.date or "—", shown(e.language), shown(e.title), shown(name))
     out.print(table)
     err.print(f"{len(entries)} articles")
 
@@ -183,7 +237,7 @@ def show(
     for _ in range(3):
         table.add_column(overflow="fold")
     for label, value, how in report.lines(doc, entry):
-        table.add_row(label, value, how)
+        table.add_row(label, shown(value), shown(how))
     out.print(table)
 
 
@@ -203,8 +257,8 @@ def search(
         _print_json([{**e.as_dict(), "snippet": snip} for e, snip in hits])
         return
     for e, snip in hits:
-        out.print(f"{e.id}  {e.date or '—':<10}  {e.title}", markup=False)
-        out.print(f"    {snip}", markup=False)
+        out.print(shown(f"{e.id}  {e.date or '—':<10}  {e.title}"))
+        out.print(shown(f"    {snip}"))
     err.print(f"{len(hits)} results")
 
 
@@ -226,15 +280,74 @@ def validate(
 
 @app.command()
 def verify(json_out: JsonOpt = False) -> None:
-    """Fixity check: every original still has its recorded SHA-256, and every file is in place.
+    """Check the whole archive both ways: originals against their SHA-256, XML against the checksums
+    recorded when it was written, catalog rows against files and files against rows, and leftovers
+    of interrupted writes. Exit code 4 when anything is found; `archiver repair` mends what it can.
 
     Example: archiver verify
     """
-    from archiver import pipeline
+    from archiver.store.audit import verify as audit
 
     with _open() as archive:
-        report = pipeline.verify(archive)
-    _finish_check(report, "intact", json_out)
+        result = audit(archive, _check_progress("verify"))
+    if json_out:
+        _print_json({"checked": result.checked, "findings": [f.as_dict() for f in result.findings]})
+    else:
+        for finding in result.findings:
+            _say(str(finding))
+        bad = len({f.subject for f in result.findings})
+        err.print(f"{result.checked} articles checked, {len(result.findings)} findings about {bad} items")
+    if result.findings:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+@app.command()
+def repair(json_out: JsonOpt = False) -> None:
+    """Mend what verify finds, from the originals and the XML: leftover temporaries removed, missing
+    catalog rows added, interrupted ingests finished, missing or changed XML re-derived from its
+    original (a changed XML is kept aside in set-aside/). Each action is reported; exit code 4 when
+    something could not be mended (a changed or missing original: restore it from a backup).
+
+    Example: archiver repair
+    """
+    from archiver.repair import repair as mend
+
+    with _open() as archive:
+        result = mend(archive, _check_progress("repair"))
+    if json_out:
+        _print_json(
+            {
+                "actions": [a.as_dict() for a in result.actions],
+                "remaining": [f.as_dict() for f in result.remaining],
+            }
+        )
+    else:
+        for action in result.actions:
+            verb = "repaired" if action.done else "not repaired"
+            _say(f"{action.finding.subject}: {action.finding.code}: {verb}: {action.message}")
+        for finding in result.remaining:
+            _say(f"still: {finding}")
+        fixed = sum(a.done for a in result.actions)
+        err.print(f"{fixed} repaired, {len(result.remaining)} findings remain")
+    if result.remaining:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+def _check_progress(name: str) -> Callable[[int, int], None]:
+    """A progress callback that draws a bar on a terminal for long checks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn(name), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
+    task = bar.add_task(name, total=None)
+
+    def step(done: int, total: int) -> None:
+        if total >= 200 and not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+        if done >= total and bar.live.is_started:
+            bar.stop()
+
+    return step
 
 
 def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> None:
@@ -244,7 +357,7 @@ def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> No
     else:
         for key, issues in bad.items():
             for issue in issues:
-                err.print(f"archiver: {key}: {issue}", markup=False)
+                _say(f"{key}: {issue}")
         err.print(f"{len(report)} documents checked, {len(report) - len(bad)} {word}, {len(bad)} not")
     if bad:
         raise typer.Exit(ExitCode.INVALID)
@@ -356,7 +469,7 @@ def build(
     from archiver.export import EXPORTERS
     from archiver.export.edition import Selection
 
-    files = list(pipeline.input_files(sources or [Path("sources")]))
+    files = pipeline.input_files(sources or [Path("sources")]).files
     with _open(create=True) as archive:
         outcomes = _run_with_progress(archive, files, None, False, show=True)
         invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
@@ -395,5 +508,8 @@ def main() -> None:
     try:
         app()
     except ArchiverError as exc:
-        err.print(f"archiver: {exc}", markup=False)
+        _say(str(exc))
         sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        _say("interrupted")
+        sys.exit(130)

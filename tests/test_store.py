@@ -11,6 +11,7 @@ import pytest
 from archiver import pipeline
 from archiver.errors import ArchiveError
 from archiver.store import Archive
+from archiver.store.audit import verify
 from tests.conftest import SEED, SOURCES
 
 
@@ -70,19 +71,22 @@ def test_a_failed_write_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.
         monkeypatch.setattr(os, "replace", crash)
         (outcome,) = pipeline.ingest(archive, [SEED])
         monkeypatch.undo()
-        assert outcome.status == "failed" and "No space left" in (outcome.error or "")
+        assert outcome.status == "failed" and outcome.failure is not None
+        assert outcome.failure.code == "archive" and "No space left" in outcome.failure.message
         assert list(archive.entries()) == []
-    assert [p for p in root.rglob("*") if p.is_file() and p.suffix != ".sqlite"] == []
+    bookkeeping = {"catalog.sqlite", ".lock", "manifest-sha256.txt"}
+    assert [p for p in root.rglob("*") if p.is_file() and p.name not in bookkeeping] == []
+    assert not (root / "originals").exists() or not any((root / "originals").iterdir())
 
 
 def test_verify_finds_a_changed_original(tmp_path: Path) -> None:
     with Archive(tmp_path / "arc", create=True) as archive:
         (outcome,) = pipeline.ingest(archive, [SEED])
-        assert pipeline.verify(archive) == {outcome.id: []}
+        assert verify(archive).findings == []
         original = archive.original_path(archive.find(outcome.id or ""))
         original.write_bytes(original.read_bytes() + b" ")
-        (issues,) = pipeline.verify(archive).values()
-    assert issues and "original changed" in issues[0]
+        (finding,) = verify(archive).findings
+    assert (finding.code, finding.subject) == ("original-changed", outcome.id)
 
 
 def test_catalog_can_be_rebuilt_from_xml(tmp_path: Path) -> None:

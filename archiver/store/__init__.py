@@ -1,4 +1,4 @@
-"""The archive store: originals, canonical XML files and the SQLite catalog."""
+"""The archive store: originals, canonical XML files, the fixity manifest and the SQLite catalog."""
 
 from archiver.store.archive import Archive, Stored, home
 from archiver.store.catalog import Entry

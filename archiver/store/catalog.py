@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from archiver.document.model import Document
+from archiver.errors import ArchiveError, ArchiverError, ExitCode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -34,6 +39,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+_FTS_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|NEAR)\b|["()*^:{}+]')  # the user meant FTS5 query syntax
+BUSY_SECONDS = 10.0  # SQLite waits this long for another connection's lock, then we retry once
+T = TypeVar("T")
+
+
+class QueryError(ArchiverError):
+    """A search query that FTS5 cannot read; a usage error."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -87,40 +101,124 @@ def entry_of(doc: Document, version: int) -> Entry:
     )
 
 
+def search_text(doc: Document) -> str:
+    """What the full-text index holds for a document: its title and every body text."""
+    return "\n".join([doc.meta.title.text, *doc.text_blocks()])
+
+
+def damage(path: Path) -> str | None:
+    """Why the catalog file at `path` cannot be trusted, or None when it is sound."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "missing"
+    if size == 0:
+        return "empty (0 bytes)"
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"articles", "search"} <= tables:
+                return "tables missing"
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                return f"quick_check: {result}"
+            db.execute("SELECT count(*) FROM search").fetchone()
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise ArchiveError(f"{path}: the catalog is locked by another process") from None
+        return f"cannot be read: {exc}"
+    except sqlite3.DatabaseError as exc:
+        return f"cannot be read: {exc}"
+    return None
+
+
 class Catalog:
-    """Queries and writes on catalog.sqlite; one writer at a time."""
+    """Queries and writes on catalog.sqlite; SQLite errors become ArchiveErrors with a message."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite3.connect(path)
+        self.db = self._call(lambda: sqlite3.connect(path, timeout=BUSY_SECONDS))
         self.db.row_factory = sqlite3.Row
-        self.db.executescript(SCHEMA)
+        self._call(lambda: self.db.executescript(SCHEMA))
 
     def close(self) -> None:
         self.db.close()
 
+    def _call(self, work: Callable[[], T]) -> T:
+        """Run one database step; a busy lock is retried once, every failure is one clear error."""
+        for attempt in (1, 2):
+            try:
+                return work()
+            except sqlite3.OperationalError as exc:
+                text = str(exc)
+                if "locked" in text or "busy" in text:
+                    if attempt == 1:
+                        time.sleep(0.5)
+                        continue
+                    raise ArchiveError(
+                        f"{self.path}: the catalog is locked by another process "
+                        f"(waited {2 * BUSY_SECONDS:.0f} s)"
+                    ) from None
+                raise ArchiveError(f"{self.path}: {_plain(text)}") from None
+            except sqlite3.DatabaseError as exc:
+                raise ArchiveError(
+                    f"{self.path}: the catalog is damaged ({exc}); run `archiver repair`"
+                ) from None
+        raise AssertionError("unreachable")
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        return self._call(lambda: self.db.execute(sql, tuple(args)).fetchall())
+
     def get(self, id: str) -> Entry | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (id,)).fetchone()
-        return Entry(**dict(row)) if row else None
+        rows = self._rows("SELECT * FROM articles WHERE id = ?", (id,))
+        return Entry(**dict(rows[0])) if rows else None
+
+    def ids(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT id FROM articles")}
 
     def next_version(self, name: str) -> int:
-        row = self.db.execute("SELECT MAX(version) FROM articles WHERE name = ?", (name,)).fetchone()
+        row = self._rows("SELECT MAX(version) FROM articles WHERE name = ?", (name,))[0]
         return int(row[0] or 0) + 1
 
     def add(self, entry: Entry, body: str) -> None:
         """Insert (or replace) one article and its search text in one transaction."""
+        self.add_many([(entry, body)])
+
+    def add_many(self, rows: list[tuple[Entry, str]]) -> None:
+        """Insert (or replace) articles and their search texts, all in one transaction."""
+
+        def work() -> None:
+            with self.db:
+                for entry, body in rows:
+                    values = asdict(entry)
+                    self.db.execute("DELETE FROM search WHERE id = ?", (entry.id,))
+                    self.db.execute(
+                        f"INSERT OR REPLACE INTO articles ({', '.join(values)}) "
+                        f"VALUES ({', '.join('?' for _ in values)})",
+                        list(values.values()),
+                    )
+                    self.db.execute(
+                        "INSERT INTO search (id, title, body) VALUES (?, ?, ?)", (entry.id, entry.title, body)
+                    )
+
+        self._call(work)
+
+    def renumber_versions(self) -> None:
+        """Versions of each file name counted in order of ingest time (then id)."""
+        self._call(lambda: self._renumber())
+
+    def _renumber(self) -> None:
         with self.db:
-            self.db.execute("DELETE FROM search WHERE id = ?", (entry.id,))
-            cols = ", ".join(asdict(entry))
-            marks = ", ".join("?" for _ in asdict(entry))
             self.db.execute(
-                f"INSERT OR REPLACE INTO articles ({cols}) VALUES ({marks})",
-                list(asdict(entry).values()),
+                "UPDATE articles SET version = (SELECT count(*) FROM articles AS b WHERE b.name = "
+                "articles.name AND (b.ingested, b.id) <= (articles.ingested, articles.id))"
             )
-            self.db.execute(
-                "INSERT INTO search (id, title, body) VALUES (?, ?, ?)",
-                (entry.id, entry.title, body),
-            )
+
+    def count(self) -> int:
+        return int(self._rows("SELECT count(*) FROM articles")[0][0])
 
     def entries(self, all_versions: bool = False) -> Iterator[Entry]:
         """Articles in date order (undated last), newest version of each name unless asked."""
@@ -130,31 +228,79 @@ class Catalog:
             else ("WHERE version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)")
         )
         sql = f"SELECT * FROM articles {latest} ORDER BY date IS NULL, date, name, version"
-        for row in self.db.execute(sql):
+        for row in self._rows(sql):
             yield Entry(**dict(row))
 
     def resolve(self, key: str) -> list[Entry]:
         """Entries whose id starts with `key`, or whose external id or file name is `key`."""
-        rows = self.db.execute(
-            "SELECT * FROM articles WHERE id LIKE ? OR external_id = ? OR name = ? ORDER BY version DESC",
-            (key.lower() + "%", key, key),
-        ).fetchall()
+        prefix = key.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._rows(
+            "SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' OR external_id = ? OR name = ? "
+            "ORDER BY version DESC",
+            (prefix, key, key),
+        )
         return [Entry(**dict(r)) for r in rows]
 
     def search(self, query: str, limit: int = 50) -> list[tuple[Entry, str]]:
-        """Full-text search: entries and a snippet, best match first."""
+        """Full-text search (FTS5 syntax): entries and a snippet, best match first."""
+        if not query.strip():
+            raise QueryError("search: give at least one word to look for")
         sql = (
             "SELECT a.*, snippet(search, 2, '[', ']', '…', 12) AS snip FROM search "
             "JOIN articles AS a ON a.id = search.id WHERE search MATCH ? ORDER BY rank LIMIT ?"
         )
         try:
             rows = self.db.execute(sql, (query, limit)).fetchall()
-        except sqlite3.OperationalError:  # not FTS5 syntax: search the words as plain terms
-            plain = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-            rows = self.db.execute(sql, (plain, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _FTS_SYNTAX.search(query):  # plain words ("Noord-Korea"): search them as written
+                plain = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+                rows = self._rows(sql, (plain, limit))
+            elif "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+                raise QueryError(
+                    f"search: {query!r} is not a query FTS5 understands ({exc}); "
+                    "put words in double quotes to search for them as written"
+                ) from None
+            else:  # a locked or damaged catalog: the usual message
+                rows = self._rows(sql, (query, limit))
         out = []
         for row in rows:
             data = dict(row)
             snip = data.pop("snip")
             out.append((Entry(**data), snip))
         return out
+
+
+def _plain(text: str) -> str:
+    """SQLite's messages, said for a user ("database or disk is full" -> "disk full")."""
+    if "disk is full" in text or "disk I/O" in text:
+        return f"cannot write the catalog: {text} (free some space and run the command again)"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the catalog: {text} (check the folder's permissions)"
+    return text
+
+
+def build_into(path: Path, rows: Iterator[tuple[Entry, str]], batch: int = 500) -> int:
+    """Write a fresh catalog at `path` from (entry, search text) rows; returns how many."""
+    path.unlink(missing_ok=True)
+    catalog = Catalog(path)
+    count = 0
+    try:
+        chunk: list[tuple[Entry, str]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                catalog.add_many(chunk)
+                count += len(chunk)
+                chunk = []
+        catalog.add_many(chunk)
+        count += len(chunk)
+        catalog.renumber_versions()
+        catalog._call(lambda: catalog.db.execute("PRAGMA journal_mode = DELETE"))
+    finally:
+        catalog.close()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return count

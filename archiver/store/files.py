@@ -1,4 +1,4 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename."""
+"""Atomic file writes (temporary file, fsync, rename), umask-aware modes and safe stored names."""
 
 from __future__ import annotations
 
@@ -6,24 +6,61 @@ import os
 import tempfile
 from pathlib import Path
 
+TEMP_SUFFIX = ".tmp"  # every temporary file archiver writes ends so; verify and repair look for them
+NAME_BYTES = 200  # a stored name's limit in UTF-8 bytes: NAME_MAX is 255 and temporaries add ~15
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old file or the new one, never half."""
+
+def file_mode() -> int:
+    """The mode a new file gets under the process umask (0644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` so that a crash leaves either the old file or the new one, never half.
+
+    `durable` fsyncs the file before the rename; batch writers may fsync once per batch instead.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:NAME_BYTES]}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), file_mode())  # mkstemp makes 0600; exports and archives follow umask
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def sync_dir(path: Path) -> None:
+    """fsync a folder, so that renames into it survive a power cut."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def printable_name(name: str) -> str:
+    """A file name as text: undecodable bytes (surrogate escapes) written as \\xNN, nothing lost."""
+    raw = os.fsencode(name) if any("\udc80" <= c <= "\udcff" for c in name) else None
+    return raw.decode("utf-8", "backslashreplace") if raw is not None else name
+
+
 def safe_name(name: str) -> str:
-    """A file name that is safe inside the archive: no folders, no leading dots, no controls."""
-    base = Path(name).name.lstrip(".")
-    cleaned = "".join(c if c.isprintable() and c not in "/\\:" else "_" for c in base)
-    return cleaned[:200] or "original"
+    """A file name that is safe inside the archive: no folders, no leading dots, no controls,
+    at most NAME_BYTES bytes of UTF-8 (cut at a character boundary, the suffix kept)."""
+    base = Path(printable_name(name)).name.lstrip(".")
+    cleaned = "".join(c if c.isprintable() and c not in "/\\:" else "_" for c in base) or "original"
+    if len(cleaned.encode("utf-8")) <= NAME_BYTES:
+        return cleaned
+    stem, dot, suffix = cleaned.rpartition(".")
+    keep = f"{dot}{suffix}" if dot and len(suffix.encode()) <= 16 else ""
+    budget = NAME_BYTES - len(keep.encode())
+    head = (stem if keep else cleaned).encode("utf-8")[:budget].decode("utf-8", "ignore")
+    return head + keep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archiver.errors import UnknownName
 from archiver.ingest.dialects.base import Dialect
 from archiver.ingest.dialects.body_only import BodyOnly
 from archiver.ingest.dialects.date_prefix import DatePrefix
@@ -27,8 +28,8 @@ def detect(text: str) -> tuple[Dialect, float]:
 
 
 def get(name: str) -> Dialect:
-    """A dialect by name; KeyError lists the known names."""
+    """A dialect by name; UnknownName lists the known names."""
     try:
         return DIALECTS[name]
     except KeyError:
-        raise KeyError(f"unknown dialect {name!r}; known: {', '.join(DIALECTS)}") from None
+        raise UnknownName("dialect", name, DIALECTS) from None

@@ -1,0 +1,91 @@
+"""Where per-article work runs: this process or local worker processes, each call isolated."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+A = TypeVar("A")
+R = TypeVar("R")
+WORKER_MEMORY = 4 << 30  # address space per worker: a runaway file fails alone, not the machine
+
+
+class BudgetExceeded(Exception):
+    """The per-call time budget ran out."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise BudgetExceeded inside the block after `seconds` (main thread only; 0 = no budget)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise BudgetExceeded(f"over the {seconds:g} s budget")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def workers(jobs: int) -> int:
+    """The number of worker processes: `jobs`, or one per core when 0."""
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def _limit_memory() -> None:
+    """Worker initialiser: cap the address space so one runaway input raises MemoryError."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass  # a platform without the limit: the time budget still applies
+
+
+class Local(Generic[A, R]):
+    """Runs `work` over argument tuples in order, in worker processes when jobs > 1.
+
+    A worker that dies (a crash, the kernel's OOM killer) fails only the call it was running:
+    the calls of that round are retried one by one in fresh workers, and the one that kills its
+    worker again gets `on_crash(args)`.
+    """
+
+    def __init__(self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int) -> None:
+        self.work, self.on_crash, self.jobs = work, on_crash, jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
+        if self.jobs <= 1 or len(calls) <= 1:
+            return [self.work(*args) for args in calls]
+        pool = self.pool = self.pool or ProcessPoolExecutor(self.jobs, initializer=_limit_memory)
+        futures: list[Future[R]] = [pool.submit(self.work, *args) for args in calls]
+        try:
+            return [f.result() for f in futures]
+        except BrokenProcessPool:
+            self.close()
+            return [self._alone(args) for args in calls]
+
+    def _alone(self, args: tuple[A, ...]) -> R:
+        with ProcessPoolExecutor(1, initializer=_limit_memory) as solo:
+            try:
+                return solo.submit(self.work, *args).result()
+            except BrokenProcessPool:
+                return self.on_crash(*args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
