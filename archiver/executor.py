@@ -48,7 +48,7 @@ def workers(jobs: int) -> int:
 def _limit_memory() -> None:
     """Worker initialiser: cap the address space so one runaway input raises MemoryError."""
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (ValueError, OSError):

@@ -281,11 +281,6 @@ class ArchiveLocked(ArchiverError):
     """Another process holds the catalog; the rest of a batch is not tried."""
 
 
-def done_with(done: Callable[[Outcome], None], outcome: Outcome) -> Outcome:
-    done(outcome)
-    return outcome
-
-
 def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[str]]:
     """Schema and rule errors of each archived document (an empty list when valid)."""
     chosen = [archive.find(key) for key in ids] if ids else archive.entries(all_versions=True)

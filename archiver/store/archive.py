@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -243,7 +244,5 @@ class Archive:
 
 
 def _remove_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not empty, or not there: either way nothing to tidy
         folder.rmdir()
-    except OSError:
-        pass  # not empty, or not there: either way nothing to tidy
