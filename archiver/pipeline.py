@@ -265,13 +265,11 @@ def _store_batch(
         with archive.writing():
             while left:
                 (shown, data), parsed = left.pop(0)
-                outcome = done_with(done, _store(archive, shown, data, parsed, strict))
-                if (
-                    outcome.failure
-                    and outcome.failure.code == "archive"
-                    and "locked" in outcome.failure.message
-                ):
-                    raise ArchiveLocked(outcome.failure.message)  # the rest would wait as long, in vain
+                outcome = _store(archive, shown, data, parsed, strict)
+                done(outcome)
+                failure = outcome.failure
+                if failure and failure.code == "archive" and "locked" in failure.message:
+                    raise ArchiveLocked(failure.message)  # the rest would wait as long, in vain
     except ArchiverError as exc:  # the lock, or a locked catalog: nothing more of this batch is stored
         for (shown, _), _parsed in left:
             done(_failed(shown, "archive", str(exc)))
