@@ -170,7 +170,9 @@ def _run_with_progress(
             err.print(shown(f"  {outcome.status:<11} {outcome.id}  {(outcome.title or '')[:60]}"))
 
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True, disable=not show or len(files) < 2) as bar:
+    with Progress(
+        *columns, console=err, transient=True, disable=not show or len(files) < 2 or not err.is_terminal
+    ) as bar:
         task = bar.add_task("ingest", total=len(files))
 
         def step(outcome: pipeline.Outcome) -> None:

@@ -45,8 +45,26 @@ def workers(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
+def _worker_setup(parent: int) -> None:
+    """Worker initialiser: die with the parent (a kill -9 leaves no orphans), cap memory."""
+    _die_with_parent(parent)
+    _limit_memory()
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        return  # elsewhere: workers end when their queue closes
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def _limit_memory() -> None:
-    """Worker initialiser: cap the address space so one runaway input raises MemoryError."""
+    """Cap the address space so that one runaway input raises MemoryError in its worker."""
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
@@ -70,7 +88,9 @@ class Local(Generic[A, R]):
     def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
         if self.jobs <= 1 or len(calls) <= 1:
             return [self.work(*args) for args in calls]
-        pool = self.pool = self.pool or ProcessPoolExecutor(self.jobs, initializer=_limit_memory)
+        pool = self.pool = self.pool or ProcessPoolExecutor(
+            self.jobs, initializer=_worker_setup, initargs=(os.getpid(),)
+        )
         futures: list[Future[R]] = [pool.submit(self.work, *args) for args in calls]
         try:
             return [f.result() for f in futures]
@@ -79,7 +99,7 @@ class Local(Generic[A, R]):
             return [self._alone(args) for args in calls]
 
     def _alone(self, args: tuple[A, ...]) -> R:
-        with ProcessPoolExecutor(1, initializer=_limit_memory) as solo:
+        with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as solo:
             try:
                 return solo.submit(self.work, *args).result()
             except BrokenProcessPool:

@@ -60,6 +60,14 @@ def _remove_temp(archive: Archive, finding: Finding) -> str:
 
 
 def _add_row(archive: Archive, finding: Finding) -> str:
+    """An XML without a row gets its row; an unreadable one is set aside and re-derived."""
+    try:
+        archive.document(finding.subject)
+    except ArchiverError:
+        aside = _aside(archive, finding.subject)
+        os.replace(archive.xml_path(finding.subject), aside)
+        done = _adopt(archive, finding)
+        return f"{done}; the unreadable XML is kept as {archive.relative(aside)}"
     archive.reconcile()
     return "catalog row added from the XML"
 

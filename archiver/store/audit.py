@@ -82,7 +82,7 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
     rows = {e.id for e in entries}
     for id in sorted(archive.document_ids() - rows):
         findings.append(Finding("row-missing", id, f"documents/{id}.xml has no catalog row"))
-    findings += _orphans(archive)
+    findings += _orphans(archive, rows)
     with archive.writing():  # writers hold the lock while their temporaries exist: these are stale
         temps = temp_files(archive)
     findings += [Finding("temp-file", archive.relative(p), "left by an interrupted write") for p in temps]
@@ -114,11 +114,11 @@ def _check_entry(archive: Archive, entry: Entry, sums: dict[str, str]) -> list[F
     return out
 
 
-def _orphans(archive: Archive) -> Iterator[Finding]:
+def _orphans(archive: Archive, rows: set[str]) -> Iterator[Finding]:
     folder = archive.root / "originals"
     if not folder.is_dir():
         return
-    documents = archive.document_ids()
+    documents = archive.document_ids() | rows
     for sub in sorted(os.scandir(folder), key=lambda d: d.name):
         if sub.is_dir() and sub.name not in documents:
             yield Finding("orphan-original", sub.name, f"originals/{sub.name}/ has no XML")

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from archiver.document.model import Document
 from archiver.errors import ArchiveError, ArchiverError, ExitCode
+from archiver.store.lock import wait_seconds
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -40,7 +41,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
 );
 """
 _FTS_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|NEAR)\b|["()*^:{}+]')  # the user meant FTS5 query syntax
-BUSY_SECONDS = 10.0  # SQLite waits this long for another connection's lock, then we retry once
 T = TypeVar("T")
 
 
@@ -115,7 +115,7 @@ def damage(path: Path) -> str | None:
     if size == 0:
         return "empty (0 bytes)"
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=wait_seconds() / 2)
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"articles", "search"} <= tables:
@@ -140,7 +140,7 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = self._call(lambda: sqlite3.connect(path, timeout=BUSY_SECONDS))
+        self.db = self._call(lambda: sqlite3.connect(path, timeout=wait_seconds() / 2))
         self.db.row_factory = sqlite3.Row
         self._call(lambda: self.db.executescript(SCHEMA))
 
@@ -160,7 +160,7 @@ class Catalog:
                         continue
                     raise ArchiveError(
                         f"{self.path}: the catalog is locked by another process "
-                        f"(waited {2 * BUSY_SECONDS:.0f} s)"
+                        f"(waited {wait_seconds():.0f} s)"
                     ) from None
                 raise ArchiveError(f"{self.path}: {_plain(text)}") from None
             except sqlite3.DatabaseError as exc:

@@ -46,10 +46,14 @@ def sync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+
+
 def printable_name(name: str) -> str:
-    """A file name as text: undecodable bytes (surrogate escapes) written as \\xNN, nothing lost."""
-    raw = os.fsencode(name) if any("\udc80" <= c <= "\udcff" for c in name) else None
-    return raw.decode("utf-8", "backslashreplace") if raw is not None else name
+    """A file name as text XML can hold: undecodable bytes and control characters as \\xNN."""
+    if any("\udc80" <= c <= "\udcff" for c in name):
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name.translate(_CONTROLS)
 
 
 def safe_name(name: str) -> str:

@@ -12,12 +12,20 @@ from pathlib import Path
 from archiver.errors import ArchiveError
 
 LOCK_NAME = ".lock"
-WAIT_SECONDS = 30.0  # how long a writer waits for another before giving up with a clear message
+
+
+def wait_seconds() -> float:
+    """How long to wait for another process's lock: $ARCHIVER_LOCK_WAIT, else 30 seconds."""
+    try:
+        return max(0.0, float(os.environ.get("ARCHIVER_LOCK_WAIT", "30")))
+    except ValueError:
+        return 30.0
 
 
 @contextmanager
-def locked(root: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
+def locked(root: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the archive's exclusive lock; wait up to `wait` seconds, then raise ArchiveError."""
+    wait = wait_seconds() if wait is None else wait
     fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         deadline = time.monotonic() + wait
