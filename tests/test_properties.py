@@ -9,11 +9,6 @@ from archiver.document.validate import errors_of_bytes
 from archiver.document.xmlio import from_bytes, to_bytes
 from archiver.errors import InputError
 from archiver.ingest import ingest_bytes
-from archiver.ingest._text import clean
-from archiver.ingest.assemble import missing_text
-from archiver.ingest.dialects import detect
-from archiver.ingest.found import Found
-from archiver.ingest.structure import parse
 from tests.conftest import WHEN
 
 # Words and punctuation that trigger the parser's rules: headers, quotes, lists, credits, bylines.
@@ -31,14 +26,10 @@ DOC = st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=25).map("\n".j
 @given(DOC)
 def test_no_text_lost(text: str) -> None:
     try:
-        cleaned = clean(text.encode("utf-8")).text
+        result = ingest_bytes(text.encode("utf-8"), "prop.txt", WHEN)  # the recipe itself
     except InputError:
         return
-    dialect, _ = detect(cleaned)
-    found = Found()
-    body = dialect.read(cleaned, found)
-    blocks = parse(body, found)
-    assert not missing_text(cleaned, blocks, found)
+    assert [p for p in result.problems if p.code == "text-gap"] == []
 
 
 @settings(max_examples=60, deadline=None)
