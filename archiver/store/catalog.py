@@ -37,9 +37,12 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_name ON articles(name, version);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+# The search row of an article has the article row's rowid: found and removed in O(log n).
+# A catalog of another layout is rebuilt (it is derived data); bump when SCHEMA changes.
+LAYOUT = 2
 _FTS_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|NEAR)\b|["()*^:{}+]')  # the user meant FTS5 query syntax
 T = TypeVar("T")
 
@@ -120,6 +123,8 @@ def damage(path: Path) -> str | None:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"articles", "search"} <= tables:
                 return "tables missing"
+            if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
+                return "of an older layout"
             result = db.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 return f"quick_check: {result}"
@@ -142,7 +147,7 @@ class Catalog:
         self.path = path
         self.db = self._call(lambda: sqlite3.connect(path, timeout=wait_seconds() / 2))
         self.db.row_factory = sqlite3.Row
-        self._call(lambda: self.db.executescript(SCHEMA))
+        self._call(lambda: self.db.executescript(f"{SCHEMA}PRAGMA user_version = {LAYOUT};"))
 
     def close(self) -> None:
         self.db.close()
@@ -194,14 +199,17 @@ class Catalog:
             with self.db:
                 for entry, body in rows:
                     values = asdict(entry)
-                    self.db.execute("DELETE FROM search WHERE id = ?", (entry.id,))
-                    self.db.execute(
+                    old = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (entry.id,)).fetchone()
+                    if old is not None:
+                        self.db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+                    cursor = self.db.execute(
                         f"INSERT OR REPLACE INTO articles ({', '.join(values)}) "
                         f"VALUES ({', '.join('?' for _ in values)})",
                         list(values.values()),
                     )
                     self.db.execute(
-                        "INSERT INTO search (id, title, body) VALUES (?, ?, ?)", (entry.id, entry.title, body)
+                        "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
+                        (cursor.lastrowid, entry.title, body),
                     )
 
         self._call(work)
@@ -246,8 +254,8 @@ class Catalog:
         if not query.strip():
             raise QueryError("search: give at least one word to look for")
         sql = (
-            "SELECT a.*, snippet(search, 2, '[', ']', '…', 12) AS snip FROM search "
-            "JOIN articles AS a ON a.id = search.id WHERE search MATCH ? ORDER BY rank LIMIT ?"
+            "SELECT a.*, snippet(search, 1, '[', ']', '…', 12) AS snip FROM search "
+            "JOIN articles AS a ON a.rowid = search.rowid WHERE search MATCH ? ORDER BY rank LIMIT ?"
         )
         try:
             rows = self.db.execute(sql, (query, limit)).fetchall()

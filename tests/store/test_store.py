@@ -117,3 +117,19 @@ def test_parallel_ingest_gives_the_same_archive(tmp_path: Path) -> None:
     for o in serial:
         xml = f"documents/{o.id}.xml"
         assert (tmp_path / "one" / xml).read_bytes() == (tmp_path / "two" / xml).read_bytes()
+
+
+def test_a_catalog_of_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    root = tmp_path / "arc"
+    with Archive(root, create=True) as archive:
+        pipeline.ingest(archive, sorted(SOURCES.iterdir()))
+        before = [e.as_dict() for e in archive.entries()]
+    db = sqlite3.connect(root / "catalog.sqlite")
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    with Archive(root) as archive:
+        assert archive.notes == ["the catalog was of an older layout; rebuilt it from 9 documents"]
+        assert [e.as_dict() for e in archive.entries()] == before
+        assert archive.catalog.search("Poetin")
