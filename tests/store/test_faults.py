@@ -265,3 +265,24 @@ def test_disk_full_on_the_catalog_keeps_nothing_half(
     with Archive(root) as archive:
         assert verify(archive).findings == []
         assert len(archive.document_ids()) == archived[1]
+
+
+def test_a_really_full_disk_fails_files_cleanly(tmp_path: Path) -> None:
+    """A 3 MB tmpfs filled by a real ingest: files fail one by one, what was stored is whole."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    try:
+        files = corpus(tmp_path / "in", 120)
+        for path in files:
+            path.write_bytes(path.read_bytes() * 12)  # ~16 kB each: the disk fills half-way
+        result = cli("ingest", tmp_path / "in", archive=mount / "arc")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "disk is full" in result.stderr or "No space left" in result.stderr
+        checked = cli("verify", "--json", archive=mount / "arc")
+        assert checked.returncode == 0, checked.stdout
+        stored = json.loads(checked.stdout)["checked"]
+        assert 0 < stored < len(files)
+        assert f"{stored} new" in result.stderr
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
