@@ -289,7 +289,8 @@ def export(
     """
     from archiver import pipeline
     from archiver.export import EXPORTERS
-    from archiver.export.edition import GROUPINGS, Selection
+    from archiver.export.edition import GROUPINGS
+    from archiver.store import Selection
 
     if fmt not in EXPORTERS or group_by not in GROUPINGS:
         err.print(
@@ -354,7 +355,7 @@ def build(
     """
     from archiver import pipeline
     from archiver.export import EXPORTERS
-    from archiver.export.edition import Selection
+    from archiver.store import Selection
 
     files = list(pipeline.input_files(sources or [Path("sources")]))
     with _open(create=True) as archive:

@@ -14,10 +14,10 @@ from archiver.document.model import Document
 from archiver.document.validate import errors_of, errors_of_bytes
 from archiver.document.xmlio import serialize, to_element
 from archiver.errors import ArchiverError, InputError, NotFoundError, Problem
-from archiver.export.edition import Selection
 from archiver.ingest import archive_id, ingest_bytes
 from archiver.store import Archive
 from archiver.store.files import write_atomic
+from archiver.store.selection import Selection
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
 BATCH = 256  # files read ahead of parsing; bounds the memory a large batch holds

@@ -27,8 +27,10 @@ def detect(text: str) -> tuple[Dialect, float]:
 
 
 def get(name: str) -> Dialect:
-    """A dialect by name; KeyError lists the known names."""
+    """A dialect by name; UnknownName (a KeyError, exit code 2) lists the known names."""
+    from archiver.errors import UnknownName
+
     try:
         return DIALECTS[name]
     except KeyError:
-        raise KeyError(f"unknown dialect {name!r}; known: {', '.join(DIALECTS)}") from None
+        raise UnknownName("dialect", name, DIALECTS) from None
