@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -19,6 +21,7 @@ from archiver.document.xmlio import to_bytes
 from archiver.export import ExportError, cover, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
+from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
 from archiver.export.typography import typeset
 
@@ -73,11 +76,8 @@ def _fetcher() -> Any:
     return PackagedOnly(fail_on_errors=True)
 
 
-def _html(edition: Edition) -> bytes:
-    """The whole edition as one HTML document: cover, contents, articles, colophon."""
-    lang = edition.lang
-    grouped = edition.grouping != "none" and len(edition.documents) > 1
-    root = xhtml.el(None, "html", lang=lang)
+def _head(root: Any, edition: Edition) -> None:
+    """Title, authors, keywords, description and dates: WeasyPrint turns them into PDF metadata."""
     head = xhtml.el(root, "head")
     xhtml.el(head, "meta", charset="utf-8")
     xhtml.el(head, "title", edition.title)
@@ -93,27 +93,31 @@ def _html(edition: Edition) -> bytes:
         xhtml.el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
     xhtml.el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
     xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
-    body = xhtml.el(root, "body", cls="grouped" if grouped else "ungrouped")
-    front = xhtml.el(body, "section", cls="cover")
-    xhtml.el(front, "h1", edition.title)
-    for line in cover.subtitle_lines(edition):
-        xhtml.el(front, "p", line)
-    xhtml.el(front, "p", "archiver", cls="maker")
-    toc = xhtml.el(body, "nav", cls="contents")
-    xhtml.el(toc, "h1", label("contents", lang))
-    items = xhtml.el(toc, "ol")
-    for i, group in enumerate(edition.groups, start=1):
-        if grouped:
-            xhtml.el(items, "li", group.label, cls="group")
-        for doc in group.documents:
-            entry = xhtml.el(items, "li", lang=doc.meta.language.text)
-            title = typeset(doc.meta.title.text, doc.meta.language.text)
-            xhtml.el(entry, "a", title, href=f"#a{doc.meta.archive_id}")
-        for j, doc in enumerate(group.documents):
-            if grouped and j == 0:
-                xhtml.el(body, "h2", group.label, cls="group", id=f"g{i:02d}")
-            body.append(xhtml.article(doc))
-    body.append(xhtml.colophon(edition))
+
+
+def _run_in_head(part: Part) -> Any:
+    """In print a section starts no page of its own: its label heads its first article's page."""
+    return xhtml.el(None, "h2", part.title, cls="group", id=part.id)
+
+
+# Part kind -> its element in the one HTML document (a copy: the frame may feed other formats).
+PRINTED: dict[str, Callable[[Part], Any]] = {
+    "cover": lambda part: copy.deepcopy(part.element),
+    "contents": lambda part: copy.deepcopy(part.element),
+    "section": _run_in_head,
+    "article": lambda part: copy.deepcopy(part.element),
+    "colophon": lambda part: copy.deepcopy(part.element),
+}
+
+
+def html(source: Frame | Edition) -> bytes:
+    """The whole edition as one HTML document: the frame's parts, one after another."""
+    parts = as_frame(source)
+    root = xhtml.el(None, "html", lang=parts.edition.lang)
+    _head(root, parts.edition)
+    body = xhtml.el(root, "body", cls="grouped" if parts.grouped else "ungrouped")
+    for part in parts.parts:
+        body.append(PRINTED[part.kind](part))
     out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
     return out
 
@@ -138,10 +142,12 @@ def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
     return out
 
 
-def build(edition: Edition, options: PdfOptions | None = None) -> bytes:
+def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
+    parts = as_frame(source)
+    edition = parts.edition
     fetcher = _fetcher()
-    raw = render(_html(edition), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = render(html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
