@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, cover, xhtml
+from archiver.export import ExportError, Format, cover, xhtml
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
@@ -203,3 +203,13 @@ def repack(raw: bytes, lang: str, when: datetime) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             dst.writestr(info, data, compresslevel=9)
     return out.getvalue()
+
+
+EXPORTER = Format(
+    name="epub",
+    suffix=".epub",
+    description="EPUB 3 for e-readers: reflowable, accessible, checked with epubcheck",
+    Options=EpubOptions,
+    build=build,
+    check=check,
+)

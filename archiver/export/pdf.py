@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -18,11 +18,12 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import ExportError, cover, xhtml
+from archiver.export import ExportError, Format, cover, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
+from archiver.export.options import validate
 from archiver.export.typography import typeset
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
@@ -34,18 +35,24 @@ PDF_VARIANT = "pdf/a-3u"
 class PdfOptions:
     """Print options: paper, one or two columns, bleed for the print shop, crop marks."""
 
-    paper: str = "A4"
-    layout: str = "book"
-    bleed_mm: float = 0.0
-    marks: bool = False
+    paper: str = field(default="A4", metadata={"help": "paper size", "choices": tuple(PAPERS)})
+    layout: str = field(
+        default="book",
+        metadata={"help": "book (one column) or newspaper (two columns)", "choices": LAYOUTS},
+    )
+    bleed: float = field(
+        default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}
+    )
+    marks: bool = field(default=False, metadata={"help": "crop marks"})
+
+    def __post_init__(self) -> None:
+        validate(self)
 
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
-        if self.paper not in PAPERS or self.layout not in LAYOUTS or not 0 <= self.bleed_mm <= 10:
-            raise ExportError(f"bad PDF options: {self}")
         rules = [f"@page {{ size: {PAPERS[self.paper]};"]
-        if self.bleed_mm:
-            rules.append(f" bleed: {self.bleed_mm}mm;")
+        if self.bleed:
+            rules.append(f" bleed: {self.bleed}mm;")
         if self.marks:
             rules.append(" marks: crop cross;")
         rules.append(" }")
@@ -110,7 +117,7 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
 }
 
 
-def html(source: Frame | Edition) -> bytes:
+def edition_html(source: Frame | Edition) -> bytes:
     """The whole edition as one HTML document: the frame's parts, one after another."""
     parts = as_frame(source)
     root = xhtml.el(None, "html", lang=parts.edition.lang)
@@ -147,7 +154,7 @@ def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     parts = as_frame(source)
     edition = parts.edition
     fetcher = _fetcher()
-    raw = render(html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = render(edition_html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
@@ -238,3 +245,13 @@ def check(data: bytes, edition: Edition) -> None:
     for title, n in Counter(typeset_titles).items():
         if outline[title] != n:
             raise ExportError(f"the outline has {outline[title]} entries for {title!r}, not {n}")
+
+
+EXPORTER = Format(
+    name="pdf",
+    suffix=".pdf",
+    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached",
+    Options=PdfOptions,
+    build=build,
+    check=check,
+)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 
+from archiver.errors import UsageError
 from archiver.store.archive import Archive
 from archiver.store.catalog import Entry
+
+DATE_ARG = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def date_span(value: str) -> tuple[str, str]:
@@ -31,6 +35,11 @@ class Selection:
     lang: str | None = None
     source: str | None = None
     query: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("--from", self.date_from), ("--to", self.date_to)):
+            if value and not DATE_ARG.match(value):
+                raise UsageError(f"{name} {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
 
     def entries(self, archive: Archive) -> list[Entry]:
         """The chosen catalog entries in date order (undated last)."""

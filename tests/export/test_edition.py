@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver import pipeline
+from archiver import pipeline, recipes
 from archiver.errors import UnknownName
 from archiver.export.edition import build, file_stem, slug
 from archiver.store import Archive, Selection
@@ -39,7 +39,9 @@ def test_readable_file_names(archive: Archive) -> None:
 
 
 def test_export_each_writes_one_file_per_article(archive: Archive, tmp_path: Path) -> None:
-    paths = pipeline.export(archive, "epub", Selection(lang="de"), tmp_path, each=True)
+    paths = recipes.export(
+        archive, recipes.export_job("epub", each=True), Selection(lang="de"), tmp_path
+    ).paths
     assert [p.name for p in paths] == [
         "2021-03-03_stadtbibliothek-offnet-nach-dem-umbau-wieder_57be0aad.epub"
     ]

@@ -15,6 +15,7 @@ import pytest
 from archiver import pipeline
 from archiver.document.model import Document, Paragraph
 from archiver.document.xmlio import to_bytes
+from archiver.errors import UnknownName
 from archiver.export import ExportError, pdf
 from archiver.export.edition import build
 from archiver.export.typography import typeset
@@ -180,7 +181,7 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
 
 
 def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
-    options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed_mm=3, marks=True)
+    options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed=3, marks=True)
     data = pdf.build(build([_seed(docs)]), options)
     with pikepdf.open(io.BytesIO(data)) as p:
         page = p.pages[2]
@@ -188,8 +189,8 @@ def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
         trim_w, trim_h = width - float(page.TrimBox[0]), height - float(page.TrimBox[1])
         assert abs(trim_w - 419.53) < 1 and abs(trim_h - 595.28) < 1  # A5 trim
         assert float(page.MediaBox[2]) > width  # bleed and marks outside the trim
-    with pytest.raises(ExportError, match="bad PDF options"):
-        pdf.PdfOptions(paper="A3").stylesheet()
+    with pytest.raises(UnknownName, match="unknown paper 'A3'; known: A4, A5, Letter"):
+        pdf.PdfOptions(paper="A3")
 
 
 def test_fetcher_refuses_anything_but_our_resources() -> None:
