@@ -239,3 +239,24 @@ def test_unknown_names_and_bad_options_are_one_line_and_exit_2(
     result = run(*args, archive=tmp_path / "nowhere")  # checked before the (missing) archive is opened
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_export_pdf_reports_missing_glyphs_and_goes_on(tmp_path: Path) -> None:
+    odd = tmp_path / "grin.txt"
+    odd.write_text("A grin\n\nThe mayor smiled 😀 at the opening of the new harbour ferry terminal.\n")
+    assert run("ingest", odd, archive=tmp_path / "arc").returncode == 0
+    result = run(
+        "export",
+        "pdf",
+        "-O",
+        "paper=A5",
+        "-O",
+        "marks=true",
+        "-o",
+        tmp_path / "grin.pdf",
+        archive=tmp_path / "arc",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "glyph-missing" in line]
+    assert len(lines) == 1 and "U+1F600 GRINNING FACE" in lines[0], result.stderr
+    assert (tmp_path / "grin.pdf").read_bytes()[:5] == b"%PDF-"

@@ -18,9 +18,9 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import ExportError, Format, cover, xhtml
+from archiver.export import ExportError, Format, cover, glyphs, xhtml
 from archiver.export.edition import Edition
-from archiver.export.fonts import font_path
+from archiver.export.fonts import font_path, private_fontconfig
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
 from archiver.export.options import validate
@@ -161,19 +161,33 @@ def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
 
 
 def render(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: Any = None) -> bytes:
-    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError."""
+    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError.
+
+    Only the fonts print.css declares are used: a character none of them has prints as a box.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = fetcher or _fetcher()
+    fonts = _font_config()
     try:
         document = HTML(string=html, base_url="archiver:", url_fetcher=fetcher).render(
-            stylesheets=[CSS(string=options.stylesheet(), url_fetcher=fetcher)], pdf_tags=True
+            stylesheets=[CSS(string=options.stylesheet(), url_fetcher=fetcher, font_config=fonts)],
+            font_config=fonts,
+            pdf_tags=True,
         )
         data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments)
     except FatalURLFetchingError as exc:
         raise ExportError(f"PDF render stopped: {exc.__cause__ or exc}") from None
     return data
+
+
+def _font_config() -> Any:
+    """A WeasyPrint font configuration that knows no system font, only the @font-face files."""
+    from weasyprint.text.fonts import FontConfiguration  # imported first: its import checks system fonts
+
+    with private_fontconfig():
+        return FontConfiguration()
 
 
 def _finish(raw: bytes, edition: Edition) -> bytes:
@@ -254,4 +268,5 @@ EXPORTER = Format(
     Options=PdfOptions,
     build=build,
     check=check,
+    preflight=glyphs.missing,
 )
