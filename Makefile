@@ -57,9 +57,9 @@ bench: setup
 	bash scripts/system-deps.sh bench
 	$(BIN)/python scripts/bench.py --sizes 1 100 1000 --pdf-max 100 --calibre-max 100
 
-## golden: regenerate golden files, then review them with `git diff tests/golden`
+## golden: regenerate golden files (XML, XHTML, EPUB tree, PDF facts), then review them with `git diff tests/golden`
 golden: setup
-	$(BIN)/pytest -q tests/test_golden.py --update-golden
+	$(BIN)/pytest -q tests/test_golden.py tests/export -k golden --update-golden
 
 clean:
 	rm -rf $(VENV) $(ARCHIVE) build tools/ace/node_modules dist/*.epub dist/epub dist/*.pdf dist/pdf dist/*.json \

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -149,6 +148,16 @@ def _ingest_summary(outcomes: list[Any], hidden: int) -> None:
     )
 
 
+def _report_outcome(outcome: Any, verbose: bool) -> None:
+    """A line for each problem of one input file; with `verbose`, a line for the file too."""
+    if outcome.failure:
+        _say(f"{outcome.path}: {outcome.failure.code}: {outcome.failure.message}")
+    for p in outcome.problems:
+        _say(f"{outcome.path}: {p.code}: {p.message}")
+    if verbose and outcome.status != "failed":
+        err.print(shown(f"  {outcome.status:<11} {outcome.id}  {(outcome.title or '')[:60]}"))
+
+
 def _run_with_progress(
     archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool, **options: Any
 ) -> Any:
@@ -162,12 +171,7 @@ def _run_with_progress(
 
     def report(outcome: pipeline.Outcome) -> None:
         seen.append(outcome)
-        if outcome.failure:
-            _say(f"{outcome.path}: {outcome.failure.code}: {outcome.failure.message}")
-        for p in outcome.problems:
-            _say(f"{outcome.path}: {p.code}: {p.message}")
-        if verbose and outcome.status != "failed":
-            err.print(shown(f"  {outcome.status:<11} {outcome.id}  {(outcome.title or '')[:60]}"))
+        _report_outcome(outcome, verbose)
 
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(
@@ -367,7 +371,9 @@ def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> No
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Output format: epub or pdf.")],
+    fmt: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="Output format (`archiver formats` lists them).")
+    ],
     articles: Annotated[
         list[str] | None, typer.Argument(help="Ids (or first characters, external ids, file names).")
     ] = None,
@@ -390,54 +396,41 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="A .epub/.pdf file, or a folder to name files in [default: dist/]."
+            "--output",
+            "-o",
+            help="A file with the format's suffix, or a folder to name files in [default: dist/].",
         ),
     ] = None,
-    paper: Annotated[str, typer.Option(help="PDF: paper size, A4, A5 or Letter.")] = "A4",
-    layout: Annotated[str, typer.Option(help="PDF: book (one column) or newspaper (two columns).")] = "book",
-    bleed: Annotated[float, typer.Option(help="PDF: bleed in millimetres for the print shop (0-10).")] = 0.0,
-    marks: Annotated[bool, typer.Option("--marks", help="PDF: crop marks.")] = False,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-O", metavar="KEY=VALUE", help="A format option, repeatable (`archiver formats`)."
+        ),
+    ] = None,
 ) -> None:
-    """Export articles as an EPUB or PDF edition (or one file each), typeset in each article's language.
+    """Export articles as one edition (or one file each), typeset in each article's language.
 
-    Example: archiver export pdf --from 2019-04 --to 2019-04 --paper A5 -o dist/april.pdf
+    Example: archiver export pdf --from 2019-04 --to 2019-04 -O paper=A5 -O marks=yes -o dist/april.pdf
     """
-    from archiver import pipeline
-    from archiver.export import EXPORTERS
-    from archiver.export.edition import GROUPINGS, Selection
+    from archiver import recipes
+    from archiver.store import Selection
 
-    if fmt not in EXPORTERS or group_by not in GROUPINGS:
-        err.print(
-            f"archiver: choose FORMAT from {', '.join(EXPORTERS)} and --group-by from {', '.join(GROUPINGS)}"
-        )
-        raise typer.Exit(ExitCode.USAGE)
     if all_ and articles:
         err.print("archiver: give ids or --all, not both")
         raise typer.Exit(ExitCode.USAGE)
-    for name, value in (("--from", date_from), ("--to", date_to)):
-        if value and not _DATE_ARG.match(value):
-            err.print(f"archiver: {name} {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
-            raise typer.Exit(ExitCode.USAGE)
-    if paper not in ("A4", "A5", "Letter") or layout not in ("book", "newspaper") or not 0 <= bleed <= 10:
-        err.print("archiver: --paper A4|A5|Letter, --layout book|newspaper, --bleed 0 to 10 (mm)")
-        raise typer.Exit(ExitCode.USAGE)
-    options = _pdf_options(paper, layout, bleed, marks) if fmt == "pdf" else None
+    job = recipes.export_job(fmt, option or [], group_by, title, each)  # bad names: exit 2, nothing read
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
     with _open() as archive, _export_progress(fmt) as step:
-        paths = pipeline.export(
-            archive, fmt, selection, output, each, title, group_by, progress=step, options=options
-        )
+        done = recipes.export(archive, job, selection, output, progress=step)
+    _print_problems(done.problems)
+    paths = done.paths
     where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
-    err.print(f"{len(paths)} {fmt} file(s) written: {where}", markup=False)
+    err.print(shown(f"{len(paths)} {fmt} file(s) written: {where}"))
 
 
-def _pdf_options(paper: str, layout: str, bleed: float, marks: bool) -> Any:
-    from archiver.export.pdf import PdfOptions
-
-    return PdfOptions(paper, layout, bleed, marks)
-
-
-_DATE_ARG = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+def _print_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        _say(str(problem))
 
 
 @contextmanager
@@ -457,6 +450,45 @@ def _export_progress(fmt: str) -> Iterator[Callable[[Path, int, int], None]]:
 
 
 @app.command()
+def formats(json_out: JsonOpt = False) -> None:
+    """List the export formats, their file suffixes and their options (for export -O KEY=VALUE).
+
+    Example: archiver formats
+    """
+    from archiver.export import EXPORTERS, exporter
+    from archiver.export.options import describe
+
+    found = {name: exporter(name) for name in EXPORTERS}
+    table: dict[str, dict[str, Any]] = {
+        name: {"suffix": e.suffix, "description": e.description, "options": describe(e.Options)}
+        for name, e in found.items()
+    }
+    if json_out:
+        _print_json(table)
+        return
+    for name, info in table.items():
+        out.print(f"{name:<6} {info['suffix']:<6} {info['description']}", markup=False)
+        for key, opt in info["options"].items():
+            usage = f"-O {key}={_allowed(opt)}"
+            out.print(f"    {usage:<26} {opt['help']} [default: {_shown(opt['default'])}]", markup=False)
+
+
+def _shown(value: object) -> str:
+    """A default as it would be typed: no, 0, A4."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _allowed(option: dict[str, Any]) -> str:
+    if "choices" in option:
+        return "|".join(option["choices"])
+    if "range" in option:
+        return f"{option['range'][0]}..{option['range'][1]}"
+    return "yes|no" if option["type"] == "bool" else option["type"].upper()
+
+
+@app.command()
 def build(
     sources: Annotated[
         list[Path] | None, typer.Argument(help="Raw files or folders [default: sources/].")
@@ -467,27 +499,36 @@ def build(
 
     Example: archiver build sources/ --out dist/
     """
-    from archiver import pipeline
-    from archiver.export import EXPORTERS
-    from archiver.export.edition import Selection
+    from archiver import recipes
 
-    files = pipeline.input_files(sources or [Path("sources")]).files
-    with _open(create=True) as archive:
-        outcomes = _run_with_progress(archive, files, None, False, show=True)
-        invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
-        written = []
-        for fmt in EXPORTERS:
-            with _export_progress(fmt) as step:
-                written += pipeline.export(archive, fmt, Selection(), out, progress=step)
-                written += pipeline.export(archive, fmt, Selection(), out / fmt, each=True, progress=step)
-    failed = sum(o.status == "failed" for o in outcomes)
+    with _open(create=True) as archive, _build_progress() as (on_outcome, on_format):
+        report = recipes.build(archive, sources or [Path("sources")], out, on_outcome, on_format)
+    _print_problems(report.problems)
     err.print(
-        f"{len(outcomes)} sources, {failed} failed, {len(invalid)} invalid; {len(written)} files in {out}/"
+        f"{len(report.outcomes)} sources, {report.failed} failed, {len(report.invalid)} invalid; "
+        f"{len(report.written)} files in {out}/"
     )
-    if invalid:
-        raise typer.Exit(ExitCode.INVALID)
-    if failed:
-        raise typer.Exit(ExitCode.INPUT_FAILED)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+@contextmanager
+def _build_progress() -> Iterator[tuple[Callable[[Any], None], Callable[[str], Any]]]:
+    """Build's progress: a line per input (as ingest prints it), a bar per export format."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+
+        def on_outcome(outcome: Any) -> None:
+            _report_outcome(outcome, verbose=False)
+
+        def on_format(fmt: str) -> Callable[[Path, int, int], None]:
+            task = bar.add_task(f"export {fmt}", total=None)
+            return lambda path, done, total: bar.update(task, completed=done, total=total)
+
+        yield on_outcome, on_format
 
 
 @app.command()

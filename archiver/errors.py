@@ -47,6 +47,12 @@ class UnknownName(ArchiverError, KeyError):
         return str(self.args[0])
 
 
+class UsageError(ArchiverError):
+    """A bad value on the command line (or in the library call it becomes): exit code 2, one line."""
+
+    exit_code = ExitCode.USAGE
+
+
 class InputError(ArchiverError):
     """One input file cannot be archived (empty, binary, undecodable, unreadable)."""
 

@@ -13,12 +13,11 @@ from typing import Literal
 from archiver.document.model import Document
 from archiver.document.validate import errors_of, errors_of_bytes
 from archiver.document.xmlio import from_bytes, serialize, to_element
-from archiver.errors import ArchiverError, DocumentError, InputError, NotFoundError, Problem
+from archiver.errors import ArchiverError, DocumentError, InputError, Problem
 from archiver.executor import BudgetExceeded, Local, time_budget, workers
-from archiver.export.edition import Selection
 from archiver.ingest import archive_id, ingest_bytes
 from archiver.store import Archive
-from archiver.store.files import printable_name, write_atomic
+from archiver.store.files import printable_name
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
 BATCH = 256  # files read ahead of parsing; bounds the memory a large batch holds
@@ -289,59 +288,3 @@ def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[s
         except ArchiverError as exc:
             report[entry.id] = [str(exc)]
     return report
-
-
-def export(
-    archive: Archive,
-    fmt: str,
-    selection: Selection,
-    out: Path | None = None,
-    each: bool = False,
-    title: str | None = None,
-    grouping: str = "month",
-    progress: Callable[[Path, int, int], None] | None = None,
-    options: object = None,
-) -> list[Path]:
-    """Write one edition (or, with `each`, one file per article); returns the paths written.
-
-    `options` go to the format's builder as they are (PdfOptions for PDF; EPUB takes none).
-    """
-    from archiver.export import builder
-    from archiver.export.edition import build, file_stem, slug
-
-    make, suffix = builder(fmt)
-    entries = selection.entries(archive)
-    if not entries:
-        raise NotFoundError("no article matches the selection")
-    docs = [archive.document(e.id) for e in entries]
-    written: list[Path] = []
-    if each:
-        for doc in docs:
-            written.append(
-                _write(
-                    (out or Path("dist") / fmt) / f"{file_stem(doc)}{suffix}",
-                    make(build([doc], "none"), options),
-                )
-            )
-            if progress:
-                progress(written[-1], len(written), len(docs))
-        return written
-    edition = build(docs, grouping, title)
-    target = out or Path("dist")
-    if target.suffix != suffix:  # a folder: name the file after the edition
-        target = target / f"{slug(edition.title)}{suffix}"
-    written.append(_write(target, make(edition, options)))
-    if progress:
-        progress(target, 1, 1)
-    return written
-
-
-def _write(path: Path, data: bytes) -> Path:
-    """Write an export atomically; a failure is one clear error naming the path."""
-    from archiver.export import ExportError
-
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    return path

@@ -1,17 +1,23 @@
-"""Exports: access copies (EPUB, PDF) built from canonical documents, one module per format."""
+"""Exports: access copies built from canonical documents, one module per format behind one contract."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, Problem, UnknownName
 
-# Format name -> (module, file suffix). Modules load on use, so the CLI starts fast.
-EXPORTERS: dict[str, tuple[str, str]] = {
-    "epub": ("archiver.export.epub", ".epub"),
-    "pdf": ("archiver.export.pdf", ".pdf"),
+if TYPE_CHECKING:
+    from archiver.export.edition import Edition
+    from archiver.export.frame import Frame
+
+# Format name -> the module whose EXPORTER implements it. A new format is one module and one
+# line here. Modules load on use, so the command line starts fast.
+EXPORTERS: dict[str, str] = {
+    "epub": "archiver.export.epub",
+    "pdf": "archiver.export.pdf",
 }
 
 
@@ -19,11 +25,56 @@ class ExportError(ArchiverError):
     """An export could not be built, or failed its completeness check."""
 
 
-def builder(fmt: str) -> tuple[Callable[..., bytes], str]:
-    """The build function and file suffix of a format."""
+class Exporter(Protocol):
+    """What a format module provides as its EXPORTER."""
+
+    @property
+    def name(self) -> str: ...  # the name in EXPORTERS and on the command line
+
+    @property
+    def suffix(self) -> str: ...  # ".epub"
+
+    @property
+    def description(self) -> str: ...  # one line for `archiver formats`
+
+    @property
+    def Options(self) -> type[Any]: ...  # a frozen dataclass; see export/options.py
+
+    def build(self, source: Frame | Edition, options: Any) -> bytes:
+        """The file's bytes; runs the completeness check; same input, same bytes."""
+        ...
+
+    def check(self, data: bytes, edition: Edition) -> None:
+        """Completeness gate: raise ExportError if `data` lost part of the edition."""
+        ...
+
+    def preflight(self, source: Frame) -> list[Problem]:
+        """Problems worth reporting that do not stop the export (e.g. glyph-missing)."""
+        ...
+
+
+def _no_problems(source: Frame) -> list[Problem]:
+    return []
+
+
+@dataclass(frozen=True)
+class Format:
+    """The plain way to implement Exporter: a format module's functions, named."""
+
+    name: str
+    suffix: str
+    description: str
+    Options: type[Any]
+    build: Callable[[Any, Any], bytes]
+    check: Callable[[bytes, Any], None]
+    preflight: Callable[[Any], list[Problem]] = _no_problems
+
+
+def exporter(name: str) -> Exporter:
+    """The exporter of a format; UnknownName (exit code 2) lists the known formats."""
     try:
-        module, suffix = EXPORTERS[fmt]
+        module = EXPORTERS[name]
     except KeyError:
-        raise ExportError(f"unknown format {fmt!r}; known: {', '.join(EXPORTERS)}") from None
-    build: Any = importlib.import_module(module).build
-    return build, suffix
+        raise UnknownName("format", name, EXPORTERS) from None
+    found: Exporter = importlib.import_module(module).EXPORTER
+    return found

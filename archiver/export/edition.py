@@ -1,69 +1,20 @@
-"""Choosing articles and grouping them into an edition: what both EPUB and PDF exports print."""
+"""Grouping documents into an edition: sections, title, language and identity for every format."""
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from archiver.document.model import Document
+from archiver.errors import UnknownName
 from archiver.export.labels import format_month, label
-from archiver.store import Archive, Entry
-
-GROUPINGS = ("month", "source", "none")
-
-
-def date_span(value: str) -> tuple[str, str]:
-    """The first and last day a date of any precision may mean: "2019-04" -> 2019-04-01..2019-04-30."""
-    year = int(value[:4])
-    if len(value) == 4:
-        return f"{year:04d}-01-01", f"{year:04d}-12-31"
-    month = int(value[5:7])
-    if len(value) == 7:
-        last = calendar.monthrange(year, month)[1]
-        return f"{value}-01", f"{value}-{last:02d}"
-    return value[:10], value[:10]
-
-
-@dataclass
-class Selection:
-    """Which articles to export. Dates overlap-match: 2019-04 is inside --from 2019-04-10."""
-
-    ids: list[str] = field(default_factory=list)
-    date_from: str | None = None
-    date_to: str | None = None
-    lang: str | None = None
-    source: str | None = None
-    query: str | None = None
-
-    def entries(self, archive: Archive) -> list[Entry]:
-        """The chosen catalog entries in date order (undated last)."""
-        chosen = [archive.find(key) for key in self.ids] if self.ids else list(archive.entries())
-        if self.query:
-            hits = {e.id for e, _ in archive.catalog.search(self.query, limit=100000)}
-            chosen = [e for e in chosen if e.id in hits]
-        return [e for e in chosen if self._keeps(e)]
-
-    def _keeps(self, e: Entry) -> bool:
-        if self.lang and e.language.split("-")[0] != self.lang.split("-")[0]:
-            return False
-        if self.source and self.source.lower() not in (e.source or "").lower():
-            return False
-        if self.date_from or self.date_to:
-            if not e.date:
-                return False
-            first, last = date_span(e.date[:10])
-            if self.date_from and last < date_span(self.date_from)[0]:
-                return False
-            if self.date_to and first > date_span(self.date_to)[1]:
-                return False
-        return True
 
 
 @dataclass
@@ -124,25 +75,42 @@ def by_frequency(values: Iterable[str]) -> list[str]:
     return sorted(counts, key=lambda v: (-counts[v], v))
 
 
-def _group_key(doc: Document, grouping: str) -> str:
-    if grouping == "month":
-        return (
-            doc.published.value[:7]
-            if doc.published and len(doc.published.value) >= 7
-            else (doc.published.value[:4] if doc.published else "~")
-        )
-    if grouping == "source":
-        src = doc.meta.source or doc.meta.publisher
-        return src.text if src else "~"
-    return ""
+def _month_key(doc: Document) -> str:
+    if not doc.published:
+        return "~"
+    value = doc.published.value
+    return value[:7] if len(value) >= 7 else value[:4]
 
 
-def _group_label(key: str, grouping: str, lang: str) -> str:
+def _month_label(key: str, lang: str) -> str:
     if key == "~":
-        return label("undated" if grouping == "month" else "unknown-source", lang)
-    if grouping == "month" and len(key) == 7:
-        return format_month(key, lang)
-    return key
+        return label("undated", lang)
+    return format_month(key, lang) if len(key) == 7 else key
+
+
+def _source_key(doc: Document) -> str:
+    src = doc.meta.source or doc.meta.publisher
+    return src.text if src else "~"
+
+
+def _source_label(key: str, lang: str) -> str:
+    return label("unknown-source", lang) if key == "~" else key
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How an edition makes sections: a document's section key, its label, the order of keys."""
+
+    key: Callable[[Document], str]  # "~" means unknown: sorts last
+    label: Callable[[str, str], str]  # (key, language) -> the section's label
+    order: Callable[[str], Any]  # sort key of section keys
+
+
+GROUPINGS: dict[str, Grouping] = {
+    "month": Grouping(_month_key, _month_label, lambda key: key),
+    "source": Grouping(_source_key, _source_label, lambda key: (key == "~", key.lower())),
+    "none": Grouping(lambda doc: "", lambda key, lang: "", lambda key: key),
+}
 
 
 def default_title(docs: list[Document], lang: str) -> str:
@@ -161,16 +129,15 @@ def default_title(docs: list[Document], lang: str) -> str:
 
 def build(docs: list[Document], grouping: str = "month", title: str | None = None) -> Edition:
     """Group documents (already in date order) into an edition."""
-    if grouping not in GROUPINGS:
-        raise ValueError(f"unknown grouping {grouping!r}; choose from {', '.join(GROUPINGS)}")
+    try:
+        way = GROUPINGS[grouping]
+    except KeyError:
+        raise UnknownName("grouping", grouping, GROUPINGS) from None
     lang = (by_frequency(d.meta.language.text for d in docs) or ["en"])[0]
     groups: dict[str, list[Document]] = {}
     for doc in docs:
-        groups.setdefault(_group_key(doc, grouping), []).append(doc)
-    keys = sorted(groups) if grouping == "month" else list(groups)
-    if grouping == "source":
-        keys = sorted(keys, key=lambda k: (k == "~", k.lower()))
-    ordered = [Group(k, _group_label(k, grouping, lang), groups[k]) for k in keys]
+        groups.setdefault(way.key(doc), []).append(doc)
+    ordered = [Group(k, way.label(k, lang), groups[k]) for k in sorted(groups, key=way.order)]
     return Edition(title or default_title(docs, lang), lang, ordered, grouping)
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any
 
 from lxml import etree
 
-from archiver.document.model import Document
-from archiver.export import ExportError, cover, xhtml
+from archiver.export import ExportError, Format, cover, xhtml
 from archiver.export.edition import Edition
-from archiver.export.labels import count, label
-from archiver.export.typography import typeset
+from archiver.export.frame import Frame, Part, as_frame
+from archiver.export.labels import label
 
 A11Y = [
     ("schema:accessMode", "textual"),
@@ -34,6 +35,13 @@ SUMMARY = (
     "article and section, and the original reading order. The cover image has a text alternative; "
     "photo captions are text (the photos themselves are not in the archive)."
 )
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """EPUBs reflow to the reader's screen and type: no options."""
+
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -42,7 +50,7 @@ def _css() -> str:
     return resources.files("archiver.styles").joinpath("epub.css").read_text(encoding="utf-8")
 
 
-def _page(title: str, file_name: str, lang: str, body: str, css: object) -> Any:
+def _page(title: str, file_name: str, lang: str, body: str) -> Any:
     from ebooklib import epub
 
     page = epub.EpubHtml(title=title, file_name=file_name, lang=lang)
@@ -78,85 +86,77 @@ def _metadata(book: Any, edition: Edition) -> None:
     add(None, "meta", SUMMARY, {"property": "schema:accessibilitySummary"})
 
 
-def _article_page(doc: Document, css: object) -> tuple[Any, list[str]]:
-    """The article's page, and the block texts the completeness gate must find in it."""
-    lang = doc.meta.language.text
-    root = xhtml.article(doc)
-    page = _page(
-        typeset(doc.meta.title.text, lang),
-        f"text/{doc.meta.archive_id}.xhtml",
-        lang,
-        xhtml.fragment(root),
-        css,
-    )
-    return page, xhtml.paragraph_texts(root)
-
-
-def _cover_page(edition: Edition, css: object) -> Any:
-    alt = f"{label('cover', edition.lang)}: {edition.title}, {cover.subtitle(edition)}"
-    root = xhtml.el(None, "section", cls="cover")
-    xhtml.el(root, "img", src="../images/cover.png", alt=alt)
-    return _page(edition.title, "text/cover.xhtml", edition.lang, xhtml.fragment(root), css)
-
-
-def _group_page(index: int, group_label: str, n: int, lang: str, css: object) -> Any:
-    root = xhtml.el(None, "section", cls="group")
-    xhtml.el(root, "h1", group_label)
-    xhtml.el(root, "p", count(n, lang))
-    return _page(group_label, f"text/section-{index:02d}.xhtml", lang, xhtml.fragment(root), css)
-
-
-def build(edition: Edition, options: object = None) -> bytes:
-    """The EPUB file of an edition, as bytes; the same edition always gives the same bytes.
-
-    EPUBs reflow, so there are no options; the parameter keeps every exporter's signature alike.
-    """
+def _text_page(part: Part, uid: str) -> tuple[Any, Any]:
+    """A part as its own page, and its table-of-contents entry."""
     from ebooklib import epub
 
+    page = _page(part.title, f"text/{part.name}.xhtml", part.lang, xhtml.fragment(part.element))
+    return page, epub.Link(page.file_name, part.title, uid)
+
+
+def _cover_page(part: Part, edition: Edition) -> tuple[Any, Any]:
+    """The cover image (stores and shelves want one) as the first page; its words are the alt text."""
+    alt = f"{label('cover', part.lang)}: {part.title}, {cover.subtitle(edition)}"
+    root = xhtml.el(None, "section", cls="cover")
+    xhtml.el(root, "img", src="../images/cover.png", alt=alt)
+    return _page(part.title, f"text/{part.name}.xhtml", part.lang, xhtml.fragment(root)), None
+
+
+# Part kind -> (spine item, table-of-contents link or None). "nav" is ebooklib's name for the
+# navigation document it writes from the links; section links keep their file stem as id.
+PAGES: dict[str, Callable[[Part, Edition], tuple[Any, Any]]] = {
+    "cover": _cover_page,
+    "contents": lambda part, edition: ("nav", None),
+    "section": lambda part, edition: _text_page(part, part.name),
+    "article": lambda part, edition: _text_page(part, part.id),
+    "colophon": lambda part, edition: _text_page(part, part.id),
+}
+
+
+def build(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
+    """The EPUB file of an edition, as bytes; the same edition always gives the same bytes."""
+    from ebooklib import epub
+
+    parts = as_frame(source)
+    edition = parts.edition
     book = epub.EpubBook()
     _metadata(book, edition)
-    css = epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
-    book.add_item(css)
+    book.add_item(
+        epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
+    )
     book.set_cover("images/cover.png", cover.png(edition), create_page=False)
-    cover_page = _cover_page(edition, css)
-    book.add_item(cover_page)
-    toc, spine = [], [cover_page, "nav"]
-    expected: dict[str, list[str]] = {}
-    grouped = edition.grouping != "none" and len(edition.documents) > 1
-    for i, group in enumerate(edition.groups, start=1):
-        if grouped:
-            page = _group_page(i, group.label, len(group.documents), edition.lang, css)
+    for part in parts.parts:
+        page, link = PAGES[part.kind](part, edition)
+        if not isinstance(page, str):
             book.add_item(page)
-            spine.append(page)
-            toc.append(epub.Link(page.file_name, group.label, f"section-{i:02d}"))
-        for doc in group.documents:
-            page, expected[doc.meta.archive_id] = _article_page(doc, css)
-            book.add_item(page)
-            spine.append(page)
-            toc.append(epub.Link(page.file_name, page.title, f"a{doc.meta.archive_id}"))
-    body = xhtml.fragment(xhtml.colophon(edition))
-    colophon = _page(label("colophon", edition.lang), "text/colophon.xhtml", edition.lang, body, css)
-    book.add_item(colophon)
-    spine.append(colophon)
-    toc.append(epub.Link(colophon.file_name, colophon.title, "colophon"))
-    book.toc = toc
-    book.spine = spine
+        book.spine.append(page)
+        if link is not None:
+            book.toc.append(link)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title=label("contents", edition.lang))
-    book.add_item(nav)
-    first = next(p for p in spine[2:] if not isinstance(p, str))
+    book.add_item(epub.EpubNav(title=label("contents", edition.lang)))
+    _guide(book, edition)
+    data = _write(book, edition)
+    _check(data, {p.name: xhtml.paragraph_texts(p.element) for p in parts.of("article")})
+    return data
+
+
+def _guide(book: Any, edition: Edition) -> None:
+    first = next(p for p in book.spine[2:] if not isinstance(p, str))
     book.guide = [
         {"type": "cover", "href": "text/cover.xhtml", "title": label("cover", edition.lang)},
         {"type": "toc", "href": "nav.xhtml", "title": label("contents", edition.lang)},
         {"type": "bodymatter", "href": first.file_name, "title": edition.title},
     ]
+
+
+def _write(book: Any, edition: Edition) -> bytes:
+    from ebooklib import epub
+
     when = edition.modified()
     raw = io.BytesIO()
     options = {"mtime": when, "raise_exceptions": True, "epub3_pages": False}
     epub.write_epub(raw, book, {**options, "landmark_title": label("guide", edition.lang)})
-    data = repack(raw.getvalue(), edition.lang, when)
-    _check(data, expected)
-    return data
+    return repack(raw.getvalue(), edition.lang, when)
 
 
 def check(data: bytes, edition: Edition) -> None:
@@ -203,3 +203,13 @@ def repack(raw: bytes, lang: str, when: datetime) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             dst.writestr(info, data, compresslevel=9)
     return out.getvalue()
+
+
+EXPORTER = Format(
+    name="epub",
+    suffix=".epub",
+    description="EPUB 3 for e-readers: reflowable, accessible, checked with epubcheck",
+    Options=EpubOptions,
+    build=build,
+    check=check,
+)

@@ -1,18 +1,39 @@
-"""The typefaces the PDF uses, chosen by file from the Debian font packages the setup installs."""
+"""The typefaces the PDF uses: chosen by file, declared in print.css, and nothing else."""
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 from archiver.export import ExportError
 
 # Debian packages: fonts-noto-core (Noto Serif and the Arabic, Hebrew and Thai faces),
-# fonts-noto-cjk (Noto Serif CJK), fonts-dejavu-core (mono for preformatted text).
+# fonts-noto-cjk (Noto Serif CJK), fonts-dejavu-core (the cover image).
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/noto"),
     Path("/usr/share/fonts/opentype/noto"),
     Path("/usr/share/fonts/truetype/dejavu"),
 )
+FONT_URL = re.compile(r'url\("archiver-font:([^"]+)"\)')
+# A fontconfig configuration with no font directories: the only fonts WeasyPrint's font map can
+# reach are the @font-face files it adds itself, so there is no fallback to system fonts.
+PRIVATE_CONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+# Code points no font needs to draw: separators, controls, format characters (soft hyphen,
+# joiners, bidi marks) and variation selectors are invisible or handled by the shaper.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0), range(0x180B, 0x1810))
 
 
 class FontMissing(ExportError):
@@ -28,3 +49,56 @@ def font_path(name: str) -> Path:
         if path.is_file():
             return path
     raise FontMissing(f"font {name} is not installed (make setup installs fonts-noto-core, fonts-noto-cjk)")
+
+
+@functools.cache
+def declared_fonts() -> tuple[str, ...]:
+    """The font files print.css declares in its @font-face rules, in the order it declares them."""
+    css = resources.files("archiver.styles").joinpath("print.css").read_text(encoding="utf-8")
+    return tuple(dict.fromkeys(FONT_URL.findall(css)))
+
+
+@functools.cache
+def _cmap(name: str) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    path = str(font_path(name))
+    face = TTCollection(path, lazy=True).fonts[0] if path.endswith(".ttc") else TTFont(path, lazy=True)
+    return frozenset(face.getBestCmap())
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES or any(code in r for r in VARIATION_SELECTORS)
+
+
+def without_glyph(chars: Iterable[str]) -> set[str]:
+    """The visible characters that none of the declared fonts has (faces load only as needed)."""
+    todo = {c for c in set(chars) if not c.isspace() and not _invisible(c)}
+    for name in declared_fonts():
+        if not todo:
+            break
+        cmap = _cmap(name)
+        todo = {c for c in todo if ord(c) not in cmap}
+    return todo
+
+
+@contextmanager
+def private_fontconfig() -> Iterator[None]:
+    """FONTCONFIG_FILE names a configuration without system fonts while the block runs.
+
+    Fontconfig reads FONTCONFIG_FILE whenever a configuration is loaded, so a WeasyPrint
+    FontConfiguration created inside this block knows no font but the ones it is given.
+    """
+    with tempfile.TemporaryDirectory(prefix="archiver-fonts-") as folder:
+        conf = Path(folder) / "fonts.conf"
+        conf.write_text(PRIVATE_CONFIG.format(cache=Path(folder) / "cache"), encoding="utf-8")
+        old = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            yield
+        finally:
+            if old is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = old

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
 import subprocess
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -16,10 +18,12 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import ExportError, cover, xhtml
+from archiver.export import ExportError, Format, cover, glyphs, xhtml
 from archiver.export.edition import Edition
-from archiver.export.fonts import font_path
+from archiver.export.fonts import font_path, private_fontconfig
+from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
+from archiver.export.options import validate
 from archiver.export.typography import typeset
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
@@ -31,18 +35,24 @@ PDF_VARIANT = "pdf/a-3u"
 class PdfOptions:
     """Print options: paper, one or two columns, bleed for the print shop, crop marks."""
 
-    paper: str = "A4"
-    layout: str = "book"
-    bleed_mm: float = 0.0
-    marks: bool = False
+    paper: str = field(default="A4", metadata={"help": "paper size", "choices": tuple(PAPERS)})
+    layout: str = field(
+        default="book",
+        metadata={"help": "book (one column) or newspaper (two columns)", "choices": LAYOUTS},
+    )
+    bleed: float = field(
+        default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}
+    )
+    marks: bool = field(default=False, metadata={"help": "crop marks"})
+
+    def __post_init__(self) -> None:
+        validate(self)
 
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
-        if self.paper not in PAPERS or self.layout not in LAYOUTS or not 0 <= self.bleed_mm <= 10:
-            raise ExportError(f"bad PDF options: {self}")
         rules = [f"@page {{ size: {PAPERS[self.paper]};"]
-        if self.bleed_mm:
-            rules.append(f" bleed: {self.bleed_mm}mm;")
+        if self.bleed:
+            rules.append(f" bleed: {self.bleed}mm;")
         if self.marks:
             rules.append(" marks: crop cross;")
         rules.append(" }")
@@ -73,11 +83,8 @@ def _fetcher() -> Any:
     return PackagedOnly(fail_on_errors=True)
 
 
-def _html(edition: Edition) -> bytes:
-    """The whole edition as one HTML document: cover, contents, articles, colophon."""
-    lang = edition.lang
-    grouped = edition.grouping != "none" and len(edition.documents) > 1
-    root = xhtml.el(None, "html", lang=lang)
+def _head(root: Any, edition: Edition) -> None:
+    """Title, authors, keywords, description and dates: WeasyPrint turns them into PDF metadata."""
     head = xhtml.el(root, "head")
     xhtml.el(head, "meta", charset="utf-8")
     xhtml.el(head, "title", edition.title)
@@ -93,27 +100,31 @@ def _html(edition: Edition) -> bytes:
         xhtml.el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
     xhtml.el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
     xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
-    body = xhtml.el(root, "body", cls="grouped" if grouped else "ungrouped")
-    front = xhtml.el(body, "section", cls="cover")
-    xhtml.el(front, "h1", edition.title)
-    for line in cover.subtitle_lines(edition):
-        xhtml.el(front, "p", line)
-    xhtml.el(front, "p", "archiver", cls="maker")
-    toc = xhtml.el(body, "nav", cls="contents")
-    xhtml.el(toc, "h1", label("contents", lang))
-    items = xhtml.el(toc, "ol")
-    for i, group in enumerate(edition.groups, start=1):
-        if grouped:
-            xhtml.el(items, "li", group.label, cls="group")
-        for doc in group.documents:
-            entry = xhtml.el(items, "li", lang=doc.meta.language.text)
-            title = typeset(doc.meta.title.text, doc.meta.language.text)
-            xhtml.el(entry, "a", title, href=f"#a{doc.meta.archive_id}")
-        for j, doc in enumerate(group.documents):
-            if grouped and j == 0:
-                xhtml.el(body, "h2", group.label, cls="group", id=f"g{i:02d}")
-            body.append(xhtml.article(doc))
-    body.append(xhtml.colophon(edition))
+
+
+def _run_in_head(part: Part) -> Any:
+    """In print a section starts no page of its own: its label heads its first article's page."""
+    return xhtml.el(None, "h2", part.title, cls="group", id=part.id)
+
+
+# Part kind -> its element in the one HTML document (a copy: the frame may feed other formats).
+PRINTED: dict[str, Callable[[Part], Any]] = {
+    "cover": lambda part: copy.deepcopy(part.element),
+    "contents": lambda part: copy.deepcopy(part.element),
+    "section": _run_in_head,
+    "article": lambda part: copy.deepcopy(part.element),
+    "colophon": lambda part: copy.deepcopy(part.element),
+}
+
+
+def edition_html(source: Frame | Edition) -> bytes:
+    """The whole edition as one HTML document: the frame's parts, one after another."""
+    parts = as_frame(source)
+    root = xhtml.el(None, "html", lang=parts.edition.lang)
+    _head(root, parts.edition)
+    body = xhtml.el(root, "body", cls="grouped" if parts.grouped else "ungrouped")
+    for part in parts.parts:
+        body.append(PRINTED[part.kind](part))
     out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
     return out
 
@@ -138,29 +149,45 @@ def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
     return out
 
 
-def build(edition: Edition, options: PdfOptions | None = None) -> bytes:
+def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
+    parts = as_frame(source)
+    edition = parts.edition
     fetcher = _fetcher()
-    raw = render(_html(edition), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = render(edition_html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
 
 
 def render(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: Any = None) -> bytes:
-    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError."""
+    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError.
+
+    Only the fonts print.css declares are used: a character none of them has prints as a box.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = fetcher or _fetcher()
+    fonts = _font_config()
     try:
         document = HTML(string=html, base_url="archiver:", url_fetcher=fetcher).render(
-            stylesheets=[CSS(string=options.stylesheet(), url_fetcher=fetcher)], pdf_tags=True
+            stylesheets=[CSS(string=options.stylesheet(), url_fetcher=fetcher, font_config=fonts)],
+            font_config=fonts,
+            pdf_tags=True,
         )
         data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments)
     except FatalURLFetchingError as exc:
         raise ExportError(f"PDF render stopped: {exc.__cause__ or exc}") from None
     return data
+
+
+def _font_config() -> Any:
+    """A WeasyPrint font configuration that knows no system font, only the @font-face files."""
+    from weasyprint.text.fonts import FontConfiguration  # imported first: its import checks system fonts
+
+    with private_fontconfig():
+        return FontConfiguration()
 
 
 def _finish(raw: bytes, edition: Edition) -> bytes:
@@ -232,3 +259,14 @@ def check(data: bytes, edition: Edition) -> None:
     for title, n in Counter(typeset_titles).items():
         if outline[title] != n:
             raise ExportError(f"the outline has {outline[title]} entries for {title!r}, not {n}")
+
+
+EXPORTER = Format(
+    name="pdf",
+    suffix=".pdf",
+    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached",
+    Options=PdfOptions,
+    build=build,
+    check=check,
+    preflight=glyphs.missing,
+)

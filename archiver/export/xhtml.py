@@ -1,4 +1,4 @@
-"""The shared XHTML projection of a Document, used by the EPUB and the PDF exports."""
+"""The XHTML projection of one Document (header and body blocks), typeset in its language."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from lxml import etree
 
-from archiver import RULES_VERSION, __version__
 from archiver.document.model import (
     Block,
     Break,
@@ -20,8 +19,7 @@ from archiver.document.model import (
     Quote,
 )
 from archiver.document.xmlio import fill_mixed
-from archiver.export.edition import Edition
-from archiver.export.labels import count, format_date, label
+from archiver.export.labels import format_date, label
 from archiver.export.typography import typeset, typeset_marked
 
 BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
@@ -136,59 +134,3 @@ def paragraph_texts(root: Element, ns: str = "") -> list[str]:
     `ns` is "{http://www.w3.org/1999/xhtml}" for pages read back from an EPUB.
     """
     return [" ".join("".join(e.itertext()).split()) for e in root.iter(*(ns + t for t in BLOCK_TAGS))]
-
-
-# How the colophon says where a value came from (origin in the canonical XML -> words).
-ORIGIN_WORDS = {
-    "layout": "taken from the layout",
-    "detected": "detected",
-    "derived": "derived",
-    "explicit": "given",
-}
-
-
-def _inferred(doc: Document) -> list[str]:
-    """One sentence per value that the source did not state outright."""
-    m = doc.meta
-    values = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
-    values += [(name, v) for name in ("byline", "dateline") if (v := getattr(m, name)) is not None]
-    out = [
-        f"The {name} was {ORIGIN_WORDS[v.how.origin]} ({v.how.method}, confidence {v.how.confidence:.2f})"
-        for name, v in values
-        if v.how.origin != "explicit"
-    ]
-    out += [
-        f"The {d.kind} date {d.value} was {ORIGIN_WORDS[d.how.origin]} ({d.how.method})"
-        for d in m.dates
-        if d.how.origin != "explicit"
-    ]
-    return out
-
-
-def colophon(edition: Edition) -> Element:
-    """Where every article came from: file, checksum, tool, and what was inferred."""
-    root = etree.Element("section", {"class": "colophon", "id": "colophon"})
-    etree.SubElement(root, "h1").text = label("colophon", edition.lang)
-    intro = etree.SubElement(root, "p", lang="en")
-    intro.text = typeset(
-        f"Made by archiver {__version__} (ingest rules {RULES_VERSION}) from the canonical XML of "
-        f"{count(len(edition.documents), 'en')}. Quotes, apostrophes and dashes were set for each "
-        "article's language; the archived text keeps the source's own characters.",
-        "en",
-    )
-    for doc in edition.documents:
-        m, p = doc.meta, doc.provenance
-        etree.SubElement(root, "h2", lang=m.language.text).text = typeset(m.title.text, m.language.text)
-        items = etree.SubElement(root, "ul", lang="en")
-        facts = [
-            f"Original file: {p.file_name} ({p.size} bytes, {p.encoding}, {p.newline} line ends)",
-            f"SHA-256: {p.sha256}",
-            f"Archive id: {m.archive_id}",
-            f"Read as dialect {p.dialect} (confidence {p.dialect_confidence:.2f})",
-        ]
-        facts += [
-            f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events
-        ]
-        for text in facts + _inferred(doc):
-            etree.SubElement(items, "li").text = text
-    return root

@@ -14,7 +14,18 @@ import pytest
 from archiver.document.validate import errors_of_bytes
 from tests.conftest import SEED, SOURCES
 
-COMMANDS = ["ingest", "list", "show", "search", "validate", "verify", "export", "build", "dialects"]
+COMMANDS = [
+    "ingest",
+    "list",
+    "show",
+    "search",
+    "validate",
+    "verify",
+    "export",
+    "build",
+    "dialects",
+    "formats",
+]
 
 
 def run(*args: str | Path, archive: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -199,3 +210,59 @@ def test_dialects_lists_the_registry() -> None:
     assert set(json.loads(result.stdout)) == {
         "front-matter", "mail", "header-block", "date-prefix", "title-line", "body-only"
     }  # fmt: skip
+
+
+def test_formats_lists_the_registry_with_options() -> None:
+    result = run("formats", "--json")
+    assert result.returncode == 0
+    table = json.loads(result.stdout)
+    assert list(table) == ["epub", "pdf"] and table["pdf"]["suffix"] == ".pdf"
+    assert table["epub"]["options"] == {}
+    assert table["pdf"]["options"]["paper"]["choices"] == ["A4", "A5", "Letter"]
+    text = run("formats").stdout
+    assert "-O paper=A4|A5|Letter" in text and "[default: no]" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "mobi"], "unknown format 'mobi'; known: epub, pdf"),
+        (
+            ["export", "epub", "--group-by", "weekday"],
+            "unknown grouping 'weekday'; known: month, source, none",
+        ),
+        (["export", "pdf", "-O", "paper=A3"], "unknown paper 'A3'; known: A4, A5, Letter"),
+        (["export", "pdf", "--option", "colour=red"], "unknown pdf option 'colour'; known: paper, layout"),
+        (["export", "pdf", "-O", "bleed=20"], "option bleed: 20 is outside 0 to 10"),
+        (["export", "pdf", "-O", "marks"], "write KEY=VALUE"),
+        (["export", "epub", "-O", "paper=A5"], "epub has no options"),
+        (["export", "epub", "--from", "april"], "use YYYY, YYYY-MM or YYYY-MM-DD"),
+    ],
+)
+def test_unknown_names_and_bad_options_are_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = run(*args, archive=tmp_path / "nowhere")  # checked before the (missing) archive is opened
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_export_pdf_reports_missing_glyphs_and_goes_on(tmp_path: Path) -> None:
+    odd = tmp_path / "grin.txt"
+    odd.write_text("A grin\n\nThe mayor smiled 😀 at the opening of the new harbour ferry terminal.\n")
+    assert run("ingest", odd, archive=tmp_path / "arc").returncode == 0
+    result = run(
+        "export",
+        "pdf",
+        "-O",
+        "paper=A5",
+        "-O",
+        "marks=true",
+        "-o",
+        tmp_path / "grin.pdf",
+        archive=tmp_path / "arc",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "glyph-missing" in line]
+    assert len(lines) == 1 and "U+1F600 GRINNING FACE" in lines[0], result.stderr
+    assert (tmp_path / "grin.pdf").read_bytes()[:5] == b"%PDF-"

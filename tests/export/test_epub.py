@@ -8,44 +8,22 @@ import json
 import re
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from archiver import pipeline
 from archiver.document.model import Document, Paragraph
 from archiver.export import ExportError, epub
 from archiver.export.edition import Edition, build
 from archiver.export.xhtml import paragraph_texts
-from archiver.store import Archive
-from tests.conftest import SOURCES
+from tests.export.conftest import EPOCH, assert_golden, seed
 
-EPOCH = 1704067200
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 AMAZON_LANGUAGES = {"nl", "en", "de", "fr", "es", "it", "pt", "ja", "zh", "ru", "pl", "sv", "da", "no", "fi"}
-
-
-@pytest.fixture(scope="module")
-def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Document]]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-        with Archive(tmp_path_factory.mktemp("epub") / "arc", create=True) as archive:
-            pipeline.ingest(archive, sorted(SOURCES.iterdir()))
-            yield [archive.document(e.id) for e in archive.entries()]
-
-
-@pytest.fixture(autouse=True)
-def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-
-
-def seed(docs: list[Document]) -> Document:
-    return next(d for d in docs if d.provenance.file_name.startswith("000_"))
 
 
 def epubcheck(data: bytes, tmp_path: Path) -> list[dict[str, object]]:
@@ -70,15 +48,15 @@ def test_epubcheck_reports_nothing(docs: list[Document], grouping: str, tmp_path
     assert epubcheck(epub.build(edition), tmp_path) == []
 
 
-def test_container_is_exact_and_reproducible(docs: list[Document]) -> None:
-    first, second = epub.build(build(docs)), epub.build(build(docs))
+def test_container_is_exact_and_reproducible(docs: list[Document], edition_epub: bytes) -> None:
+    first, second = edition_epub, epub.build(build(docs))
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     assert first[:4] == b"PK\x03\x04" and first[30:38] == b"mimetype"  # first entry, no extra field
     with zipfile.ZipFile(io.BytesIO(first)) as zf:
         infos = zf.infolist()
         assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
         assert infos[0].extra == b"" and zf.read("mimetype") == b"application/epub+zip"
-        stamp = datetime.fromtimestamp(EPOCH, UTC).timetuple()[:6]
+        stamp = datetime.fromtimestamp(int(EPOCH), UTC).timetuple()[:6]
         assert {i.date_time for i in infos} == {stamp}
 
 
@@ -106,8 +84,8 @@ def test_opf_metadata_of_the_seed(docs: list[Document]) -> None:
     assert cover and any(m.get("name") == "cover" for m in meta.findall(f"{OPF}meta"))
 
 
-def test_edition_metadata(docs: list[Document]) -> None:
-    opf = _opf(epub.build(build(docs)))
+def test_edition_metadata(edition_epub: bytes) -> None:
+    opf = _opf(edition_epub)
     meta = opf.find(f"{OPF}metadata")
     props = [m.get("property") for m in meta.findall(f"{OPF}meta")]
     assert "belongs-to-collection" in props
@@ -121,8 +99,8 @@ def _pages(data: bytes) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist() if n.endswith(".xhtml")}
 
 
-def test_kindle_rules(docs: list[Document]) -> None:
-    data = epub.build(build(docs))
+def test_kindle_rules(edition_epub: bytes) -> None:
+    data = edition_epub
     pages = _pages(data)
     body_ids: set[str] = set()
     for name, raw in pages.items():
@@ -148,8 +126,8 @@ def test_flat_navigation_one_entry_per_article(docs: list[Document]) -> None:
     assert "April 2019" in titles and "Undated" in titles  # month sections as labels
 
 
-def test_every_paragraph_reaches_the_epub(docs: list[Document]) -> None:
-    data = epub.build(build(docs))
+def test_every_paragraph_reaches_the_epub(docs: list[Document], edition_epub: bytes) -> None:
+    data = edition_epub
     pages = _pages(data)
     for doc in docs:
         page = pages[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
@@ -197,10 +175,10 @@ def test_colophon_says_what_was_inferred(docs: list[Document]) -> None:
     assert "archiver 0.1.0" in page
 
 
-def test_cover_is_a_png_of_kindle_shape(docs: list[Document]) -> None:
+def test_cover_is_a_png_of_kindle_shape(edition_epub: bytes) -> None:
     from PIL import Image
 
-    with zipfile.ZipFile(io.BytesIO(epub.build(build(docs)))) as zf:
+    with zipfile.ZipFile(io.BytesIO(edition_epub)) as zf:
         img = Image.open(io.BytesIO(zf.read("EPUB/images/cover.png")))
     assert img.format == "PNG" and img.size == (1600, 2560)
 
@@ -211,3 +189,12 @@ def test_default_edition_title_says_what_it_holds(docs: list[Document]) -> None:
     edition: Edition = build([doc, twin])
     assert edition.title == "Archief, april 2019"
     assert build(docs).title == "Archive, 1999–2023"
+
+
+def test_golden_epub_tree(edition_epub: bytes, update_golden: bool) -> None:
+    """The edition of sources/: its zip entries, package document and navigation document."""
+    with zipfile.ZipFile(io.BytesIO(edition_epub)) as zf:
+        names = "".join(f"{i.filename}\n" for i in zf.infolist())
+        assert_golden("epub/entries.txt", names.encode(), update_golden)
+        assert_golden("epub/content.opf", zf.read("EPUB/content.opf"), update_golden)
+        assert_golden("epub/nav.xhtml", zf.read("EPUB/nav.xhtml"), update_golden)

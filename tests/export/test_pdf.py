@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from archiver import pipeline
 from archiver.document.model import Document, Paragraph
 from archiver.document.xmlio import to_bytes
+from archiver.errors import UnknownName
 from archiver.export import ExportError, pdf
 from archiver.export.edition import build
 from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
-from archiver.store import Archive
 from tests.conftest import SOURCES, WHEN
+from tests.export.conftest import assert_golden
+from tests.export.conftest import seed as _seed
 
-EPOCH = "1704067200"
 MULTI_SCRIPT = """Seven scripts on one page
 
 Latin: Łódź, Øresund, Ærø, Şişli, Čapek, Ősz, Ğ, ß, Œuvre, “quotes” ‘single’ „low“ « guill » – — … ’s.
@@ -39,38 +39,6 @@ Latin: Łódź, Øresund, Ærø, Şişli, Čapek, Ősz, Ğ, ß, Œuvre, “quote
 
 ภาษาไทย: เป็นมนุษย์สุดประเสริฐเลิศคุณค่า
 """
-
-
-@pytest.fixture(autouse=True)
-def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-
-
-@pytest.fixture(scope="module")
-def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Document]]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        with Archive(tmp_path_factory.mktemp("pdf") / "arc", create=True) as archive:
-            pipeline.ingest(archive, sorted(SOURCES.iterdir()))
-            yield [archive.document(e.id) for e in archive.entries()]
-
-
-def _seed(docs: list[Document]) -> Document:
-    return next(d for d in docs if d.provenance.file_name.startswith("000_"))
-
-
-@pytest.fixture(scope="module")
-def seed_pdf(docs: list[Document]) -> bytes:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return pdf.build(build([_seed(docs)]))
-
-
-@pytest.fixture(scope="module")
-def edition_pdf(docs: list[Document]) -> bytes:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return pdf.build(build(docs, "month"))
 
 
 def tool(*args: str, data: bytes, tmp_path: Path) -> str:
@@ -180,7 +148,7 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
 
 
 def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
-    options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed_mm=3, marks=True)
+    options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed=3, marks=True)
     data = pdf.build(build([_seed(docs)]), options)
     with pikepdf.open(io.BytesIO(data)) as p:
         page = p.pages[2]
@@ -188,8 +156,8 @@ def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
         trim_w, trim_h = width - float(page.TrimBox[0]), height - float(page.TrimBox[1])
         assert abs(trim_w - 419.53) < 1 and abs(trim_h - 595.28) < 1  # A5 trim
         assert float(page.MediaBox[2]) > width  # bleed and marks outside the trim
-    with pytest.raises(ExportError, match="bad PDF options"):
-        pdf.PdfOptions(paper="A3").stylesheet()
+    with pytest.raises(UnknownName, match="unknown paper 'A3'; known: A4, A5, Letter"):
+        pdf.PdfOptions(paper="A3")
 
 
 def test_fetcher_refuses_anything_but_our_resources() -> None:
@@ -204,3 +172,28 @@ def test_the_gate_catches_a_missing_article(docs: list[Document], seed_pdf: byte
     other = next(d for d in docs if d.meta.language.text == "de")
     with pytest.raises(ExportError, match="not in the PDF's text layer"):
         pdf.check(seed_pdf, build([_seed(docs), other]))
+
+
+def _facts(data: bytes) -> dict[str, object]:
+    """What a PDF edition is made of, as reviewable JSON: pages, outline, labels, fonts, metadata."""
+    with pikepdf.open(io.BytesIO(data)) as p:
+        fonts = {
+            str(font.BaseFont).split("+", 1)[-1]
+            for page in p.pages
+            for font in (page.Resources.get("/Font") or {}).values()
+        }
+        return {
+            "pages": len(p.pages),
+            "page_labels": [page.label for page in p.pages],
+            "outline": ["  " * (depth - 1) + title for depth, title in pdf.outline_titles(data)],
+            "fonts": sorted(fonts),
+            "lang": str(p.Root.Lang),
+            "xmp_keys": sorted(p.open_metadata()),
+            "info_keys": sorted(str(k) for k in p.docinfo),
+            "attachments": sorted(p.attachments),
+        }
+
+
+def test_golden_pdf_facts(edition_pdf: bytes, update_golden: bool) -> None:
+    text = json.dumps(_facts(edition_pdf), ensure_ascii=False, indent=2) + "\n"
+    assert_golden("pdf/edition.json", text.encode(), update_golden)

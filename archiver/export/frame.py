@@ -1,0 +1,177 @@
+"""The edition frame, built once for every format: cover, contents, sections, articles, colophon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from archiver import RULES_VERSION, __version__
+from archiver.document.model import Document
+from archiver.export import cover, xhtml
+from archiver.export.edition import Edition, Group
+from archiver.export.labels import count, label
+from archiver.export.typography import typeset
+from archiver.export.xhtml import Element, el
+
+KINDS = ("cover", "contents", "section", "article", "colophon")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of an edition, in reading order, as format-neutral XHTML.
+
+    Formats never change `element` (the same frame may feed several formats): they copy it,
+    serialize it, or print the part their own way from its kind, title and id.
+    """
+
+    kind: str  # one of KINDS
+    id: str  # the anchor in a one-document edition: "cover", "contents", "g01", "a<archive id>", "colophon"
+    name: str  # the file stem where a format splits the edition: "cover", "section-01", "<archive id>"
+    title: str  # typeset, as tables of contents and outlines show it
+    lang: str
+    element: Element
+    document: Document | None = None  # the article, for article parts
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An edition as an ordered list of parts: what every format prints, in the order it prints it."""
+
+    edition: Edition
+    parts: tuple[Part, ...]
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the edition has section heads (a grouping other than none, more than one article)."""
+        return any(p.kind == "section" for p in self.parts)
+
+    def of(self, kind: str) -> list[Part]:
+        return [p for p in self.parts if p.kind == kind]
+
+
+def frame(edition: Edition) -> Frame:
+    """Build the frame of an edition: every part's XHTML, typeset in its own language."""
+    return Frame(edition, tuple(_parts(edition)))
+
+
+def as_frame(source: Frame | Edition) -> Frame:
+    """The frame itself, or the frame of an edition (exporters accept either)."""
+    return source if isinstance(source, Frame) else frame(source)
+
+
+def _parts(edition: Edition) -> Iterator[Part]:
+    grouped = edition.grouping != "none" and len(edition.documents) > 1
+    yield _cover(edition)
+    yield _contents(edition, grouped)
+    for i, group in enumerate(edition.groups, start=1):
+        if grouped:
+            yield _section(i, group, edition.lang)
+        yield from (_article(doc) for doc in group.documents)
+    yield Part(
+        "colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, colophon(edition)
+    )
+
+
+def _cover(edition: Edition) -> Part:
+    root = el(None, "section", cls="cover")
+    el(root, "h1", edition.title)
+    for line in cover.subtitle_lines(edition):
+        el(root, "p", line)
+    el(root, "p", "archiver", cls="maker")
+    return Part("cover", "cover", "cover", edition.title, edition.lang, root)
+
+
+def _contents(edition: Edition, grouped: bool) -> Part:
+    lang = edition.lang
+    root = el(None, "nav", cls="contents")
+    el(root, "h1", label("contents", lang))
+    items = el(root, "ol")
+    for group in edition.groups:
+        if grouped:
+            el(items, "li", group.label, cls="group")
+        for doc in group.documents:
+            entry = el(items, "li", lang=doc.meta.language.text)
+            el(
+                entry,
+                "a",
+                typeset(doc.meta.title.text, doc.meta.language.text),
+                href=f"#a{doc.meta.archive_id}",
+            )
+    return Part("contents", "contents", "nav", label("contents", lang), lang, root)
+
+
+def _section(index: int, group: Group, lang: str) -> Part:
+    root = el(None, "section", cls="group")
+    el(root, "h1", group.label)
+    el(root, "p", count(len(group.documents), lang))
+    return Part("section", f"g{index:02d}", f"section-{index:02d}", group.label, lang, root)
+
+
+def _article(doc: Document) -> Part:
+    meta = doc.meta
+    lang = meta.language.text
+    title = typeset(meta.title.text, lang)
+    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, xhtml.article(doc), doc)
+
+
+# How the colophon says where a value came from (origin in the canonical XML -> words).
+ORIGIN_WORDS = {
+    "layout": "taken from the layout",
+    "detected": "detected",
+    "derived": "derived",
+    "explicit": "given",
+}
+
+
+def _inferred(doc: Document) -> list[str]:
+    """One sentence per value that the source did not state outright."""
+    m = doc.meta
+    values = [("title", m.title), ("language", m.language)] + [("author", a) for a in m.authors]
+    values += [(name, v) for name in ("byline", "dateline") if (v := getattr(m, name)) is not None]
+    out = [
+        f"The {name} was {ORIGIN_WORDS[v.how.origin]} ({v.how.method}, confidence {v.how.confidence:.2f})"
+        for name, v in values
+        if v.how.origin != "explicit"
+    ]
+    out += [
+        f"The {d.kind} date {d.value} was {ORIGIN_WORDS[d.how.origin]} ({d.how.method})"
+        for d in m.dates
+        if d.how.origin != "explicit"
+    ]
+    return out
+
+
+def _provenance(doc: Document) -> list[str]:
+    m, p = doc.meta, doc.provenance
+    facts = [
+        f"Original file: {p.file_name} ({p.size} bytes, {p.encoding}, {p.newline} line ends)",
+        f"SHA-256: {p.sha256}",
+        f"Archive id: {m.archive_id}",
+        f"Read as dialect {p.dialect} (confidence {p.dialect_confidence:.2f})",
+    ]
+    facts += [f"Archived {e.when} by {e.tool} {e.tool_version}, rules {e.rules_version}" for e in p.events]
+    return facts + _inferred(doc)
+
+
+def colophon(edition: Edition) -> Element:
+    """Where every article came from: file, checksum, tool, and what was inferred."""
+    root = el(None, "section", cls="colophon", id="colophon")
+    el(root, "h1", label("colophon", edition.lang))
+    el(
+        root,
+        "p",
+        typeset(
+            f"Made by archiver {__version__} (ingest rules {RULES_VERSION}) from the canonical XML of "
+            f"{count(len(edition.documents), 'en')}. Quotes, apostrophes and dashes were set for each "
+            "article's language; the archived text keeps the source's own characters.",
+            "en",
+        ),
+        lang="en",
+    )
+    for doc in edition.documents:
+        lang = doc.meta.language.text
+        el(root, "h2", typeset(doc.meta.title.text, lang), lang=lang)
+        items = el(root, "ul", lang="en")
+        for text in _provenance(doc):
+            el(items, "li", text)
+    return root

@@ -1,0 +1,149 @@
+"""The export recipes: a selection becomes editions on disk; build runs ingest, validate, export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver import pipeline
+from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
+from archiver.export import EXPORTERS, Exporter, exporter
+from archiver.export.edition import GROUPINGS, Edition, file_stem, slug
+from archiver.export.edition import build as edition_of
+from archiver.export.frame import frame
+from archiver.export.options import parse
+from archiver.store import Archive, Selection
+from archiver.store.files import write_atomic
+
+FileProgress = Callable[[Path, int, int], None]  # (path written, files done, files in all)
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A checked export request: the format, its options, and how the edition is made."""
+
+    exporter: Exporter
+    options: Any  # an instance of exporter.Options
+    grouping: str = "month"
+    title: str | None = None
+    each: bool = False  # one file per article instead of one edition
+
+
+def export_job(
+    fmt: str,
+    options: Sequence[str] = (),
+    grouping: str = "month",
+    title: str | None = None,
+    each: bool = False,
+) -> ExportJob:
+    """Check a request before anything is read: an unknown format, grouping or option is exit code 2."""
+    found = exporter(fmt)
+    if grouping not in GROUPINGS:
+        raise UnknownName("grouping", grouping, GROUPINGS)
+    return ExportJob(found, parse(found.Options, options, found.name), grouping, title, each)
+
+
+@dataclass
+class Exported:
+    """What an export wrote, and the problems it found on the way (none stopped it)."""
+
+    paths: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def export(
+    archive: Archive,
+    job: ExportJob,
+    selection: Selection,
+    out: Path | None = None,
+    progress: FileProgress | None = None,
+) -> Exported:
+    """Write one edition (or, with job.each, one file per article) of the selected articles."""
+    entries = selection.entries(archive)
+    if not entries:
+        raise NotFoundError("no article matches the selection")
+    docs = [archive.document(e.id) for e in entries]
+    suffix = job.exporter.suffix
+    if job.each:
+        folder = out or Path("dist") / job.exporter.name
+        plan = [(edition_of([d], "none"), folder / f"{file_stem(d)}{suffix}") for d in docs]
+    else:
+        whole = edition_of(docs, job.grouping, job.title)
+        target = out or Path("dist")
+        if target.suffix != suffix:  # a folder: name the file after the edition
+            target = target / f"{slug(whole.title)}{suffix}"
+        plan = [(whole, target)]
+    done = Exported()
+    for ed, path in plan:
+        done.problems += _write_one(job, ed, path)
+        done.paths.append(path)
+        if progress:
+            progress(path, len(done.paths), len(plan))
+    return done
+
+
+def _write_one(job: ExportJob, ed: Edition, path: Path) -> list[Problem]:
+    parts = frame(ed)
+    problems = job.exporter.preflight(parts)
+    _write(path, job.exporter.build(parts, job.options))
+    return problems
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write an export atomically; a failure is one clear error naming the path."""
+    from archiver.export import ExportError
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return path
+
+
+@dataclass
+class BuildReport:
+    """What `build` did: every input's outcome, invalid documents, files written, export problems."""
+
+    outcomes: list[pipeline.Outcome]
+    invalid: dict[str, list[str]]
+    written: list[Path]
+    problems: list[Problem]
+
+    @property
+    def failed(self) -> int:
+        return sum(o.status == "failed" for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """INVALID before INPUT_FAILED: a damaged archive matters more than one bad input."""
+        if self.invalid:
+            return ExitCode.INVALID
+        return ExitCode.INPUT_FAILED if self.failed else ExitCode.OK
+
+
+def build(
+    archive: Archive,
+    sources: Iterable[str | Path],
+    out: Path,
+    progress: Callable[[pipeline.Outcome], None] | None = None,
+    file_progress: Callable[[str], FileProgress] | None = None,
+    jobs: int = 0,
+) -> BuildReport:
+    """The main job: ingest sources, validate the archive, export every format (edition and each article).
+
+    `file_progress(format)` gives the callback for that format's files.
+    """
+    files = pipeline.input_files(sources).files
+    outcomes = pipeline.ingest(archive, files, progress=progress, jobs=jobs)
+    invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
+    written: list[Path] = []
+    problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
+    for fmt in EXPORTERS:
+        step = file_progress(fmt) if file_progress else None
+        for each, target in ((False, out), (True, out / fmt)):
+            done = export(archive, export_job(fmt, each=each), Selection(), target, step)
+            written += done.paths
+            problems.update(dict.fromkeys(done.problems))
+    return BuildReport(outcomes, invalid, written, list(problems))
