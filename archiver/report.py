@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-from archiver.document.model import DateValue, Document, Figure, Heading, How, Value
+from archiver.document.model import FIELDS, DateValue, Document, Figure, Heading, How, Shape, Value
 from archiver.store import Entry
 
 _BLOCK_NAMES = {
@@ -31,6 +32,30 @@ def _date(d: DateValue) -> dict[str, Any]:
     return {"type": d.kind, "value": d.value, "precision": d.precision, "raw": d.raw, **_how(d.how)}
 
 
+# Each shape of metadata field (model.FIELDS) as plain data, and as rows for the terminal.
+_DATA: dict[Shape, Callable[[Any], Any]] = {
+    "value": _value,
+    "values": lambda values: [_value(v) for v in values],
+    "dates": lambda dates: [_date(d) for d in dates],
+    "words": list,
+    "pairs": lambda pairs: [{"name": k, "value": v} for k, v in pairs],
+}
+
+
+def _date_row(d: DateValue) -> tuple[str, str, str]:
+    raw = f" from {d.raw!r}" if d.raw and d.raw != d.value else ""
+    return (f"date ({d.kind})", f"{d.value} ({d.precision} precision)", _sure(d.how) + raw)
+
+
+_ROWS: dict[Shape, Callable[[str, Any], list[tuple[str, str, str]]]] = {
+    "value": lambda label, v: [(label, v.text, _sure(v.how))] if v else [],
+    "values": lambda label, values: [(label, v.text, _sure(v.how)) for v in values],
+    "dates": lambda label, dates: [_date_row(d) for d in dates],
+    "words": lambda label, words: [(label, ", ".join(words), "")] if words else [],
+    "pairs": lambda label, pairs: [(f"{label} {k}", v, "kept from the source header") for k, v in pairs],
+}
+
+
 def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
     """The whole report as plain data (for --json)."""
     m, p = doc.meta, doc.provenance
@@ -39,19 +64,7 @@ def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
         "id": m.archive_id,
         "version": entry.version,
         "identifiers": [{"scheme": i.scheme, "value": i.value} for i in m.identifiers],
-        "title": _value(m.title),
-        "subtitle": _value(m.subtitle),
-        "kicker": _value(m.kicker),
-        "dates": [_date(d) for d in m.dates],
-        "language": _value(m.language),
-        "authors": [_value(a) for a in m.authors],
-        "byline": _value(m.byline),
-        "dateline": _value(m.dateline),
-        "publisher": _value(m.publisher),
-        "source": _value(m.source),
-        "url": _value(m.url),
-        "keywords": m.keywords,
-        "fields": [{"name": k, "value": v} for k, v in m.fields],
+        **{spec.name: _DATA[spec.shape](getattr(m, spec.name)) for spec in FIELDS},
         "body": dict(sorted(counts.items())),
         "subheadings": [b.text for b in doc.body if isinstance(b, Heading)],
         "figures": [{"caption": b.caption, "credit": b.credit} for b in doc.body if isinstance(b, Figure)],
@@ -95,21 +108,8 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
     m, p = doc.meta, doc.provenance
     rows: list[tuple[str, str, str]] = [("id", m.archive_id, f"version {entry.version} of {p.file_name}")]
     rows += [(f"id ({i.scheme})", i.value, "") for i in m.identifiers]
-    for label, v in (("title", m.title), ("subtitle", m.subtitle), ("kicker", m.kicker)):
-        if v:
-            rows.append((label, v.text, _sure(v.how)))
-    for d in m.dates:
-        raw = f" from {d.raw!r}" if d.raw and d.raw != d.value else ""
-        rows.append((f"date ({d.kind})", f"{d.value} ({d.precision} precision)", _sure(d.how) + raw))
-    rows.append(("language", m.language.text, _sure(m.language.how)))
-    rows += [("author", a.text, _sure(a.how)) for a in m.authors]
-    for label in ("byline", "dateline", "publisher", "source", "url"):
-        v = getattr(m, label)
-        if v:
-            rows.append((label, v.text, _sure(v.how)))
-    if m.keywords:
-        rows.append(("keywords", ", ".join(m.keywords), ""))
-    rows += [(f"field {k}", v, "kept from the source header") for k, v in m.fields]
+    for spec in FIELDS:
+        rows += _ROWS[spec.shape](spec.label, getattr(m, spec.name))
     counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
     rows.append(("body", ", ".join(_count(n, k) for k, n in sorted(counts.items())), ""))
     rows += [("  subheading", b.text, "") for b in doc.body if isinstance(b, Heading)]

@@ -12,3 +12,19 @@ def test_every_golden_round_trips() -> None:
     for path in paths:
         data = path.read_bytes()
         assert to_bytes(from_bytes(data)) == data, path.name
+
+
+def test_the_field_table_covers_every_metadata_field() -> None:
+    """One table drives model, XML, report and ingest: no field may be left out of it."""
+    from dataclasses import fields
+    from importlib import resources
+
+    from archiver.document.model import FIELD_NAMES, FIELDS, Fields
+    from archiver.ingest.found import Found
+
+    attributes = {f.name for f in fields(Fields)} - {"identifiers"}
+    assert set(FIELD_NAMES) == attributes
+    assert attributes <= {f.name for f in fields(Found)}  # Found is Fields plus bookkeeping
+    grammar = resources.files("archiver.document").joinpath("schema/article.rng").read_text()
+    for spec in FIELDS:
+        assert f'<element name="{spec.element}">' in grammar, spec

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
-# How a value came to be known, from most to least certain.
-ORIGINS = ("explicit", "layout", "detected", "derived")
-PRECISIONS = ("year", "month", "day", "minute", "second")
+# How a value came to be known, from most to least certain: labelled in the source, its position
+# or form, statistics (e.g. language), or made up (e.g. a title from the first sentence).
+Origin = Literal["explicit", "layout", "detected", "derived"]
+Precision = Literal["year", "month", "day", "minute", "second"]
+DateKind = Literal["published", "modified", "event"]
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
+DATE_KINDS: tuple[DateKind, ...] = get_args(DateKind)
 
 
 @dataclass(frozen=True)
 class How:
     """Where a metadata value came from: origin, method and how sure (0..1)."""
 
-    origin: str  # explicit (labelled in the source) | layout | detected | derived
+    origin: Origin
     method: str  # e.g. "header:Title", "first-line", "py3langid", "first-sentence"
     confidence: float = 1.0
 
@@ -31,9 +37,9 @@ class DateValue:
     """A date with its real precision: "2019-04" stays a year-month."""
 
     value: str  # ISO 8601 cut to the precision: 2019 | 2019-04 | 2019-04-25 | 2019-04-25T10:00:00+02:00
-    precision: str  # one of PRECISIONS
+    precision: Precision
     how: How
-    kind: str = "published"  # published | modified | event
+    kind: DateKind = "published"
     raw: str = ""  # the text as it stood in the source
 
 
@@ -45,17 +51,19 @@ class Identifier:
     value: str
 
 
-@dataclass
-class Metadata:
-    """Everything known about the article besides its body."""
+@dataclass(kw_only=True)
+class Fields:
+    """The metadata fields an article may carry; FIELDS below says how each is kept and shown.
 
-    archive_id: str
-    title: Value
-    language: Value
-    identifiers: list[Identifier] = field(default_factory=list)
+    A new field is one attribute here, one row in FIELDS and one element in the schema: the XML
+    writer and reader, `archiver show` and the ingest header keys all follow the table.
+    """
+
+    title: Value | None = None
     subtitle: Value | None = None
     kicker: Value | None = None
     dates: list[DateValue] = field(default_factory=list)
+    language: Value | None = None
     authors: list[Value] = field(default_factory=list)
     byline: Value | None = None
     dateline: Value | None = None
@@ -64,6 +72,48 @@ class Metadata:
     url: Value | None = None
     keywords: list[str] = field(default_factory=list)
     fields: list[tuple[str, str]] = field(default_factory=list)  # unknown header fields, kept
+    identifiers: list[Identifier] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Metadata(Fields):
+    """Everything known about the article besides its body: title and language always."""
+
+    archive_id: str
+    title: Value
+    language: Value
+
+
+Shape = Literal["value", "values", "dates", "words", "pairs"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One metadata field: its attribute, XML element, shape and the label `show` prints."""
+
+    name: str  # attribute of Fields
+    element: str  # element name in the canonical XML, one per value
+    shape: Shape  # value: one Value; values: a list of Values; dates; words: strings; pairs
+    label: str
+
+
+# In the order the canonical XML writes them (after the ids).
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "title", "value", "title"),
+    FieldSpec("subtitle", "subtitle", "value", "subtitle"),
+    FieldSpec("kicker", "kicker", "value", "kicker"),
+    FieldSpec("dates", "date", "dates", "date"),
+    FieldSpec("language", "language", "value", "language"),
+    FieldSpec("authors", "author", "values", "author"),
+    FieldSpec("byline", "byline", "value", "byline"),
+    FieldSpec("dateline", "dateline", "value", "dateline"),
+    FieldSpec("publisher", "publisher", "value", "publisher"),
+    FieldSpec("source", "source", "value", "source"),
+    FieldSpec("url", "url", "value", "url"),
+    FieldSpec("keywords", "keyword", "words", "keywords"),
+    FieldSpec("fields", "field", "pairs", "field"),
+)
+FIELD_NAMES = tuple(spec.name for spec in FIELDS)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ from typing import Any
 from lxml import etree
 
 from archiver.document.model import (
+    DATE_KINDS,
+    FIELDS,
+    ORIGINS,
+    PRECISIONS,
     Block,
     Break,
     DateValue,
@@ -24,6 +28,7 @@ from archiver.document.model import (
     Provenance,
     Quote,
     Repair,
+    Shape,
     Value,
 )
 from archiver.errors import DocumentError
@@ -76,7 +81,7 @@ def _conf(x: float) -> str:
 
 
 def _how_attrs(how: How) -> dict[str, str]:
-    attrs = {"origin": how.origin}
+    attrs: dict[str, str] = {"origin": how.origin}
     if how.method:
         attrs["method"] = how.method
     attrs["confidence"] = _conf(how.confidence)
@@ -93,24 +98,42 @@ def _write_meta(parent: Element, meta: Metadata) -> None:
     _sub(m, "id", meta.archive_id, scheme="archive")
     for ident in meta.identifiers:
         _sub(m, "id", ident.value, scheme=ident.scheme)
-    _value(m, "title", meta.title)
-    _value(m, "subtitle", meta.subtitle)
-    _value(m, "kicker", meta.kicker)
-    for d in meta.dates:
+    for spec in FIELDS:
+        _WRITERS[spec.shape](m, spec.element, getattr(meta, spec.name))
+
+
+def _values(parent: Element, name: str, values: list[Value]) -> None:
+    for v in values:
+        _value(parent, name, v)
+
+
+def _dates(parent: Element, name: str, dates: list[DateValue]) -> None:
+    for d in dates:
         attrs = {"type": d.kind, **_how_attrs(d.how)}
         if d.raw:
             attrs["raw"] = d.raw
         attrs["precision"] = d.precision
-        _sub(m, "date", d.value, **attrs)
-    _value(m, "language", meta.language)
-    for author in meta.authors:
-        _value(m, "author", author)
-    for name in ("byline", "dateline", "publisher", "source", "url"):
-        _value(m, name, getattr(meta, name))
-    for kw in meta.keywords:
-        _sub(m, "keyword", kw)
-    for key, val in meta.fields:
-        _sub(m, "field", val, name=key)
+        _sub(parent, name, d.value, **attrs)
+
+
+def _words(parent: Element, name: str, words: list[str]) -> None:
+    for word in words:
+        _sub(parent, name, word)
+
+
+def _pairs(parent: Element, name: str, pairs: list[tuple[str, str]]) -> None:
+    for key, val in pairs:
+        _sub(parent, name, val, name=key)
+
+
+# How each shape of field (model.FIELDS) is written: one element per value.
+_WRITERS: dict[Shape, Callable[[Element, str, Any], None]] = {
+    "value": _value,
+    "values": _values,
+    "dates": _dates,
+    "words": _words,
+    "pairs": _pairs,
+}
 
 
 def _write_block(parent: Element, block: Block) -> None:
@@ -233,41 +256,38 @@ def to_bytes(doc: Document) -> bytes:
 
 
 def _how(el: Element) -> How:
-    return How(el.get("origin", "explicit"), el.get("method", ""), float(el.get("confidence", "1")))
+    origin = el.get("origin", "explicit")
+    if origin not in ORIGINS:
+        raise DocumentError(f"unknown origin {origin!r}")
+    return How(origin, el.get("method", ""), float(el.get("confidence", "1")))
 
 
-def _opt_value(meta: Element, name: str) -> Value | None:
-    el = meta.find(q(name))
-    return None if el is None else Value(el.text or "", _how(el))
+def _read_date(d: Element) -> DateValue:
+    precision, kind = d.get("precision"), d.get("type")
+    if precision not in PRECISIONS or kind not in DATE_KINDS:
+        raise DocumentError(f"a date of unknown precision {precision!r} or type {kind!r}")
+    return DateValue(d.text, precision, _how(d), kind, d.get("raw", ""))
+
+
+# How each shape of field (model.FIELDS) is read back from its elements.
+_READERS: dict[Shape, Callable[[list[Element]], Any]] = {
+    "value": lambda els: Value(els[0].text or "", _how(els[0])) if els else None,
+    "values": lambda els: [Value(e.text, _how(e)) for e in els],
+    "dates": lambda els: [_read_date(e) for e in els],
+    "words": lambda els: [e.text for e in els],
+    "pairs": lambda els: [(e.get("name"), e.text or "") for e in els],
+}
 
 
 def _read_meta(m: Element) -> Metadata:
     ids = m.findall(q("id"))
     archive_id = next(i.text for i in ids if i.get("scheme") == "archive")
-    title = _opt_value(m, "title")
-    language = _opt_value(m, "language")
+    values = {spec.name: _READERS[spec.shape](m.findall(q(spec.element))) for spec in FIELDS}
+    title, language = values.pop("title"), values.pop("language")
     if title is None or language is None:
         raise DocumentError("document has no title or language")
-    return Metadata(
-        archive_id=archive_id,
-        title=title,
-        language=language,
-        identifiers=[Identifier(i.get("scheme"), i.text) for i in ids if i.get("scheme") != "archive"],
-        subtitle=_opt_value(m, "subtitle"),
-        kicker=_opt_value(m, "kicker"),
-        dates=[
-            DateValue(d.text, d.get("precision"), _how(d), d.get("type"), d.get("raw", ""))
-            for d in m.findall(q("date"))
-        ],
-        authors=[Value(a.text, _how(a)) for a in m.findall(q("author"))],
-        byline=_opt_value(m, "byline"),
-        dateline=_opt_value(m, "dateline"),
-        publisher=_opt_value(m, "publisher"),
-        source=_opt_value(m, "source"),
-        url=_opt_value(m, "url"),
-        keywords=[k.text for k in m.findall(q("keyword"))],
-        fields=[(f.get("name"), f.text or "") for f in m.findall(q("field"))],
-    )
+    values["identifiers"] = [Identifier(i.get("scheme"), i.text) for i in ids if i.get("scheme") != "archive"]
+    return Metadata(archive_id=archive_id, title=title, language=language, **values)
 
 
 def _read_block(el: Element) -> Block:

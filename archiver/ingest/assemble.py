@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from archiver import RULES_VERSION, __version__
 from archiver.document.model import (
+    FIELD_NAMES,
     Block,
     Document,
     Event,
@@ -119,22 +120,13 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     m = _EXTERNAL_ID.search(stem)
     if m:
         ids.insert(0, Identifier("external", m.group(1)))
+    carried = {name: getattr(found, name) for name in FIELD_NAMES if name not in ("title", "language")}
     meta = Metadata(
         archive_id=archive_id(data),
         title=found.title or _derive_title(blocks),
         language=_language(found, blocks, problems),
         identifiers=ids,
-        subtitle=found.subtitle,
-        kicker=found.kicker,
-        dates=found.dates,
-        authors=found.authors,
-        byline=found.byline,
-        dateline=found.dateline,
-        publisher=found.publisher,
-        source=found.source,
-        url=found.url,
-        keywords=found.keywords,
-        fields=found.fields,
+        **carried,
     )
     prov = _provenance(name, data, decoded, reader.name, conf, when)
     return Result(Document(meta, blocks, prov), problems)

@@ -8,6 +8,8 @@ from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import Any
 
+from archiver.document.model import Precision
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
@@ -23,12 +25,12 @@ def _valid(y: int, m: int = 1, d: int = 1) -> bool:
     return 1000 <= y <= 2999
 
 
-def _format_time(dt: datetime, seconds: bool) -> tuple[str, str]:
+def _format_time(dt: datetime, seconds: bool) -> tuple[str, Precision]:
     # A time without a zone stays zoneless: we don't know the writer's clock.
     return dt.isoformat(timespec="seconds"), "second" if seconds else "minute"
 
 
-def parse(raw: str, lang: str = "") -> tuple[str, str] | None:
+def parse(raw: str, lang: str = "") -> tuple[str, Precision] | None:
     """Return (ISO value, precision) for a date string, or None when it is not a date."""
     text = raw.strip().strip(".,;-–—").strip()
     if not text:
@@ -68,7 +70,7 @@ def _parser(lang: str) -> Any:
     return DateDataParser(languages=languages, settings=settings)
 
 
-def _parse_natural(text: str, lang: str) -> tuple[str, str] | None:
+def _parse_natural(text: str, lang: str) -> tuple[str, Precision] | None:
     """Month names and weekdays in en/nl/de/fr ("20 août 2012", "Saturday, January 5, 2019")."""
     if not re.search(r"\d{4}", text):
         return None  # a date without a year cannot be placed; don't guess one from the clock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archiver.document.model import DateValue, How, Identifier, Value
+from archiver.document.model import DateKind, DateValue, Fields, How, Identifier, Value
 from archiver.errors import Problem
 from archiver.ingest import dates
 
@@ -88,30 +88,16 @@ _LANGUAGE_NAMES = {
 }  # fmt: skip
 
 
-@dataclass
-class Found:
+@dataclass(kw_only=True)
+class Found(Fields):
     """Metadata collected by a dialect and the structure pass, and the text it accounts for."""
 
-    title: Value | None = None
-    subtitle: Value | None = None
-    kicker: Value | None = None
-    dates: list[DateValue] = field(default_factory=list)
-    language: Value | None = None
-    authors: list[Value] = field(default_factory=list)
-    byline: Value | None = None
-    dateline: Value | None = None
-    publisher: Value | None = None
-    source: Value | None = None
-    url: Value | None = None
-    keywords: list[str] = field(default_factory=list)
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    identifiers: list[Identifier] = field(default_factory=list)
     lifted: list[str] = field(default_factory=list)  # source text moved into metadata
     consumed: list[str] = field(default_factory=list)  # markup with no text of its own
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
 
-    def add_date(self, raw: str, how: How, kind: str = "published") -> bool:
+    def add_date(self, raw: str, how: How, kind: DateKind = "published") -> bool:
         """Parse and keep a date; a date we cannot read is kept as a field and reported."""
         parsed = dates.parse(raw, self.lang_hint)
         if parsed is None:
