@@ -33,7 +33,7 @@ def _date(d: DateValue) -> dict[str, Any]:
 
 
 # Each shape of metadata field (model.FIELDS) as plain data, and as rows for the terminal.
-_DATA: dict[Shape, Callable[[Any], Any]] = {
+_FIELD_DATA: dict[Shape, Callable[[Any], Any]] = {
     "value": _value,
     "values": lambda values: [_value(v) for v in values],
     "dates": lambda dates: [_date(d) for d in dates],
@@ -47,7 +47,7 @@ def _date_row(d: DateValue) -> tuple[str, str, str]:
     return (f"date ({d.kind})", f"{d.value} ({d.precision} precision)", _sure(d.how) + raw)
 
 
-_ROWS: dict[Shape, Callable[[str, Any], list[tuple[str, str, str]]]] = {
+_FIELD_ROWS: dict[Shape, Callable[[str, Any], list[tuple[str, str, str]]]] = {
     "value": lambda label, v: [(label, v.text, _sure(v.how))] if v else [],
     "values": lambda label, values: [(label, v.text, _sure(v.how)) for v in values],
     "dates": lambda label, dates: [_date_row(d) for d in dates],
@@ -64,7 +64,7 @@ def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
         "id": m.archive_id,
         "version": entry.version,
         "identifiers": [{"scheme": i.scheme, "value": i.value} for i in m.identifiers],
-        **{spec.name: _DATA[spec.shape](getattr(m, spec.name)) for spec in FIELDS},
+        **{spec.name: _FIELD_DATA[spec.shape](getattr(m, spec.name)) for spec in FIELDS},
         "body": dict(sorted(counts.items())),
         "subheadings": [b.text for b in doc.body if isinstance(b, Heading)],
         "figures": [{"caption": b.caption, "credit": b.credit} for b in doc.body if isinstance(b, Figure)],
@@ -109,7 +109,7 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = [("id", m.archive_id, f"version {entry.version} of {p.file_name}")]
     rows += [(f"id ({i.scheme})", i.value, "") for i in m.identifiers]
     for spec in FIELDS:
-        rows += _ROWS[spec.shape](spec.label, getattr(m, spec.name))
+        rows += _FIELD_ROWS[spec.shape](spec.label, getattr(m, spec.name))
     counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
     rows.append(("body", ", ".join(_count(n, k) for k, n in sorted(counts.items())), ""))
     rows += [("  subheading", b.text, "") for b in doc.body if isinstance(b, Heading)]

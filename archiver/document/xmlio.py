@@ -99,7 +99,7 @@ def _write_meta(parent: Element, meta: Metadata) -> None:
     for ident in meta.identifiers:
         _sub(m, "id", ident.value, scheme=ident.scheme)
     for spec in FIELDS:
-        _WRITERS[spec.shape](m, spec.element, getattr(meta, spec.name))
+        _FIELD_TO_XML[spec.shape](m, spec.element, getattr(meta, spec.name))
 
 
 def _values(parent: Element, name: str, values: list[Value]) -> None:
@@ -127,7 +127,7 @@ def _pairs(parent: Element, name: str, pairs: list[tuple[str, str]]) -> None:
 
 
 # How each shape of field (model.FIELDS) is written: one element per value.
-_WRITERS: dict[Shape, Callable[[Element, str, Any], None]] = {
+_FIELD_TO_XML: dict[Shape, Callable[[Element, str, Any], None]] = {
     "value": _value,
     "values": _values,
     "dates": _dates,
@@ -270,7 +270,7 @@ def _read_date(d: Element) -> DateValue:
 
 
 # How each shape of field (model.FIELDS) is read back from its elements.
-_READERS: dict[Shape, Callable[[list[Element]], Any]] = {
+_FIELD_FROM_XML: dict[Shape, Callable[[list[Element]], Any]] = {
     "value": lambda els: Value(els[0].text or "", _how(els[0])) if els else None,
     "values": lambda els: [Value(e.text, _how(e)) for e in els],
     "dates": lambda els: [_read_date(e) for e in els],
@@ -282,7 +282,7 @@ _READERS: dict[Shape, Callable[[list[Element]], Any]] = {
 def _read_meta(m: Element) -> Metadata:
     ids = m.findall(q("id"))
     archive_id = next(i.text for i in ids if i.get("scheme") == "archive")
-    values = {spec.name: _READERS[spec.shape](m.findall(q(spec.element))) for spec in FIELDS}
+    values = {spec.name: _FIELD_FROM_XML[spec.shape](m.findall(q(spec.element))) for spec in FIELDS}
     title, language = values.pop("title"), values.pop("language")
     if title is None or language is None:
         raise DocumentError("document has no title or language")
@@ -292,13 +292,13 @@ def _read_meta(m: Element) -> Metadata:
 
 def _read_block(el: Element) -> Block:
     tag = etree.QName(el).localname
-    reader = _BLOCK_READERS.get(tag)
+    reader = _BLOCK_FROM_XML.get(tag)
     if reader is None:
         raise DocumentError(f"unknown body element <{tag}>")
     return reader(el)
 
 
-_BLOCK_READERS: dict[str, Callable[[Element], Block]] = {
+_BLOCK_FROM_XML: dict[str, Callable[[Element], Block]] = {
     "p": _read_inline,
     "h": lambda el: Heading(el.text or "", int(el.get("level", "2"))),
     "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
