@@ -19,6 +19,9 @@ _S = r"\s{0,9}"
 CREDIT_PAREN = re.compile(rf"\((?i:{_CREDIT_WORDS}){_S}(?:[:/]{_S})?([^()]{{1,60}}?){_S}\){_S}$")
 # "… in 2002. Foto: ANP" at the end of a caption.
 CREDIT_TAIL = re.compile(rf"(?<=[.!?…]){_S}(?i:{_CREDIT_WORDS}){_S}:{_S}([^.:()]{{1,60}}?){_S}$")
+# Both patterns end at the paragraph's end and match at most ~110 characters: only the tail of a
+# long paragraph is searched.
+_CREDIT_REACH = 200
 # A line of its own: "Foto: ANP".
 CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS}){_S}:{_S}([^:()]{{1,60}}?)\)?$")
 
@@ -99,7 +102,7 @@ def _set_dateline(line: str, found: Found) -> None:
 def split_credit(text: str, consumed: list[str]) -> tuple[str, str] | None:
     """(caption, credit) when a paragraph ends with a photo credit, else None."""
     for pattern in (CREDIT_PAREN, CREDIT_TAIL):
-        m = pattern.search(text)
+        m = pattern.search(text, max(0, len(text) - _CREDIT_REACH))
         if m and m.start() > 0:
             caption, credit = text[: m.start()].strip(), m.group(1).strip()
             if caption and credit:

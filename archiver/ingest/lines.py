@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from archiver.ingest._text import WHITESPACE
 
 _INDENT = re.compile(r"^(?:\t| {2,})\S")
 _SENTENCE_END = re.compile(r"[.!?…:\"'”»)]$")
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
+# White space that is not one plain space: a run, or a tab, NBSP, … alone.
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+_OTHER_SPACE = WHITESPACE.replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,23 @@ _COMPOUND = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{1,{COMPOUND_MAX}}}-[^\W\d_]{{1,
 
 def compounds(text: str) -> set[str]:
     """Hyphenated words that stand whole somewhere in the text ("Noord-Koreaanse")."""
-    # A compound never spans white space, so only the words with a hyphen need the pattern.
-    return set(_COMPOUND.findall(" ".join(word for word in text.split() if "-" in word)))
+    return set(_COMPOUND.findall(" ".join(_hyphenated_words(text))))
+
+
+def _hyphenated_words(text: str, chunk: int = 2**20) -> Iterator[str]:
+    """The white-space separated words that hold a hyphen; only they can hold a compound.
+
+    The text is split a chunk at a time (cut at a space, which no word spans): a list of every
+    word of a 60 MB text would take ten times its size, and a pattern scan is slower.
+    """
+    pos = 0
+    while pos < len(text):
+        cut = text.find(" ", pos + chunk)
+        cut = len(text) if cut < 0 else cut
+        part = text[pos:cut]
+        if "-" in part:
+            yield from (word for word in part.split() if "-" in word)
+        pos = cut + 1
 
 
 def _rstrip_nonword(word: str) -> str:
@@ -107,7 +128,8 @@ def _is_compound(head: str, nxt: str, known: set[str]) -> bool:
     """Whether the word broken at a line end ("Noord-" + "Koreaanse, …") stands whole in the text."""
     if len(head) > _WORD_MAX:
         return False  # longer than anything `compounds` finds
-    return _rstrip_nonword(head + nxt.split(" ", 1)[0]) in known
+    space = nxt.find(" ")
+    return _rstrip_nonword(head + (nxt if space < 0 else nxt[:space])) in known
 
 
 def _ending(pieces: list[str]) -> str:
@@ -129,7 +151,7 @@ def join_lines(lines: list[str], known: set[str], consumed: list[str]) -> str:
     many lines are glued into one word.
     """
     pieces = [lines[0].strip()]
-    word = _bounded(pieces[0].rsplit(" ", 1)[-1])
+    word = _bounded(_last_word(pieces[0]))
     for line in lines[1:]:
         nxt, end = line.strip(), _ending(pieces)
         if end.endswith("-") and _LINE_END_HYPHEN.search(end) and nxt[:1].islower():
@@ -140,9 +162,19 @@ def join_lines(lines: list[str], known: set[str], consumed: list[str]) -> str:
         else:
             glue = "" if end.endswith(("--", "—")) else " "
         pieces.append(glue + nxt)
-        last = nxt.rsplit(" ", 1)
-        word = _bounded(last[-1] if glue or len(last) > 1 else word + nxt)
-    return " ".join("".join(pieces).split())
+        word = _bounded(_last_word(nxt) if glue or " " in nxt else word + nxt)
+    return _collapse("".join(pieces))
+
+
+def _last_word(text: str) -> str:
+    return text[text.rfind(" ") + 1 :]
+
+
+def _collapse(text: str) -> str:
+    """White space runs as single spaces, like " ".join(text.split()), without a list of every word."""
+    if "  " in text or any(c in text for c in _OTHER_SPACE):  # fast scans; usually there is none
+        return _IRREGULAR_SPACE.sub(" ", text).strip()
+    return text.strip()
 
 
 MAX_TEXT = 2**18  # characters in one text node: at most 1 MiB of UTF-8, far below what XML readers take

@@ -161,8 +161,10 @@ def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: i
 
 def is_heading(text: str) -> bool:
     """A short line with no closing punctuation that starts like a title."""
+    if len(text) > 100:
+        return False
     words = text.split()
-    if not 1 <= len(words) <= 14 or len(text) > 100:
+    if not 1 <= len(words) <= 14:
         return False
     if _HEADING_BAD_END.search(text) or _HEADING_BAD_START.match(text):
         return False

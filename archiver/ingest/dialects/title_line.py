@@ -10,6 +10,7 @@ from archiver.ingest.found import KEY_TO_FIELD, Found
 
 _BAD_END = re.compile(r"[,;:\-–]$")
 MAX_TITLE = 200  # characters; a longer first line is the start of the text
+_NON_SPACE = re.compile(r"\S")
 _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
 
 
@@ -30,9 +31,8 @@ def _first_block(text: str) -> tuple[list[str], int, int]:
     return block, second, len(text)
 
 
-def _has_line_longer(text: str, n: int) -> bool:
-    """Whether some line of `text` is longer than `n`; stops at the first (no split of a large text)."""
-    pos = 0
+def _has_line_longer(text: str, n: int, pos: int) -> bool:
+    """Whether a line of `text` after `pos` is longer than `n`; stops at the first (no copies)."""
     while True:
         end = text.find("\n", pos)
         if (len(text) if end < 0 else end) - pos > n:
@@ -42,9 +42,10 @@ def _has_line_longer(text: str, n: int) -> bool:
         pos = end + 1
 
 
-def _title_score(line: str, rest: str) -> float:
+def _title_score(line: str, text: str, rest: int) -> float:
+    """How sure `line` is a title, with the text's body starting at offset `rest`."""
     words = line.split()
-    if not words or len(line) > MAX_TITLE or len(words) > 25 or not rest.strip():
+    if not words or len(line) > MAX_TITLE or len(words) > 25 or not _NON_SPACE.search(text, rest):
         return 0.0
     if _BAD_END.search(line) or _DATE_ONLY.match(line) or line.lstrip()[:1] in "-*•>":
         return 0.0
@@ -54,7 +55,7 @@ def _title_score(line: str, rest: str) -> float:
     caps = line.upper() == line and any(c.isalpha() for c in line)
     if line.endswith(".") and not caps:
         return 0.0
-    longer_body = _has_line_longer(rest, len(line))
+    longer_body = _has_line_longer(text, len(line), rest)
     return 0.85 if caps or longer_body else 0.6
 
 
@@ -68,7 +69,7 @@ class TitleLine:
         block, _, end = _first_block(text)
         if len(block) != 1:
             return 0.0
-        return _title_score(block[0].strip(), text[end:])
+        return _title_score(block[0].strip(), text, end)
 
     def read(self, text: str, found: Found) -> str:
         block, second, end = _first_block(text)
