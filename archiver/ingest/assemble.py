@@ -60,10 +60,22 @@ def _derive_title(blocks: list[Block]) -> Value:
     return Value(cut + "…", How("derived", "first-sentence-truncated", 0.3))
 
 
+def _sample(texts: list[str], size: int = language.SAMPLE) -> str:
+    """The first `size` characters of the texts joined, without joining all of a long article."""
+    taken: list[str] = []
+    length = 0
+    for text in texts:
+        if length > size:
+            break
+        taken.append(text[: size - length])
+        length += len(taken[-1]) + 1
+    return " ".join(taken)
+
+
 def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Value:
     if found.language is not None:
         return found.language
-    code, prob = language.detect(" ".join(texts_of(blocks)))
+    code, prob = language.detect(_sample(texts_of(blocks)))
     if prob < LANGUAGE_DOUBT:
         problems.append(Problem("language-uncertain", f"language looks like {code!r}, p={prob}"))
     return Value(code, How("detected", "py3langid", prob))
@@ -71,8 +83,10 @@ def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Val
 
 def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]:
     """Non-space characters of the source that neither the body nor the metadata accounts for."""
-    have = Counter("".join(texts_of(blocks) + found.lifted + found.consumed).replace(" ", ""))
-    want = Counter("".join(source.split()))
+    have: Counter[str] = Counter()
+    for text in texts_of(blocks) + found.lifted + found.consumed:
+        have.update(text)  # piece by piece: no copy of a 60 MB body joined
+    want = Counter(source)
     for counter in (have, want):
         for ch in [c for c in counter if c.isspace()]:
             del counter[ch]
@@ -108,7 +122,7 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     blocks = structure.parse(body_text, found)
     if not blocks:
         raise InputError("empty", "has no body text")
-    problems = [Problem(p.code, p.message, name) for p in found.problems]
+    problems = [Problem(p.code, p.message, name, p.line) for p in decoded.problems + found.problems]
     if decoded.confidence < 0.6:
         problems.append(Problem("encoding-guessed", f"read as {decoded.encoding}", name))
     gap = missing_text(decoded.text, blocks, found)

@@ -15,6 +15,7 @@ _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 _RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 LANGS = ("en", "nl", "de", "fr")
+MAX_LENGTH = 200  # the longest date string handed to a parser; no real date is longer
 
 
 def _valid(y: int, m: int = 1, d: int = 1) -> bool:
@@ -33,7 +34,7 @@ def _format_time(dt: datetime, seconds: bool) -> tuple[str, Precision]:
 def parse(raw: str, lang: str = "") -> tuple[str, Precision] | None:
     """Return (ISO value, precision) for a date string, or None when it is not a date."""
     text = raw.strip().strip(".,;-–—").strip()
-    if not text:
+    if not text or len(text) > MAX_LENGTH:
         return None
     m = _ISO.match(text)
     if m:

@@ -102,7 +102,8 @@ class Found(Fields):
         parsed = dates.parse(raw, self.lang_hint)
         if parsed is None:
             self.fields.append((kind, raw))
-            self.problems.append(Problem("date-unparsed", f"cannot read the date {raw!r}"))
+            shown = raw if len(raw) <= 80 else raw[:79] + "…"
+            self.problems.append(Problem("date-unparsed", f"cannot read the date {shown!r}"))
             return False
         if any(d.kind == kind for d in self.dates):
             kind = "event"

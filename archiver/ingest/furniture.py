@@ -12,12 +12,18 @@ _CREDIT_WORDS = (
     r"foto|foto's|photo|photos|photograph|bild|bilder|beeld|afbeelding|image|illustratie|"
     r"illustration|grafiek|graphic|credit|crédit|crédit photo|fotograaf|photographer|picture"
 )
+# Whitespace runs in these patterns are bounded ({0,9}): the patterns are searched through whole
+# paragraphs, and an unbounded `\s*` in front would make a long run of spaces cost its square.
+_S = r"\s{0,9}"
 # "(foto: AFP)" glued to the caption's last sentence, or "(Photo: Reuters)".
-CREDIT_PAREN = re.compile(rf"\s*\((?i:{_CREDIT_WORDS})\s*[:/]?\s*([^()]{{1,60}}?)\s*\)\s*$")
+CREDIT_PAREN = re.compile(rf"\((?i:{_CREDIT_WORDS}){_S}(?:[:/]{_S})?([^()]{{1,60}}?){_S}\){_S}$")
 # "… in 2002. Foto: ANP" at the end of a caption.
-CREDIT_TAIL = re.compile(rf"(?<=[.!?…])\s*(?i:{_CREDIT_WORDS})\s*:\s*([^.:()]{{1,60}}?)\s*$")
+CREDIT_TAIL = re.compile(rf"(?<=[.!?…]){_S}(?i:{_CREDIT_WORDS}){_S}:{_S}([^.:()]{{1,60}}?){_S}$")
+# Both patterns end at the paragraph's end and match at most ~110 characters: only the tail of a
+# long paragraph is searched.
+_CREDIT_REACH = 200
 # A line of its own: "Foto: ANP".
-CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS})\s*:\s*([^:()]{{1,60}}?)\)?$")
+CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS}){_S}:{_S}([^:()]{{1,60}}?)\)?$")
 
 _BY = r"(?:Door|By|Von|Par|Texte|Text|Tekst)"
 _NAME_WORD = (
@@ -28,12 +34,15 @@ _NAME_WORD = (
 BYLINE = re.compile(rf"^{_BY}:?\s+({_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\.?$")
 
 _DATE = rf"(?i:{WRITTEN_DATE})"
-_SEP = r"\s*(?:[-–—]{1,2}|\.\s*[-–—]{1,2})\s+"
-_PLACE_CAPS = r"[A-ZÀ-ÞŁŚŻ][A-ZÀ-ÞŁŚŻ'’. -]{1,40}?(?:\s*\([^()]{1,30}\))?"
-_PLACE_NAME = r"[A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]+(?:[ -][A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]+){0,3}"
+_SEP = r"\s{0,9}(?:[-–—]{1,2}|\.\s{0,9}[-–—]{1,2})\s{1,9}"
+_PLACE_CAPS = r"[A-ZÀ-ÞŁŚŻ][A-ZÀ-ÞŁŚŻ'’. -]{1,40}?(?:\s{0,9}\([^()]{1,30}\))?"
+# Up to four words of at most 40 characters, separated by single spaces; a hyphen stays inside its
+# word ("Aix-en-Provence"). A hyphen that could both end a word and separate words made "Aa-Aa-…"
+# cost n⁴ tries.
+_PLACE_NAME = r"[A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]{1,40}(?: [A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]{1,40}){0,3}"
 DATELINES = (
-    re.compile(rf"^(?P<line>(?P<place>{_PLACE_CAPS})(?:,\s*(?P<date>{_DATE}))?){_SEP}"),
-    re.compile(rf"^(?P<line>(?P<place>{_PLACE_NAME}),\s*(?P<date>{_DATE})){_SEP}"),
+    re.compile(rf"^(?P<line>(?P<place>{_PLACE_CAPS})(?:,\s{{0,9}}(?P<date>{_DATE}))?){_SEP}"),
+    re.compile(rf"^(?P<line>(?P<place>{_PLACE_NAME}),\s{{0,9}}(?P<date>{_DATE})){_SEP}"),
     re.compile(rf"^(?P<line>(?P<date>{_DATE}))\.?{_SEP}"),
 )
 DATE_LINE = re.compile(rf"^{_DATE}\.?$")
@@ -93,7 +102,7 @@ def _set_dateline(line: str, found: Found) -> None:
 def split_credit(text: str, consumed: list[str]) -> tuple[str, str] | None:
     """(caption, credit) when a paragraph ends with a photo credit, else None."""
     for pattern in (CREDIT_PAREN, CREDIT_TAIL):
-        m = pattern.search(text)
+        m = pattern.search(text, max(0, len(text) - _CREDIT_REACH))
         if m and m.start() > 0:
             caption, credit = text[: m.start()].strip(), m.group(1).strip()
             if caption and credit:

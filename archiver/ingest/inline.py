@@ -16,6 +16,8 @@ _EMPHASIS = re.compile(
 
 def emphasis(text: str, consumed: list[str]) -> Paragraph:
     """A paragraph whose marked spans are emphasis, markers removed (and listed in `consumed`)."""
+    if "_" not in text and "*" not in text:
+        return Paragraph(text)  # most paragraphs: skip the pattern's scan
     parts: list[str] = []
     em: list[tuple[int, int]] = []
     pos = length = 0

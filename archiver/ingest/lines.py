@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from archiver.ingest._text import WHITESPACE
 
 _INDENT = re.compile(r"^(?:\t| {2,})\S")
 _SENTENCE_END = re.compile(r"[.!?…:\"'”»)]$")
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
+# White space that is not one plain space: a run, or a tab, NBSP, … alone.
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+_OTHER_SPACE = WHITESPACE.replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -74,32 +80,140 @@ def split_paragraphs(block: list[str], layout: Layout) -> list[list[str]]:
     return parts
 
 
+COMPOUND_MAX = 100  # letters on either side of a compound's hyphen; longer words are never looked up
+_WORD_MAX = 2 * COMPOUND_MAX + 1
+# Only from the start of a word (the look-behind): tried from inside a long word, `+` would scan
+# to the word's end from every letter, and a 30 kB word would cost 450 million steps.
+_COMPOUND = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{1,{COMPOUND_MAX}}}-[^\W\d_]{{1,{COMPOUND_MAX}}}(?![^\W\d_])")
+
+
 def compounds(text: str) -> set[str]:
     """Hyphenated words that stand whole somewhere in the text ("Noord-Koreaanse")."""
-    return set(re.findall(r"[^\W\d_]+-[^\W\d_]+", text))
+    return set(_COMPOUND.findall(" ".join(_hyphenated_words(text))))
+
+
+def _hyphenated_words(text: str, chunk: int = 2**20) -> Iterator[str]:
+    """The white-space separated words that hold a hyphen; only they can hold a compound.
+
+    The text is split a chunk at a time (cut at a space, which no word spans): a list of every
+    word of a 60 MB text would take ten times its size, and a pattern scan is slower.
+    """
+    pos = 0
+    while pos < len(text):
+        cut = text.find(" ", pos + chunk)
+        cut = len(text) if cut < 0 else cut
+        part = text[pos:cut]
+        if "-" in part:
+            yield from (word for word in part.split() if "-" in word)
+        pos = cut + 1
+
+
+def _rstrip_nonword(word: str) -> str:
+    """`word` without trailing non-word characters (what `re.sub(r"\\W+$", "", word)` does, linearly)."""
+    end = len(word)
+    while end and not (word[end - 1].isalnum() or word[end - 1] == "_"):
+        end -= 1
+    return word[:end]
+
+
+# Stands for a word too long to be a compound; hygiene removed NUL, so it never matches.
+_TOO_LONG = "\0" * (_WORD_MAX + 1)
+
+
+def _bounded(word: str) -> str:
+    return word if len(word) <= _WORD_MAX else _TOO_LONG
+
+
+def _is_compound(head: str, nxt: str, known: set[str]) -> bool:
+    """Whether the word broken at a line end ("Noord-" + "Koreaanse, …") stands whole in the text."""
+    if len(head) > _WORD_MAX:
+        return False  # longer than anything `compounds` finds
+    space = nxt.find(" ")
+    return _rstrip_nonword(head + (nxt if space < 0 else nxt[:space])) in known
+
+
+def _ending(pieces: list[str]) -> str:
+    """The last two characters of the pieces joined (a piece may be empty or one character)."""
+    out = ""
+    for piece in reversed(pieces):
+        out = piece + out
+        if len(out) >= 2:
+            break
+    return out[-2:]
 
 
 def join_lines(lines: list[str], known: set[str], consumed: list[str]) -> str:
     """Re-join hard-wrapped lines into one paragraph string.
 
     A hyphen at a line end before a lower-case letter is a break hyphen, and goes (recorded in
-    `consumed`), unless the hyphenated word is one of the `known` compounds.
+    `consumed`), unless the hyphenated word is one of the `known` compounds. The paragraph is
+    kept as pieces and only its last word is tracked (bounded), so the cost stays linear however
+    many lines are glued into one word.
     """
-    parts = [lines[0].strip()]
+    pieces = [lines[0].strip()]
+    word = _bounded(_last_word(pieces[0]))
     for line in lines[1:]:
-        prev, nxt = parts[-1], line.strip()
-        if _LINE_END_HYPHEN.search(prev[-2:]) and nxt[:1].islower():
-            head = prev.rsplit(" ", 1)[-1]
-            tail = nxt.split(" ", 1)[0]
-            if re.sub(r"\W+$", "", f"{head}{tail}") not in known:
+        nxt, end = line.strip(), _ending(pieces)
+        if end.endswith("-") and _LINE_END_HYPHEN.search(end) and nxt[:1].islower():
+            if not _is_compound(word, nxt, known):
                 consumed.append("-")
-                prev = prev[:-1]
-            parts[-1] = prev + nxt  # "Noord-\nKoreaanse" keeps its hyphen, "ge-\nmeente" loses it
-        elif prev.endswith(("--", "—")):
-            parts[-1] = prev + nxt
+                pieces[-1], word = pieces[-1][:-1], word[:-1]
+            glue = ""  # "Noord-\nKoreaanse" keeps its hyphen, "ge-\nmeente" loses it
         else:
-            parts.append(nxt)
-    return " ".join(" ".join(parts).split())
+            glue = "" if end.endswith(("--", "—")) else " "
+        pieces.append(glue + nxt)
+        word = _bounded(_last_word(nxt) if glue or " " in nxt else word + nxt)
+    return _collapse("".join(pieces))
+
+
+def _last_word(text: str) -> str:
+    return text[text.rfind(" ") + 1 :]
+
+
+def _collapse(text: str) -> str:
+    """White space runs as single spaces, like " ".join(text.split()), without a list of every word."""
+    if "  " in text or any(c in text for c in _OTHER_SPACE):  # fast scans; usually there is none
+        return _IRREGULAR_SPACE.sub(" ", text).strip()
+    return text.strip()
+
+
+MAX_TEXT = 2**18  # characters in one text node: at most 1 MiB of UTF-8, far below what XML readers take
+_SENTENCE_BREAKS = (". ", "! ", "? ", "… ", "; ")
+
+
+def _cut(window: str) -> int:
+    """Where to end a piece of an over-long text: after a sentence, else at a space, else anywhere."""
+    half = len(window) // 2
+    sentence = max(window.rfind(mark) for mark in _SENTENCE_BREAKS)
+    if sentence >= half:
+        return sentence + 1
+    space = window.rfind(" ")
+    return space if space >= half else len(window)
+
+
+def split_long(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """`text` in pieces of at most `limit` characters; only the spaces at the cuts are dropped."""
+    pieces: list[str] = []
+    pos = 0
+    while len(text) - pos > limit:
+        cut = pos + _cut(text[pos : pos + limit])
+        pieces.append(text[pos:cut].rstrip(" "))
+        pos = cut + (text[cut : cut + 1] == " ")
+    pieces.append(text[pos:])
+    return pieces
+
+
+def chunk_lines(lines: list[str], limit: int = MAX_TEXT) -> list[list[str]]:
+    """Consecutive lines grouped so that each group, joined by newlines, stays within `limit`."""
+    groups: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if groups[-1] and size + len(line) + 1 > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(line)
+        size += len(line) + 1
+    return groups
 
 
 def is_verse(block: list[str], layout: Layout) -> bool:

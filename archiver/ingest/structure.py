@@ -18,17 +18,24 @@ from archiver.document.model import (
 from archiver.ingest import furniture, inline
 from archiver.ingest.found import Found
 from archiver.ingest.lines import (
+    MAX_TEXT,
     Layout,
     blocks_of,
+    chunk_lines,
     compounds,
     is_verse,
     join_lines,
     layout_of,
+    split_long,
     split_paragraphs,
 )
 
+MAX_QUOTE_DEPTH = 16  # deeper ">" marks stay text: XML readers refuse deep trees, and so would recursion
+MAX_HEADING = 1000  # characters; a longer "# …" or underlined line is prose, not a heading
 _BREAK = re.compile(r"^\s*(?:([*\-_=~#·•])\s*)(?:\1\s*){2,}$")
-_ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+# Only the opening hashes: the closing ones are stripped in code, because `(.+?)\s*#*$` retries
+# the tail at every character and costs the square of the line.
+_ATX_OPEN = re.compile(r"(#{1,6})\s+")
 _SETEXT = re.compile(r"^(=+|-+)$")
 _ITEM = re.compile(r"^\s*(?:([-*•–+])|(\d{1,3})[.)])\s+(\S.*)$")
 _QUOTE = re.compile(r"^\s*>")
@@ -42,10 +49,11 @@ Reader = Callable[[list[str], "Context"], list[Block] | None]
 class Context:
     """What block readers share: the layout, the known compounds and the accounting lists."""
 
-    def __init__(self, text: str, layout: Layout, found: Found) -> None:
+    def __init__(self, text: str, layout: Layout, found: Found, depth: int = 0) -> None:
         self.compounds = compounds(text)
         self.layout = layout
         self.found = found
+        self.depth = depth  # how many quotes this text is inside
 
     def join(self, lines: list[str]) -> str:
         return join_lines(lines, self.compounds, self.found.consumed)
@@ -59,29 +67,36 @@ def _break(block: list[str], ctx: Context) -> list[Block] | None:
 
 
 def _quote(block: list[str], ctx: Context) -> list[Block] | None:
-    if not all(_QUOTE.match(line) for line in block):
+    if ctx.depth >= MAX_QUOTE_DEPTH or not all(_QUOTE.match(line) for line in block):
         return None
     inner = []
     for line in block:
         stripped = line.lstrip()[1:]
         ctx.found.consumed.append(">")
         inner.append(stripped[1:] if stripped.startswith(" ") else stripped)
-    blocks = parse_blocks("\n".join(inner), ctx.found, ctx.layout)
+    blocks = parse_blocks("\n".join(inner), ctx.found, ctx.layout, ctx.depth + 1)
     if not blocks:  # only bare ">" marks: keep them as text
         return _undo(ctx, len(block))
     return [Quote(tuple(blocks))]
 
 
+def _atx_title(rest: str) -> str:
+    """The title of an ATX heading after its opening hashes: closing hashes and spaces go."""
+    title = rest.rstrip("#").rstrip()
+    return title or rest[:1]  # "# ##" is titled "#", as CommonMark's lazy match would have it
+
+
 def _atx(block: list[str], ctx: Context) -> list[Block] | None:
-    m = _ATX.match(block[0]) if len(block) == 1 else None
-    if not m:
+    m = _ATX_OPEN.match(block[0]) if len(block) == 1 and len(block[0]) <= MAX_HEADING else None
+    if not m or m.end() == len(block[0]):
         return None
-    ctx.found.consumed.append(block[0].replace(m.group(2), "", 1))
-    return [Heading(m.group(2), min(6, max(2, len(m.group(1)))))]
+    title = _atx_title(block[0][m.end() :])
+    ctx.found.consumed.append(block[0].replace(title, "", 1))
+    return [Heading(title, min(6, max(2, len(m.group(1)))))]
 
 
 def _setext(block: list[str], ctx: Context) -> list[Block] | None:
-    if len(block) != 2 or not _SETEXT.match(block[1]) or len(block[1]) < 3:
+    if len(block) != 2 or not _SETEXT.match(block[1]) or len(block[1]) < 3 or len(block[0]) > MAX_HEADING:
         return None
     ctx.found.consumed.append(block[1])
     return [Heading(block[0].strip(), 2 if block[1][0] == "=" else 3)]
@@ -102,9 +117,10 @@ def _list(block: list[str], ctx: Context) -> list[Block] | None:
             items[-1].append(line)
         else:
             return _undo(ctx, len(items))
-    if len(items) < 2:
-        return _undo(ctx, len(items))
-    return [ListBlock(tuple(ctx.join(item) for item in items), ordered)]
+    texts = [ctx.join(item) for item in items]
+    if len(items) < 2 or max(map(len, texts)) > MAX_TEXT:
+        return _undo(ctx, len(items))  # an item too long for one text node is read as prose
+    return [ListBlock(tuple(texts), ordered)]
 
 
 def _undo(ctx: Context, n: int) -> list[Block] | None:
@@ -117,21 +133,22 @@ def _undo(ctx: Context, n: int) -> list[Block] | None:
 def _verse(block: list[str], ctx: Context) -> list[Block] | None:
     if not is_verse(block, ctx.layout):
         return None
-    return [Preformatted("\n".join(block))]
+    return [Preformatted("\n".join(lines)) for lines in chunk_lines(block)]
 
 
 def _prose(block: list[str], ctx: Context) -> list[Block] | None:
     parts = split_paragraphs(block, ctx.layout)
-    return [inline.emphasis(ctx.join(part), ctx.found.consumed) for part in parts]
+    texts = [piece for part in parts for piece in split_long(ctx.join(part))]
+    return [inline.emphasis(text, ctx.found.consumed) for text in texts]
 
 
 READERS: tuple[Reader, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
 
 
-def parse_blocks(text: str, found: Found, layout: Layout | None = None) -> list[Block]:
+def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: int = 0) -> list[Block]:
     """Blocks of a body text, before headings, figures and furniture are recognised."""
     raw = blocks_of(text)
-    ctx = Context(text, layout or layout_of(raw), found)
+    ctx = Context(text, layout or layout_of(raw), found, depth)
     out: list[Block] = []
     for block in raw:
         for reader in READERS:
@@ -144,8 +161,10 @@ def parse_blocks(text: str, found: Found, layout: Layout | None = None) -> list[
 
 def is_heading(text: str) -> bool:
     """A short line with no closing punctuation that starts like a title."""
+    if len(text) > 100:
+        return False
     words = text.split()
-    if not 1 <= len(words) <= 14 or len(text) > 100:
+    if not 1 <= len(words) <= 14:
         return False
     if _HEADING_BAD_END.search(text) or _HEADING_BAD_START.match(text):
         return False

@@ -25,10 +25,27 @@ class Dialect(Protocol):
         ...
 
 
+MAX_HEADER_LINE = 16 * 1024  # a longer "Key: value" line is body text, not a header
+
+
+def first_lines(text: str, n: int) -> list[str]:
+    """The first `n` lines of `text`, without splitting the rest (a text may be 60 MB)."""
+    out: list[str] = []
+    pos = 0
+    while len(out) < n:
+        end = text.find("\n", pos)
+        if end < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:end])
+        pos = end + 1
+    return out
+
+
 def head_lines(text: str, limit: int = 60) -> list[str]:
     """The lines before the first blank line (at most `limit`)."""
     out = []
-    for line in text.split("\n")[:limit]:
+    for line in first_lines(text, limit):
         if not line.strip():
             break
         out.append(line)
@@ -37,4 +54,10 @@ def head_lines(text: str, limit: int = 60) -> list[str]:
 
 def rest_after(text: str, n_lines: int) -> str:
     """The text after the first `n_lines` lines."""
-    return "\n".join(text.split("\n")[n_lines:])
+    pos = 0
+    for _ in range(n_lines):
+        end = text.find("\n", pos)
+        if end < 0:
+            return ""
+        pos = end + 1
+    return text[pos:]

@@ -7,7 +7,9 @@ import re
 from archiver.document.model import How
 from archiver.ingest.found import Found
 
-_PREFIX = re.compile(r"^\s*(date|datum|date de publication)\s*:?\s+(\d{4}(?:-\d{2}){0,2})\b\s*", re.I)
+# "date: 2019-04" or "date 2019-04"; the colon's spaces are two alternatives, not `\s*:?\s+`,
+# whose adjacent quantifiers would backtrack quadratically over a long run of spaces.
+_PREFIX = re.compile(r"^\s*(date|datum|date de publication)(?:\s*:\s+|\s+)(\d{4}(?:-\d{2}){0,2})\b\s*", re.I)
 
 
 class DatePrefix:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archiver.ingest.dialects.base import HEADER_LINE, head_lines, rest_after
+from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, head_lines, rest_after
 from archiver.ingest.found import KEY_TO_FIELD, Found
 
 
@@ -11,7 +11,7 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
     lines = head_lines(text)
     pairs = []
     for line in lines:
-        m = HEADER_LINE.match(line)
+        m = HEADER_LINE.match(line) if len(line) <= MAX_HEADER_LINE else None
         if not m or len(m.group(1).split()) > 4:
             return None
         pairs.append((m.group(1), m.group(2) or ""))

@@ -6,7 +6,8 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from archiver.document.model import How, Identifier, Value
-from archiver.ingest.dialects.base import HEADER_LINE, head_lines, rest_after
+from archiver.ingest._text import xml_safe
+from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, head_lines, rest_after
 from archiver.ingest.found import Found
 
 _MAIL_KEYS = {"from", "subject", "newsgroups", "message-id", "path", "references", "to", "cc",
@@ -25,6 +26,8 @@ def _headers(text: str) -> tuple[list[tuple[str, str]], int] | None:
     lines = head_lines(text, limit=200)
     pairs: list[tuple[str, str]] = []
     for i, line in enumerate(lines):
+        if len(line) > MAX_HEADER_LINE or (pairs and len(pairs[-1][1]) > MAX_HEADER_LINE):
+            return None  # not a header: a line, or a folded value, longer than any real one
         if i == 0 and line.startswith("From "):  # mbox separator line
             pairs.append(("mbox-from", line[5:]))
         elif line[:1] in (" ", "\t") and pairs:
@@ -39,7 +42,7 @@ def _headers(text: str) -> tuple[list[tuple[str, str]], int] | None:
 def _decode(value: str) -> str:
     """Decode RFC 2047 encoded words (=?utf-8?q?…?=)."""
     try:
-        return str(make_header(decode_header(value)))
+        return xml_safe(str(make_header(decode_header(value))))
     except (UnicodeDecodeError, LookupError, ValueError):
         return value
 

@@ -9,21 +9,43 @@ from archiver.ingest.dialects.base import HEADER_LINE
 from archiver.ingest.found import KEY_TO_FIELD, Found
 
 _BAD_END = re.compile(r"[,;:\-–]$")
+MAX_TITLE = 200  # characters; a longer first line is the start of the text
+_NON_SPACE = re.compile(r"\S")
 _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
 
 
-def _first_block(text: str) -> tuple[list[str], int]:
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    end = start
-    while end < len(lines) and lines[end].strip():
-        end += 1
-    return lines[start:end], end
+def _first_block(text: str) -> tuple[list[str], int, int]:
+    """The first block of non-blank lines, where its second line starts and where the rest starts."""
+    block: list[str] = []
+    pos = second = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if line.strip():
+            block.append(line)
+            second = second or min(end + 1, len(text))
+        elif block:
+            return block, second, pos
+        pos = end + 1
+    return block, second, len(text)
 
 
-def _title_score(line: str, rest: str) -> float:
+def _has_line_longer(text: str, n: int, pos: int) -> bool:
+    """Whether a line of `text` after `pos` is longer than `n`; stops at the first (no copies)."""
+    while True:
+        end = text.find("\n", pos)
+        if (len(text) if end < 0 else end) - pos > n:
+            return True
+        if end < 0:
+            return False
+        pos = end + 1
+
+
+def _title_score(line: str, text: str, rest: int) -> float:
+    """How sure `line` is a title, with the text's body starting at offset `rest`."""
     words = line.split()
-    if not rest.strip() or not words or len(line) > 200 or len(words) > 25:
+    if not words or len(line) > MAX_TITLE or len(words) > 25 or not _NON_SPACE.search(text, rest):
         return 0.0
     if _BAD_END.search(line) or _DATE_ONLY.match(line) or line.lstrip()[:1] in "-*•>":
         return 0.0
@@ -33,7 +55,7 @@ def _title_score(line: str, rest: str) -> float:
     caps = line.upper() == line and any(c.isalpha() for c in line)
     if line.endswith(".") and not caps:
         return 0.0
-    longer_body = max((len(x) for x in rest.split("\n")), default=0) > len(line)
+    longer_body = _has_line_longer(text, len(line), rest)
     return 0.85 if caps or longer_body else 0.6
 
 
@@ -44,15 +66,17 @@ class TitleLine:
     description = "the title alone on the first line"
 
     def sniff(self, text: str) -> float:
-        block, end = _first_block(text)
+        block, _, end = _first_block(text)
         if len(block) != 1:
             return 0.0
-        return _title_score(block[0].strip(), "\n".join(text.split("\n")[end:]))
+        return _title_score(block[0].strip(), text, end)
 
     def read(self, text: str, found: Found) -> str:
-        block, end = _first_block(text)
-        title = block[0].strip()
+        block, second, end = _first_block(text)
+        title = block[0].strip() if block else ""
+        if not title or len(title) > MAX_TITLE:
+            return text  # forced (--dialect) on a text without a title line: all of it is body
         found.lifted.append(title)
         confidence = self.sniff(text)
         found.title = Value(title, How("layout", "first-line", confidence))
-        return "\n".join(text.split("\n")[end:])
+        return text[end:] if len(block) == 1 else text[second:]  # forced: the block's other lines stay

@@ -1,0 +1,117 @@
+"""The linear rewrites of the paragraph model agree with the plain definitions they replaced."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archiver.ingest._text import WHITESPACE
+from archiver.ingest.lines import MAX_TEXT, chunk_lines, compounds, join_lines, split_long
+from archiver.ingest.structure import _ATX_OPEN, _atx_title
+
+TOKENS = st.sampled_from(
+    [
+        "a",
+        "ab",
+        "Noord",
+        "Koreaanse",
+        "-",
+        "--",
+        "—",
+        " ",
+        "  ",
+        ",",
+        ".",
+        "!",
+        "x_y",
+        "3",
+        "é",
+        "\t",
+        "\u00a0",
+    ]
+)
+LINE = st.lists(TOKENS, min_size=1, max_size=8).map("".join).filter(str.strip)
+
+
+def _compounds_by_definition(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+-[^\W\d_]+", text))
+
+
+def _join_by_definition(lines: list[str], known: set[str], consumed: list[str]) -> str:
+    """The quadratic original: one growing string per part, its last word found by rsplit."""
+    parts = [lines[0].strip()]
+    for line in lines[1:]:
+        prev, nxt = parts[-1], line.strip()
+        if re.search(r"[^\W\d_]-$", prev[-2:]) and nxt[:1].islower():
+            head, tail = prev.rsplit(" ", 1)[-1], nxt.split(" ", 1)[0]
+            if re.sub(r"\W+$", "", f"{head}{tail}") not in known:
+                consumed.append("-")
+                prev = prev[:-1]
+            parts[-1] = prev + nxt
+        elif prev.endswith(("--", "—")):
+            parts[-1] = prev + nxt
+        else:
+            parts.append(nxt)
+    return " ".join(" ".join(parts).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=8))
+def test_join_lines_agrees_with_its_definition(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    known = _compounds_by_definition(text)
+    assert compounds(text) == known
+    mine: list[str] = []
+    theirs: list[str] = []
+    assert join_lines(lines, known, mine) == _join_by_definition(lines, known, theirs)
+    assert mine == theirs
+
+
+def test_compound_lookup_ignores_words_too_long_to_be_compounds() -> None:
+    long_word = "a" * 300
+    assert compounds(f"{long_word}-b en Noord-Korea") == {"Noord-Korea"}
+    consumed: list[str] = []
+    assert join_lines([f"{long_word}-", "b."], {f"{long_word}-b"}, consumed) == f"{long_word}b."
+    assert consumed == ["-"]
+
+
+def test_whitespace_is_what_python_calls_white_space() -> None:
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert "".join(c for c in everything if c.isspace()) == WHITESPACE
+    assert "".join(re.findall(r"\s", everything)) == WHITESPACE
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("ab .!?…;\u00a0"), max_size=300), st.integers(8, 40))
+def test_split_long_keeps_every_character_within_the_limit(text: str, limit: int) -> None:
+    text = " ".join(text.split())
+    pieces = split_long(text, limit)
+    assert all(len(p) <= limit for p in pieces)
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+    assert len(pieces) == 1 or all(p for p in pieces)
+
+
+def test_split_long_prefers_sentence_ends() -> None:
+    text = "Een zin die eindigt. " * 20_000
+    pieces = split_long(text.strip())
+    assert len(pieces) > 1 and all(p.endswith(".") for p in pieces)
+    assert max(map(len, pieces)) <= MAX_TEXT
+
+
+def test_chunk_lines_keeps_lines_whole_and_in_order() -> None:
+    lines = [f"regel {i}" for i in range(1000)]
+    groups = chunk_lines(lines, 100)
+    assert [line for group in groups for line in group] == lines
+    assert all(len("\n".join(group)) <= 100 for group in groups)
+
+
+@given(st.text(st.sampled_from("a #\t"), min_size=1, max_size=14).map(str.rstrip))
+def test_atx_heading_agrees_with_the_lazy_pattern(line: str) -> None:
+    lazy = re.match(r"^(#{1,6})\s+(.+?)\s*#*$", line)
+    opening = _ATX_OPEN.match(line)
+    if opening is None or opening.end() == len(line):
+        assert lazy is None
+    else:
+        assert lazy is not None and _atx_title(line[opening.end() :]) == lazy.group(2)
