@@ -68,14 +68,20 @@ def main() -> None:
     for good in sorted((ROOT / "sources").iterdir()):
         (batch / good.name).write_bytes(good.read_bytes())
     code, seconds, _ = archiver("ingest", "--jobs", "2", batch, home=work / "all", timeout=args.timeout * 3)
-    summary = subprocess.run(
-        [sys.executable, "-m", "archiver", "--archive", str(work / "all"), "verify"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stderr.strip().splitlines()[-1]
-    print(f"\nAll {len(os.listdir(batch))} files in one `ingest --jobs 2`: exit {code}, {seconds:.1f} s; "
-          f"verify: {summary}; peak RSS of one process {peak_children_mb()} MB")
+    summary = (
+        subprocess.run(
+            [sys.executable, "-m", "archiver", "--archive", str(work / "all"), "verify"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        .stderr.strip()
+        .splitlines()[-1]
+    )
+    print(
+        f"\nAll {len(os.listdir(batch))} files in one `ingest --jobs 2`: exit {code}, {seconds:.1f} s; "
+        f"verify: {summary}; peak RSS of one process {peak_children_mb()} MB"
+    )
 
 
 if __name__ == "__main__":
