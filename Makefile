@@ -59,7 +59,7 @@ bench: setup
 
 ## golden: regenerate golden files (XML, XHTML, EPUB tree, PDF facts), then review them with `git diff tests/golden`
 golden: setup
-	$(BIN)/pytest -q tests/test_golden.py tests/export -k golden --update-golden
+	$(BIN)/pytest -q tests/ingest/test_golden.py tests/export -k golden --update-golden
 
 clean:
 	rm -rf $(VENV) $(ARCHIVE) build tools/ace/node_modules dist/*.epub dist/epub dist/*.pdf dist/pdf dist/*.json \

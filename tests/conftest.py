@@ -9,7 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "golden"  # one folder per stage: ingest, xhtml, epub, pdf
+INGEST_GOLDEN = GOLDEN / "ingest"
 WHEN = "2024-01-01T00:00:00Z"  # a fixed normalisation time, so goldens are stable
 SEED = SOURCES / "000_46013887131c49c3.txt"
 

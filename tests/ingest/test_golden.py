@@ -9,7 +9,8 @@ import pytest
 from archiver.document.validate import errors_of_bytes
 from archiver.document.xmlio import to_bytes
 from archiver.ingest import ingest_bytes
-from tests.conftest import FIXTURES, GOLDEN, SOURCES, WHEN
+from tests.conftest import FIXTURES, SOURCES, WHEN
+from tests.conftest import INGEST_GOLDEN as GOLDEN
 
 INPUTS = sorted(SOURCES.iterdir()) + sorted(FIXTURES.glob("*.txt"))
 

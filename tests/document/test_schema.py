@@ -7,7 +7,7 @@ from lxml import etree
 
 from archiver.document.validate import errors_of_bytes
 from archiver.document.xmlio import parse_bytes
-from tests.conftest import GOLDEN
+from tests.conftest import INGEST_GOLDEN as GOLDEN
 
 GOOD = (GOLDEN / "000_46013887131c49c3.txt.xml").read_bytes()
 

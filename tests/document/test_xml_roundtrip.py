@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archiver.document.xmlio import from_bytes, to_bytes
-from tests.conftest import GOLDEN
+from tests.conftest import INGEST_GOLDEN as GOLDEN
 
 
 def test_every_golden_round_trips() -> None:
