@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiveError, ArchiverError
 from archiver.store import manifest
 from archiver.store.archive import Archive
 from archiver.store.catalog import Entry
@@ -83,7 +83,10 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
     for id in sorted(archive.document_ids() - rows):
         findings.append(Finding("row-missing", id, f"documents/{id}.xml has no catalog row"))
     findings += _orphans(archive, rows)
-    with archive.writing():  # writers hold the lock while their temporaries exist: these are stale
+    try:
+        with archive.writing():  # writers hold the lock while their temporaries exist: these are stale
+            temps = temp_files(archive)
+    except ArchiveError:  # a read-only archive, or a long-running writer: look without the lock
         temps = temp_files(archive)
     findings += [Finding("temp-file", archive.relative(p), "left by an interrupted write") for p in temps]
     return Audit(len(entries), findings)
