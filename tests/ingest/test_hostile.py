@@ -157,3 +157,16 @@ def test_forced_title_line_on_a_flat_text_keeps_it_as_body() -> None:
     outcome = ingest_within(prose(300_000, width=None)[len(b"Een titel\n\n") :], LIMIT, dialect="title-line")
     assert outcome.document is not None and "text-gap" not in outcome.codes
     assert len(outcome.document.meta.title.text) < 100
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "problem"),
+    [("nl, en", "nl", False), ("Nederlands", "nl", False), ("en-GB", "en-GB", False), ("12", None, True)],
+)
+def test_header_language_must_be_a_language_tag(value: str, language: str | None, problem: bool) -> None:
+    raw = f"From: a@b\nSubject: Onderwerp\nContent-Language: {value}\n\nDe tekst van het bericht.\n"
+    outcome = ingest_within(raw.encode(), LIMIT)
+    assert outcome.document is not None
+    if language:
+        assert outcome.document.meta.language.text == language
+    assert ("header-invalid" in outcome.codes) == problem
