@@ -82,7 +82,8 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
 KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
 
 # What XML's xml:lang (xsd:language) accepts: "nl", "en-GB", "de-1901".
-_LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*\Z")
+# Anchored with ^ too, so that no search can retry it from every position.
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*\Z")
 _LANGUAGE_NAMES = {
     "english": "en", "engels": "en", "englisch": "en", "anglais": "en",
     "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
@@ -153,7 +154,7 @@ class Found:
         """A language name or tag (the first of a list); else a field, and the language is detected."""
         first = raw.split(",")[0].strip()  # "Content-Language: nl, en"
         code = _LANGUAGE_NAMES.get(first.lower(), first)
-        if not _LANGUAGE_TAG.match(code):
+        if len(code) > 35 or not _LANGUAGE_TAG.match(code):  # RFC 5646: tags fit in 35 characters
             self.fields.append(("language", raw))
             shown = raw if len(raw) <= 40 else raw[:39] + "…"
             self.problems.append(Problem("header-invalid", f"{shown!r} is not a language; kept as a field"))
