@@ -115,6 +115,11 @@ class Found:
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
 
+    def note_once(self, code: str, message: str) -> None:
+        """Record a problem unless the same one is recorded already (a limit met many times)."""
+        if not any(p.code == code and p.message == message for p in self.problems):
+            self.problems.append(Problem(code, message))
+
     def add_date(self, raw: str, how: How, kind: str = "published") -> bool:
         """Parse and keep a date; a date we cannot read is kept as a field and reported."""
         parsed = dates.parse(raw, self.lang_hint)
