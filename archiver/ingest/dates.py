@@ -14,6 +14,7 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_YEAR = re.compile(r"\d{4}")
 LANGS = ("en", "nl", "de", "fr")
 MAX_LENGTH = 200  # the longest date string handed to a parser; no real date is longer
 
@@ -53,7 +54,7 @@ def parse(raw: str, lang: str = "") -> tuple[str, Precision] | None:
     if _RFC822.match(text):
         try:
             return _format_time(parsedate_to_datetime(text), bool(_HAS_SECONDS.search(text)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # "+99999999999999999999" overflows a C int
             pass
     return _parse_natural(text, lang)
 
@@ -73,7 +74,7 @@ def _parser(lang: str) -> Any:
 
 def _parse_natural(text: str, lang: str) -> tuple[str, Precision] | None:
     """Month names and weekdays in en/nl/de/fr ("20 août 2012", "Saturday, January 5, 2019")."""
-    if not re.search(r"\d{4}", text):
+    if not _YEAR.search(text):
         return None  # a date without a year cannot be placed; don't guess one from the clock
     data = _parser(lang).get_date_data(text)
     dt, period = data.date_obj, data.period

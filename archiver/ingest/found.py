@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archiver.document.model import DateKind, DateValue, Fields, How, Identifier, Value
@@ -80,6 +81,9 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
 }
 KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
 
+# What XML's xml:lang (xsd:language) accepts: "nl", "en-GB", "de-1901".
+# Anchored with ^ too, so that no search can retry it from every position.
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*\Z")
 _LANGUAGE_NAMES = {
     "english": "en", "engels": "en", "englisch": "en", "anglais": "en",
     "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
@@ -96,6 +100,11 @@ class Found(Fields):
     consumed: list[str] = field(default_factory=list)  # markup with no text of its own
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
+
+    def note_once(self, code: str, message: str) -> None:
+        """Record a problem unless the same one is recorded already (a limit met many times)."""
+        if not any(p.code == code and p.message == message for p in self.problems):
+            self.problems.append(Problem(code, message))
 
     def add_date(self, raw: str, how: How, kind: DateKind = "published") -> bool:
         """Parse and keep a date; a date we cannot read is kept as a field and reported."""
@@ -123,9 +132,7 @@ class Found(Fields):
         elif name == "keywords":
             self.keywords.extend(k.strip() for k in raw.replace(";", ",").split(",") if k.strip())
         elif name == "language":
-            code = _LANGUAGE_NAMES.get(raw.lower(), raw)
-            self.language = Value(code.lower() if len(code) <= 3 else code, how)
-            self.lang_hint = self.language.text.split("-")[0]
+            self._language(raw, how)
         elif name == "url":
             self.url = Value(raw, how)
             self.identifiers.append(Identifier("url", raw))
@@ -134,14 +141,26 @@ class Found(Fields):
         else:  # a second title or source: keep it, don't overwrite
             self.fields.append((name, raw))
 
+    def _language(self, raw: str, how: How) -> None:
+        """A language name or tag (the first of a list); else a field, and the language is detected."""
+        first = raw.split(",")[0].strip()  # "Content-Language: nl, en"
+        code = _LANGUAGE_NAMES.get(first.lower(), first)
+        if len(code) > 35 or not _LANGUAGE_TAG.match(code):  # RFC 5646: tags fit in 35 characters
+            self.fields.append(("language", raw))
+            shown = raw if len(raw) <= 40 else raw[:39] + "…"
+            self.problems.append(Problem("header-invalid", f"{shown!r} is not a language; kept as a field"))
+            return
+        self.language = Value(code.lower() if len(code) <= 3 else code, how)
+        self.lang_hint = self.language.text.split("-")[0]
+
     def assign_header(self, key: str, raw: str, method_prefix: str) -> None:
         """Assign a `Key: value` pair: known keys to fields, unknown ones kept verbatim.
 
         The dialect accounts for the header lines themselves (in `consumed`).
         """
         name = KEY_TO_FIELD.get(key.strip().lower())
-        if name is None:
-            self.fields.append((key.strip(), raw.strip()))
+        if name is None:  # a field needs a name: YAML can spell an empty key ("": x)
+            self.fields.append((key.strip() or "unnamed", raw.strip()))
         else:
             self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0))
 

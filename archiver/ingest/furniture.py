@@ -46,6 +46,7 @@ DATELINES = (
     re.compile(rf"^(?P<line>(?P<date>{_DATE}))\.?{_SEP}"),
 )
 DATE_LINE = re.compile(rf"^{_DATE}\.?$")
+DATE_IN_LINE = re.compile(_DATE)
 
 
 def take_byline(text: str, found: Found) -> bool:
@@ -94,7 +95,7 @@ def take_dateline(text: str, found: Found) -> str:
 
 def _set_dateline(line: str, found: Found) -> None:
     found.dateline = Value(line, How("layout", "dateline-pattern", 0.8))
-    m = re.search(_DATE, line)
+    m = DATE_IN_LINE.search(line)
     if m and not any(d.kind == "published" for d in found.dates):
         found.add_date(m.group(0), How("layout", "dateline", 0.8))
 

@@ -31,6 +31,7 @@ from archiver.ingest.lines import (
 )
 
 MAX_QUOTE_DEPTH = 16  # deeper ">" marks stay text: XML readers refuse deep trees, and so would recursion
+_SPLIT = f"text runs over {MAX_TEXT:,} characters split into several blocks (XML readers refuse huge ones)"
 MAX_HEADING = 1000  # characters; a longer "# …" or underlined line is prose, not a heading
 _BREAK = re.compile(r"^\s*(?:([*\-_=~#·•])\s*)(?:\1\s*){2,}$")
 # Only the opening hashes: the closing ones are stripped in code, because `(.+?)\s*#*$` retries
@@ -67,7 +68,12 @@ def _break(block: list[str], ctx: Context) -> list[Block] | None:
 
 
 def _quote(block: list[str], ctx: Context) -> list[Block] | None:
-    if ctx.depth >= MAX_QUOTE_DEPTH or not all(_QUOTE.match(line) for line in block):
+    if not all(_QUOTE.match(line) for line in block):
+        return None
+    if ctx.depth >= MAX_QUOTE_DEPTH:
+        ctx.found.note_once(
+            "too-complex", f"quotes nest deeper than {MAX_QUOTE_DEPTH}; deeper '>' kept as text"
+        )
         return None
     inner = []
     for line in block:
@@ -119,7 +125,7 @@ def _list(block: list[str], ctx: Context) -> list[Block] | None:
             return _undo(ctx, len(items))
     texts = [ctx.join(item) for item in items]
     if len(items) < 2 or max(map(len, texts)) > MAX_TEXT:
-        return _undo(ctx, len(items))  # an item too long for one text node is read as prose
+        return _undo(ctx, len(items))  # an item too long for one text node is read as prose (and split)
     return [ListBlock(tuple(texts), ordered)]
 
 
@@ -133,12 +139,17 @@ def _undo(ctx: Context, n: int) -> list[Block] | None:
 def _verse(block: list[str], ctx: Context) -> list[Block] | None:
     if not is_verse(block, ctx.layout):
         return None
-    return [Preformatted("\n".join(lines)) for lines in chunk_lines(block)]
+    chunks = chunk_lines(block)
+    if len(chunks) > 1:
+        ctx.found.note_once("too-complex", _SPLIT)
+    return [Preformatted("\n".join(lines)) for lines in chunks]
 
 
 def _prose(block: list[str], ctx: Context) -> list[Block] | None:
     parts = split_paragraphs(block, ctx.layout)
     texts = [piece for part in parts for piece in split_long(ctx.join(part))]
+    if len(texts) > len(parts):
+        ctx.found.note_once("too-complex", _SPLIT)
     return [inline.emphasis(text, ctx.found.consumed) for text in texts]
 
 

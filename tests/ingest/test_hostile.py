@@ -89,7 +89,7 @@ def test_long_header_value_is_not_handed_to_the_date_parser() -> None:
 def test_quote_nesting_is_capped_and_the_rest_stays_text() -> None:
     outcome = ingest_within(ATTACKS["quote-500"], LIMIT)
     assert outcome.document is not None and "text-gap" not in outcome.codes
-    assert _depth(outcome.document.body) == 16
+    assert _depth(outcome.document.body) == 16 and "too-complex" in outcome.codes
     assert any(t.startswith(">" * 400) for t in texts_of(outcome.document.body))
 
 
@@ -98,7 +98,7 @@ def test_no_text_node_over_a_mebibyte_and_nothing_lost() -> None:
     outcome = ingest_within(data, 60)
     assert outcome.document is not None and "text-gap" not in outcome.codes
     texts = texts_of(outcome.document.body) + _meta_texts(outcome.document)
-    assert max(len(t.encode()) for t in texts) <= 2**20
+    assert max(len(t.encode()) for t in texts) <= 2**20 and "too-complex" in outcome.codes
     assert len([b for b in outcome.document.body if isinstance(b, Paragraph)]) >= 12
 
 
@@ -107,7 +107,7 @@ def test_long_verse_is_split_into_blocks() -> None:
     outcome = ingest_within(data, 60)
     assert outcome.document is not None and "text-gap" not in outcome.codes
     pres = [b.text for b in outcome.document.body if isinstance(b, Preformatted)]
-    assert len(pres) > 1 and max(len(p) for p in pres) <= 2**18
+    assert len(pres) > 1 and max(len(p) for p in pres) <= 2**18 and "too-complex" in outcome.codes
 
 
 def test_over_long_header_line_is_body_text() -> None:
@@ -157,3 +157,16 @@ def test_forced_title_line_on_a_flat_text_keeps_it_as_body() -> None:
     outcome = ingest_within(prose(300_000, width=None)[len(b"Een titel\n\n") :], LIMIT, dialect="title-line")
     assert outcome.document is not None and "text-gap" not in outcome.codes
     assert len(outcome.document.meta.title.text) < 100
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "problem"),
+    [("nl, en", "nl", False), ("Nederlands", "nl", False), ("en-GB", "en-GB", False), ("12", None, True)],
+)
+def test_header_language_must_be_a_language_tag(value: str, language: str | None, problem: bool) -> None:
+    raw = f"From: a@b\nSubject: Onderwerp\nContent-Language: {value}\n\nDe tekst van het bericht.\n"
+    outcome = ingest_within(raw.encode(), LIMIT)
+    assert outcome.document is not None
+    if language:
+        assert outcome.document.meta.language.text == language
+    assert ("header-invalid" in outcome.codes) == problem

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 
@@ -43,7 +44,7 @@ def _decode(value: str) -> str:
     """Decode RFC 2047 encoded words (=?utf-8?q?…?=)."""
     try:
         return xml_safe(str(make_header(decode_header(value))))
-    except (UnicodeDecodeError, LookupError, ValueError):
+    except (LookupError, ValueError, HeaderParseError):  # bad base64 raises HeaderParseError
         return value
 
 
@@ -79,8 +80,8 @@ class Mail:
             else:
                 found.fields.append((key, value))
             if key.lower() == "from":
-                for display, addr in getaddresses([value]):
-                    found.authors.append(Value(display or addr, how))
-            elif key.lower() == "message-id":
-                found.identifiers.append(Identifier("message-id", value.strip("<>")))
+                names = (display.strip() or addr.strip() for display, addr in getaddresses([value]))
+                found.authors.extend(Value(name, how) for name in names if name)  # "From: <>" names none
+            elif key.lower() == "message-id" and value.strip("<> "):
+                found.identifiers.append(Identifier("message-id", value.strip("<> ")))
         return rest_after(text, n)
