@@ -108,7 +108,7 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
     "cover": lambda part: copy.deepcopy(part.element),
     "contents": lambda part: copy.deepcopy(part.element),
     "section": _run_in_head,
-    "article": lambda part: copy.deepcopy(part.element),
+    "article": lambda part: linear.short_runs(copy.deepcopy(part.element)),
     "colophon": lambda part: copy.deepcopy(part.element),
 }
 
