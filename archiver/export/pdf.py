@@ -115,11 +115,11 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
 
 def edition_html(source: Frame | Edition) -> bytes:
     """The whole edition as one HTML document: the frame's parts, one after another."""
-    parts = as_frame(source)
-    root = xhtml.el(None, "html", lang=parts.edition.lang)
-    _head(root, parts.edition)
-    body = xhtml.el(root, "body", cls="grouped" if parts.grouped else "ungrouped")
-    for part in parts.parts:
+    framed = as_frame(source)
+    root = xhtml.el(None, "html", lang=framed.edition.lang)
+    _head(root, framed.edition)
+    body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
+    for part in framed.parts:
         body.append(PRINTED[part.kind](part))
     out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
     return out
@@ -147,10 +147,10 @@ def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
 
 def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
-    parts = as_frame(source)
-    edition = parts.edition
+    framed = as_frame(source)
+    edition = framed.edition
     fetcher = _fetcher()
-    raw = render(edition_html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = render(edition_html(framed), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
