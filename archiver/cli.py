@@ -420,8 +420,8 @@ def export(
         raise typer.Exit(ExitCode.USAGE)
     job = recipes.export_job(fmt, option or [], group_by, title, each)  # bad names: exit 2, nothing read
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
-    with _open() as archive, _export_progress(fmt) as step:
-        done = recipes.export(archive, job, selection, output, progress=step)
+    with _open() as archive, _bars() as bar:
+        done = recipes.export(archive, job, selection, output, progress=bar(f"export {fmt}"))
     _print_problems(done.problems)
     paths = done.paths
     where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
@@ -434,19 +434,18 @@ def _print_problems(problems: list[Any]) -> None:
 
 
 @contextmanager
-def _export_progress(fmt: str) -> Iterator[Callable[[Path, int, int], None]]:
-    """A progress bar for exports of many files (silent when not on a terminal)."""
+def _bars() -> Iterator[Callable[[str], Callable[[Path, int, int], None]]]:
+    """Progress bars for exports (silent when not on a terminal): bar(label) gives a step callback."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(
-        TextColumn(f"export {fmt}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-    ) as bar:
-        task = bar.add_task(fmt, total=None)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
 
-        def step(path: Path, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def bar(label: str) -> Callable[[Path, int, int], None]:
+            task = progress.add_task(label, total=None)
+            return lambda path, done, total: progress.update(task, completed=done, total=total)
 
-        yield step
+        yield bar
 
 
 @app.command()
@@ -455,37 +454,16 @@ def formats(json_out: JsonOpt = False) -> None:
 
     Example: archiver formats
     """
-    from archiver.export import EXPORTERS, exporter
-    from archiver.export.options import describe
+    from archiver.export import formats as table
+    from archiver.export.options import usage
 
-    found = {name: exporter(name) for name in EXPORTERS}
-    table: dict[str, dict[str, Any]] = {
-        name: {"suffix": e.suffix, "description": e.description, "options": describe(e.Options)}
-        for name, e in found.items()
-    }
     if json_out:
-        _print_json(table)
+        _print_json(table())
         return
-    for name, info in table.items():
+    for name, info in table().items():
         out.print(f"{name:<6} {info['suffix']:<6} {info['description']}", markup=False)
-        for key, opt in info["options"].items():
-            usage = f"-O {key}={_allowed(opt)}"
-            out.print(f"    {usage:<26} {opt['help']} [default: {_shown(opt['default'])}]", markup=False)
-
-
-def _shown(value: object) -> str:
-    """A default as it would be typed: no, 0, A4."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _allowed(option: dict[str, Any]) -> str:
-    if "choices" in option:
-        return "|".join(option["choices"])
-    if "range" in option:
-        return f"{option['range'][0]}..{option['range'][1]}"
-    return "yes|no" if option["type"] == "bool" else option["type"].upper()
+        for key, option in info["options"].items():
+            out.print(f"    {usage(key, option)}", markup=False)
 
 
 @app.command()
@@ -501,8 +479,10 @@ def build(
     """
     from archiver import recipes
 
-    with _open(create=True) as archive, _build_progress() as (on_outcome, on_format):
-        report = recipes.build(archive, sources or [Path("sources")], out, on_outcome, on_format)
+    with _open(create=True) as archive, _bars() as bar:
+        report = recipes.build(
+            archive, sources or [Path("sources")], out, _print_outcome, lambda fmt: bar(f"export {fmt}")
+        )
     _print_problems(report.problems)
     err.print(
         f"{len(report.outcomes)} sources, {report.failed} failed, {len(report.invalid)} invalid; "
@@ -512,23 +492,9 @@ def build(
         raise typer.Exit(report.exit_code)
 
 
-@contextmanager
-def _build_progress() -> Iterator[tuple[Callable[[Any], None], Callable[[str], Any]]]:
-    """Build's progress: a line per input (as ingest prints it), a bar per export format."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-    ) as bar:
-
-        def on_outcome(outcome: Any) -> None:
-            _report_outcome(outcome, verbose=False)
-
-        def on_format(fmt: str) -> Callable[[Path, int, int], None]:
-            task = bar.add_task(f"export {fmt}", total=None)
-            return lambda path, done, total: bar.update(task, completed=done, total=total)
-
-        yield on_outcome, on_format
+def _print_outcome(outcome: Any) -> None:
+    """One input of a build: its failure and problems, as ingest reports them."""
+    _report_outcome(outcome, verbose=False)
 
 
 @app.command()

@@ -78,3 +78,14 @@ def exporter(name: str) -> Exporter:
         raise UnknownName("format", name, EXPORTERS) from None
     found: Exporter = importlib.import_module(module).EXPORTER
     return found
+
+
+def formats() -> dict[str, dict[str, Any]]:
+    """Every format's suffix, description and options (type, default, help, allowed values)."""
+    from archiver.export.options import describe
+
+    found = {name: exporter(name) for name in EXPORTERS}
+    return {
+        name: {"suffix": e.suffix, "description": e.description, "options": describe(e.Options)}
+        for name, e in found.items()
+    }

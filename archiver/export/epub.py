@@ -117,15 +117,15 @@ def build(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
     """The EPUB file of an edition, as bytes; the same edition always gives the same bytes."""
     from ebooklib import epub
 
-    parts = as_frame(source)
-    edition = parts.edition
+    framed = as_frame(source)
+    edition = framed.edition
     book = epub.EpubBook()
     _metadata(book, edition)
     book.add_item(
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
     book.set_cover("images/cover.png", cover.png(edition), create_page=False)
-    for part in parts.parts:
+    for part in framed.parts:
         page, link = PAGES[part.kind](part, edition)
         if not isinstance(page, str):
             book.add_item(page)
@@ -136,7 +136,7 @@ def build(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
     book.add_item(epub.EpubNav(title=label("contents", edition.lang)))
     _guide(book, edition)
     data = _write(book, edition)
-    _check(data, {p.name: xhtml.paragraph_texts(p.element) for p in parts.of("article")})
+    _check(data, {p.name: xhtml.paragraph_texts(p.element) for p in framed.of("article")})
     return data
 
 

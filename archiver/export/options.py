@@ -86,3 +86,21 @@ def describe(cls: type[Any]) -> dict[str, dict[str, Any]]:
                 info[key] = list(f.metadata[key])
         out[f.name] = info
     return out
+
+
+def _typed(value: object) -> str:
+    """A value as it would be typed after -O: no, 0, A4."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def usage(key: str, info: dict[str, Any]) -> str:
+    """One help line: "-O paper=A4|A5|Letter      paper size [default: A4]"."""
+    if "choices" in info:
+        allowed = "|".join(info["choices"])
+    elif "range" in info:
+        allowed = f"{info['range'][0]}..{info['range'][1]}"
+    else:
+        allowed = "yes|no" if info["type"] == "bool" else info["type"].upper()
+    return f"{f'-O {key}={allowed}':<26} {info['help']} [default: {_typed(info['default'])}]"

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-import re
-import shutil
-import subprocess
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +14,13 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import ExportError, Format, cover, glyphs, xhtml
+from archiver.export import ExportError, Format, cover, glyphs, linear, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path, private_fontconfig
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
 from archiver.export.options import validate
-from archiver.export.typography import typeset
+from archiver.export.pdf_gate import check
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("book", "newspaper")
@@ -112,18 +108,18 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
     "cover": lambda part: copy.deepcopy(part.element),
     "contents": lambda part: copy.deepcopy(part.element),
     "section": _run_in_head,
-    "article": lambda part: copy.deepcopy(part.element),
+    "article": lambda part: linear.short_runs(copy.deepcopy(part.element)),
     "colophon": lambda part: copy.deepcopy(part.element),
 }
 
 
 def edition_html(source: Frame | Edition) -> bytes:
     """The whole edition as one HTML document: the frame's parts, one after another."""
-    parts = as_frame(source)
-    root = xhtml.el(None, "html", lang=parts.edition.lang)
-    _head(root, parts.edition)
-    body = xhtml.el(root, "body", cls="grouped" if parts.grouped else "ungrouped")
-    for part in parts.parts:
+    framed = as_frame(source)
+    root = xhtml.el(None, "html", lang=framed.edition.lang)
+    _head(root, framed.edition)
+    body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
+    for part in framed.parts:
         body.append(PRINTED[part.kind](part))
     out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
     return out
@@ -151,10 +147,10 @@ def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
 
 def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
-    parts = as_frame(source)
-    edition = parts.edition
+    framed = as_frame(source)
+    edition = framed.edition
     fetcher = _fetcher()
-    raw = render(edition_html(parts), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = render(edition_html(framed), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
@@ -168,6 +164,7 @@ def render(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: An
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    linear.install()
     fetcher = fetcher or _fetcher()
     fonts = _font_config()
     try:
@@ -213,52 +210,6 @@ def _finish(raw: bytes, edition: Edition) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
-
-
-def outline_titles(data: bytes) -> list[tuple[int, str]]:
-    """(depth, title) of every outline entry, in order."""
-    return _pages_and_outline(data)[1]
-
-
-def _pages_and_outline(data: bytes) -> tuple[int, list[tuple[int, str]]]:
-    import pikepdf
-
-    out: list[tuple[int, str]] = []
-
-    def walk(items: Any, depth: int) -> None:
-        for item in items:
-            out.append((depth, str(item.title)))
-            walk(item.children, depth + 1)
-
-    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
-        walk(outline.root, 1)
-        return len(pdf.pages), out
-
-
-def pdf_text(data: bytes) -> str:
-    """The text layer, via poppler's pdftotext (installed by the project's setup)."""
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        raise ExportError("pdftotext is missing (make setup installs poppler-utils)")
-    proc = subprocess.run([exe, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
-    return proc.stdout.decode("utf-8")
-
-
-def check(data: bytes, edition: Edition) -> None:
-    """Completeness gate: pages, every title in the text layer, one outline entry per article."""
-    pages, outline_entries = _pages_and_outline(data)
-    if pages == 0:
-        raise ExportError("the PDF has no pages")
-    text = " ".join(re.sub("[-\u2010]\n", "", pdf_text(data)).split())  # join words broken at line ends
-    typeset_titles = [typeset(d.meta.title.text, d.meta.language.text) for d in edition.documents]
-    for title in typeset_titles:
-        words = [w for w in title.split() if len(w) > 3][:6]
-        if not all(w in text for w in words):
-            raise ExportError(f"title {title!r} is not in the PDF's text layer")
-    outline = Counter(t for _, t in outline_entries)
-    for title, n in Counter(typeset_titles).items():
-        if outline[title] != n:
-            raise ExportError(f"the outline has {outline[title]} entries for {title!r}, not {n}")
 
 
 EXPORTER = Format(

@@ -15,7 +15,7 @@ import pytest
 from archiver.document.model import Document, Paragraph
 from archiver.document.xmlio import to_bytes
 from archiver.errors import UnknownName
-from archiver.export import ExportError, pdf
+from archiver.export import ExportError, pdf, pdf_gate
 from archiver.export.edition import build
 from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
@@ -86,7 +86,7 @@ def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: by
         assert spec.AFRelationship == "/Source"
         assert spec.EF.F.read_bytes() == to_bytes(doc)
         assert p.Root.PageLabels.Nums[1].P == "Omslag"
-    titles = pdf.outline_titles(seed_pdf)
+    titles = pdf_gate.outline_titles(seed_pdf)
     assert (1, typeset(doc.meta.title.text, "nl")) in titles
     assert [t for d, t in titles if d == 2] == [
         "Rusland wil zich belangrijke internationale speler tonen",
@@ -96,7 +96,7 @@ def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: by
 
 
 def test_edition_outline_sections_articles_and_attachments(docs: list[Document], edition_pdf: bytes) -> None:
-    titles = pdf.outline_titles(edition_pdf)
+    titles = pdf_gate.outline_titles(edition_pdf)
     articles = [t for depth, t in titles if depth == 2]
     assert sorted(articles) == sorted(typeset(d.meta.title.text, d.meta.language.text) for d in docs)
     assert ("April 2019" in [t for depth, t in titles if depth == 1]) and (1, "Undated") in titles
@@ -111,12 +111,12 @@ def _squash(text: str) -> str:
 
 
 def test_every_paragraph_of_the_seed_is_in_the_text_layer(docs: list[Document], seed_pdf: bytes) -> None:
-    text = _squash(pdf.pdf_text(seed_pdf))
+    text = _squash(pdf_gate.pdf_text(seed_pdf))
     paragraphs = [b.text for b in _seed(docs).body if isinstance(b, Paragraph)]
     assert len(paragraphs) == 12
     for para in paragraphs:
         assert _squash(typeset(para, "nl")) in text, para[:50]
-    assert "Foto: AFP" in pdf.pdf_text(seed_pdf).replace("FOTO", "Foto")
+    assert "Foto: AFP" in pdf_gate.pdf_text(seed_pdf).replace("FOTO", "Foto")
 
 
 def test_two_builds_are_identical(docs: list[Document], seed_pdf: bytes) -> None:
@@ -133,7 +133,7 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
     assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # no system fallback
     families = {r[0].split("+")[1].split("-")[1] for r in rows}
     assert {"Serif", "Arabic", "Hebrew", "Thai", "CJK"} <= families
-    text = pdf.pdf_text(data)
+    text = pdf_gate.pdf_text(data)
     cmaps: list[dict[int, str]] = []
     for name in ("NotoSerif-Regular.ttf", "NotoNaskhArabic-Regular.ttf", "NotoSerifHebrew-Regular.ttf",
                  "NotoSerifThai-Regular.ttf"):  # fmt: skip
@@ -185,7 +185,7 @@ def _facts(data: bytes) -> dict[str, object]:
         return {
             "pages": len(p.pages),
             "page_labels": [page.label for page in p.pages],
-            "outline": ["  " * (depth - 1) + title for depth, title in pdf.outline_titles(data)],
+            "outline": ["  " * (depth - 1) + title for depth, title in pdf_gate.outline_titles(data)],
             "fonts": sorted(fonts),
             "lang": str(p.Root.Lang),
             "xmp_keys": sorted(p.open_metadata()),
@@ -197,3 +197,13 @@ def _facts(data: bytes) -> dict[str, object]:
 def test_golden_pdf_facts(edition_pdf: bytes, update_golden: bool) -> None:
     text = json.dumps(_facts(edition_pdf), ensure_ascii=False, indent=2) + "\n"
     assert_golden("pdf/edition.json", text.encode(), update_golden)
+
+
+def test_the_gate_reads_only_the_pages_titles_are_on(docs: list[Document], edition_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(edition_pdf)) as p:
+        entries = pdf_gate._outline(p)
+        pages = sorted({page for depth, _, page in entries if depth == 2})
+        assert len(pages) == len(docs) and 0 not in pages and 1 not in pages  # not the cover or contents
+        text = pdf_gate._pages_text(p, pages)
+    assert "Colophon" not in text and "Inhoud" not in text and "Contents" not in text
+    assert all(w in " ".join(text.split()) for w in ("Stadtbibliothek", "Canicule", "Riverside"))
