@@ -10,8 +10,7 @@ from typing import Any
 from archiver import pipeline
 from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
 from archiver.export import EXPORTERS, Exporter, exporter
-from archiver.export.edition import GROUPINGS, Edition, file_stem, slug
-from archiver.export.edition import build as edition_of
+from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
@@ -68,9 +67,9 @@ def export(
     suffix = job.exporter.suffix
     if job.each:
         folder = out or Path("dist") / job.exporter.name
-        plan = [(edition_of([d], "none"), folder / f"{file_stem(d)}{suffix}") for d in docs]
+        plan = [(gather([d], "none"), folder / f"{file_stem(d)}{suffix}") for d in docs]
     else:
-        whole = edition_of(docs, job.grouping, job.title)
+        whole = gather(docs, job.grouping, job.title)
         target = out or Path("dist")
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"
@@ -87,7 +86,7 @@ def export(
 def _write_one(job: ExportJob, ed: Edition, path: Path) -> list[Problem]:
     parts = frame(ed)
     problems = job.exporter.preflight(parts)
-    _write(path, job.exporter.build(parts, job.options))
+    _write(path, job.exporter.render(parts, job.options))
     return problems
 
 

@@ -40,7 +40,7 @@ class Exporter(Protocol):
     @property
     def Options(self) -> type[Any]: ...  # a frozen dataclass; see export/options.py
 
-    def build(self, source: Frame | Edition, options: Any) -> bytes:
+    def render(self, source: Frame | Edition, options: Any) -> bytes:
         """The file's bytes; runs the completeness check; same input, same bytes."""
         ...
 
@@ -65,7 +65,7 @@ class Format:
     suffix: str
     description: str
     Options: type[Any]
-    build: Callable[[Any, Any], bytes]
+    render: Callable[[Any, Any], bytes]
     check: Callable[[bytes, Any], None]
     preflight: Callable[[Any], list[Problem]] = _no_problems
 

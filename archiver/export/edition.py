@@ -127,7 +127,7 @@ def default_title(docs: list[Document], lang: str) -> str:
     return f"{word}, {years[0]}" if len(years) == 1 else f"{word}, {years[0]}–{years[-1]}"
 
 
-def build(docs: list[Document], grouping: str = "month", title: str | None = None) -> Edition:
+def gather(docs: list[Document], grouping: str = "month", title: str | None = None) -> Edition:
     """Group documents (already in date order) into an edition."""
     try:
         way = GROUPINGS[grouping]

@@ -113,7 +113,7 @@ PAGES: dict[str, Callable[[Part, Edition], tuple[Any, Any]]] = {
 }
 
 
-def build(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
+def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
     """The EPUB file of an edition, as bytes; the same edition always gives the same bytes."""
     from ebooklib import epub
 
@@ -210,6 +210,6 @@ EXPORTER = Format(
     suffix=".epub",
     description="EPUB 3 for e-readers: reflowable, accessible, checked with epubcheck",
     Options=EpubOptions,
-    build=build,
+    render=render,
     check=check,
 )

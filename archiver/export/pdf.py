@@ -145,18 +145,18 @@ def _attachments(edition: Edition, fetcher: Any) -> list[Any]:
     return out
 
 
-def build(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
+def render(source: Frame | Edition, options: PdfOptions | None = None) -> bytes:
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes."""
     framed = as_frame(source)
     edition = framed.edition
     fetcher = _fetcher()
-    raw = render(edition_html(framed), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
+    raw = html_to_pdf(edition_html(framed), options or PdfOptions(), _attachments(edition, fetcher), fetcher)
     data = _finish(raw, edition)
     check(data, edition)
     return data
 
 
-def render(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: Any = None) -> bytes:
+def html_to_pdf(html: bytes, options: PdfOptions, attachments: list[Any], fetcher: Any = None) -> bytes:
     """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError.
 
     Only the fonts print.css declares are used: a character none of them has prints as a box.
@@ -217,7 +217,7 @@ EXPORTER = Format(
     suffix=".pdf",
     description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached",
     Options=PdfOptions,
-    build=build,
+    render=render,
     check=check,
     preflight=glyphs.missing,
 )

@@ -43,8 +43,8 @@ _QUOTE = re.compile(r"^\s*>")
 _HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]\-–—]$")
 _HEADING_BAD_START = re.compile(r"^[-–—\"'“‘«„(\[*•>]")
 
-# One pass per block kind, tried in order; the first that returns blocks wins.
-Reader = Callable[[list[str], "Context"], list[Block] | None]
+# One rule per block kind, tried in order; the first that returns blocks wins.
+BlockRule = Callable[[list[str], "Context"], list[Block] | None]
 
 
 class Context:
@@ -153,7 +153,7 @@ def _prose(block: list[str], ctx: Context) -> list[Block] | None:
     return [inline.emphasis(text, ctx.found.consumed) for text in texts]
 
 
-READERS: tuple[Reader, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
+BLOCK_RULES: tuple[BlockRule, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
 
 
 def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: int = 0) -> list[Block]:
@@ -162,8 +162,8 @@ def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: i
     ctx = Context(text, layout or layout_of(raw), found, depth)
     out: list[Block] = []
     for block in raw:
-        for reader in READERS:
-            result = reader(block, ctx)
+        for rule in BLOCK_RULES:
+            result = rule(block, ctx)
             if result is not None:
                 out.extend(result)
                 break

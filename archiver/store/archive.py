@@ -15,7 +15,7 @@ from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiveError, ArchiverError, NotFoundError
 from archiver.store import manifest
-from archiver.store.catalog import Catalog, Entry, build_into, damage, entry_of, search_text
+from archiver.store.catalog import Catalog, Entry, damage, entry_of, search_text, write_catalog
 from archiver.store.files import TEMP_SUFFIX, safe_name, sync_dir, write_atomic
 from archiver.store.lock import locked
 
@@ -201,7 +201,7 @@ class Archive:
         with self.writing(reopen=False):
             tmp = self.root / f".{CATALOG}.rebuild-{os.getpid()}{TEMP_SUFFIX}"
             try:
-                count = build_into(tmp, self._rows_from_xml())
+                count = write_catalog(tmp, self._rows_from_xml())
                 for suffix in ("-journal", "-wal", "-shm"):  # a stale journal must not meet the new file
                     Path(f"{self.catalog_path}{suffix}").unlink(missing_ok=True)
                 os.replace(tmp, self.catalog_path)

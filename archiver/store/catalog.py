@@ -287,7 +287,7 @@ def _plain(text: str) -> str:
     return text
 
 
-def build_into(path: Path, rows: Iterator[tuple[Entry, str]], batch: int = 500) -> int:
+def write_catalog(path: Path, rows: Iterator[tuple[Entry, str]], batch: int = 500) -> int:
     """Write a fresh catalog at `path` from (entry, search text) rows; returns how many."""
     path.unlink(missing_ok=True)
     catalog = Catalog(path)

@@ -7,7 +7,7 @@ import pytest
 from archiver import pipeline
 from archiver.document.model import Document
 from archiver.export import epub, pdf
-from archiver.export.edition import build
+from archiver.export.edition import gather
 from archiver.store import Archive
 from tests.conftest import GOLDEN, SOURCES
 
@@ -32,7 +32,7 @@ def seed(docs: list[Document]) -> Document:
 def seed_pdf(docs: list[Document]) -> bytes:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return pdf.build(build([seed(docs)]))
+        return pdf.render(gather([seed(docs)]))
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +40,14 @@ def edition_pdf(docs: list[Document]) -> bytes:
     """The PDF edition of sources/, grouped by month (rendered once: it takes seconds)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return pdf.build(build(docs, "month"))
+        return pdf.render(gather(docs, "month"))
 
 
 @pytest.fixture(scope="session")
 def edition_epub(docs: list[Document]) -> bytes:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return epub.build(build(docs, "month"))
+        return epub.render(gather(docs, "month"))
 
 
 def assert_golden(name: str, data: bytes, update: bool) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from archiver import pipeline, recipes
 from archiver.errors import UnknownName
-from archiver.export.edition import build, file_stem, slug
+from archiver.export.edition import file_stem, gather, slug
 from archiver.store import Archive, Selection
 from tests.conftest import SOURCES
 
@@ -22,14 +22,14 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
 
 def test_groups_by_month_in_date_order_and_by_source(archive: Archive) -> None:
     docs = [archive.document(e.id) for e in archive.entries()]
-    months = build(docs, "month")
+    months = gather(docs, "month")
     assert [g.key for g in months.groups] == sorted(g.key for g in months.groups)
     assert months.groups[-1].label == "Undated"
-    sources = build(docs, "source")
+    sources = gather(docs, "source")
     assert sources.groups[-1].label == "Unknown source"
-    assert build(docs, "none").groups[0].label == ""
+    assert gather(docs, "none").groups[0].label == ""
     with pytest.raises(UnknownName, match="unknown grouping 'weekday'; known: month, source, none"):
-        build(docs, "weekday")
+        gather(docs, "weekday")
 
 
 def test_readable_file_names(archive: Archive) -> None:

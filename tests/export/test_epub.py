@@ -16,7 +16,7 @@ from lxml import etree
 
 from archiver.document.model import Document, Paragraph
 from archiver.export import ExportError, epub
-from archiver.export.edition import Edition, build
+from archiver.export.edition import Edition, gather
 from archiver.export.xhtml import paragraph_texts
 from tests.export.conftest import EPOCH, assert_golden, seed
 
@@ -44,12 +44,12 @@ def epubcheck(data: bytes, tmp_path: Path) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("grouping", ["month", "source", "none", "seed"])
 def test_epubcheck_reports_nothing(docs: list[Document], grouping: str, tmp_path: Path) -> None:
-    edition = build([seed(docs)], "month") if grouping == "seed" else build(docs, grouping)
-    assert epubcheck(epub.build(edition), tmp_path) == []
+    edition = gather([seed(docs)], "month") if grouping == "seed" else gather(docs, grouping)
+    assert epubcheck(epub.render(edition), tmp_path) == []
 
 
 def test_container_is_exact_and_reproducible(docs: list[Document], edition_epub: bytes) -> None:
-    first, second = edition_epub, epub.build(build(docs))
+    first, second = edition_epub, epub.render(gather(docs))
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     assert first[:4] == b"PK\x03\x04" and first[30:38] == b"mimetype"  # first entry, no extra field
     with zipfile.ZipFile(io.BytesIO(first)) as zf:
@@ -67,7 +67,7 @@ def _opf(data: bytes) -> etree._Element:
 
 def test_opf_metadata_of_the_seed(docs: list[Document]) -> None:
     doc = seed(docs)
-    opf = _opf(epub.build(build([doc])))
+    opf = _opf(epub.render(gather([doc])))
     meta = opf.find(f"{OPF}metadata")
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "nl"
     assert meta.findtext(f"{DC}identifier") == f"urn:archiver:{doc.meta.archive_id}"
@@ -115,8 +115,8 @@ def test_kindle_rules(edition_epub: bytes) -> None:
 
 
 def test_flat_navigation_one_entry_per_article(docs: list[Document]) -> None:
-    edition = build(docs, "month")
-    with zipfile.ZipFile(io.BytesIO(epub.build(edition))) as zf:
+    edition = gather(docs, "month")
+    with zipfile.ZipFile(io.BytesIO(epub.render(edition))) as zf:
         nav = etree.fromstring(zf.read("EPUB/nav.xhtml"))
     toc = next(n for n in nav.iter(f"{XHTML}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "toc")
     assert not toc.findall(f".//{XHTML}ol/{XHTML}li/{XHTML}ol")  # flat
@@ -140,8 +140,8 @@ def test_every_paragraph_reaches_the_epub(docs: list[Document], edition_epub: by
 
 def test_the_gate_catches_a_lost_paragraph(docs: list[Document]) -> None:
     doc = seed(docs)
-    edition = build([doc])
-    data = epub.build(edition)
+    edition = gather([doc])
+    data = epub.render(edition)
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -156,7 +156,7 @@ def test_the_gate_catches_a_lost_paragraph(docs: list[Document]) -> None:
 
 def test_seed_reads_in_dutch_typography(docs: list[Document]) -> None:
     doc = seed(docs)
-    page = _pages(epub.build(build([doc])))[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
+    page = _pages(epub.render(gather([doc])))[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
     assert "“ons helpt beter te begrijpen" in page and "kan steunen”." in page
     assert "mijn collega’s, zijn tevreden" in page
     assert "Noord-Koreaanse" in page and "<h2>Top is ook gebaar naar VS</h2>" in page
@@ -168,7 +168,7 @@ def test_seed_reads_in_dutch_typography(docs: list[Document]) -> None:
 
 def test_colophon_says_what_was_inferred(docs: list[Document]) -> None:
     doc = seed(docs)
-    page = _pages(epub.build(build([doc])))["EPUB/text/colophon.xhtml"].decode()
+    page = _pages(epub.render(gather([doc])))["EPUB/text/colophon.xhtml"].decode()
     assert doc.provenance.sha256 in page and doc.provenance.file_name in page
     assert "The title was derived (first-sentence-truncated, confidence 0.30)" in page
     assert "The language was detected (py3langid, confidence 1.00)" in page
@@ -186,9 +186,9 @@ def test_cover_is_a_png_of_kindle_shape(edition_epub: bytes) -> None:
 def test_default_edition_title_says_what_it_holds(docs: list[Document]) -> None:
     doc = seed(docs)
     twin = Document(doc.meta, doc.body[:3], doc.provenance)
-    edition: Edition = build([doc, twin])
+    edition: Edition = gather([doc, twin])
     assert edition.title == "Archief, april 2019"
-    assert build(docs).title == "Archive, 1999–2023"
+    assert gather(docs).title == "Archive, 1999–2023"
 
 
 def test_golden_epub_tree(edition_epub: bytes, update_golden: bool) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from archiver.document.model import Document
 from archiver.errors import PROBLEM_CODES
 from archiver.export import exporter, glyphs, pdf
-from archiver.export.edition import build
+from archiver.export.edition import gather
 from archiver.export.fonts import declared_fonts, font_path, without_glyph
 from archiver.export.frame import frame
 from archiver.ingest import ingest_bytes
@@ -36,26 +36,26 @@ def test_which_characters_lack_a_glyph() -> None:
 
 def test_glyph_missing_names_the_article_and_the_code_point() -> None:
     doc = _doc()
-    problems = glyphs.missing(frame(build([doc])))
+    problems = glyphs.missing(frame(gather([doc])))
     assert "glyph-missing" in PROBLEM_CODES
     assert {p.code for p in problems} == {"glyph-missing"}
     assert {p.source for p in problems} == {doc.meta.archive_id}
     assert len(problems) == 4  # 😀 and the three distinct letters of ሰላም, each once
     assert any(p.message.startswith("U+1F600 GRINNING FACE in “Odd characters”") for p in problems)
-    assert exporter("pdf").preflight(frame(build([doc]))) == problems
-    assert exporter("epub").preflight(frame(build([doc]))) == []  # e-readers bring their own fonts
+    assert exporter("pdf").preflight(frame(gather([doc]))) == problems
+    assert exporter("epub").preflight(frame(gather([doc]))) == []  # e-readers bring their own fonts
 
 
 def test_a_whole_missing_script_is_capped_and_the_title_is_checked_too() -> None:
     letters = "".join(chr(c) for c in range(0x1200, 0x1240))  # Ethiopic: 64 letters
-    problems = glyphs.missing(frame(build([_doc(f"Ge'ez\n\n{letters}\n")], title="Edition 🙂")))
+    problems = glyphs.missing(frame(gather([_doc(f"Ge'ez\n\n{letters}\n")], title="Edition 🙂")))
     article = [p for p in problems if p.source != "cover"]
     assert len(article) == glyphs.MAX_PER_PART + 1 and "and 44 more characters" in article[-1].message
     assert [p.source for p in problems if "SMILING" in p.message] == ["cover"]
 
 
 def test_the_pdf_uses_no_font_but_ours(tmp_path: Path) -> None:
-    data = pdf.build(build([_doc()]))
+    data = pdf.render(gather([_doc()]))
     path = tmp_path / "odd.pdf"
     path.write_bytes(data)
     rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout

@@ -9,29 +9,29 @@ from lxml import etree
 
 from archiver.document.model import Document
 from archiver.export import epub, pdf, xhtml
-from archiver.export.edition import build
+from archiver.export.edition import gather
 from archiver.export.frame import KINDS, as_frame, frame
 from tests.export.conftest import seed
 
 
 def test_parts_in_reading_order(docs: list[Document]) -> None:
-    parts = frame(build(docs, "month"))
+    parts = frame(gather(docs, "month"))
     kinds = [p.kind for p in parts.parts]
     assert kinds[:2] == ["cover", "contents"] and kinds[-1] == "colophon"
     assert set(kinds) <= set(KINDS) and parts.grouped
     assert kinds[2] == "section"  # a section head before its articles
-    assert [p.document for p in parts.of("article")] == build(docs, "month").documents
+    assert [p.document for p in parts.of("article")] == gather(docs, "month").documents
     assert len({p.id for p in parts.parts}) == len(parts.parts)
     assert [p.title for p in parts.of("section")] == [g.label for g in parts.edition.groups]
 
 
 def test_one_article_or_no_grouping_has_no_sections(docs: list[Document]) -> None:
-    assert not frame(build([seed(docs)])).of("section")
-    assert not frame(build(docs, "none")).grouped
+    assert not frame(gather([seed(docs)])).of("section")
+    assert not frame(gather(docs, "none")).grouped
 
 
 def test_article_parts_are_the_typeset_projection(docs: list[Document]) -> None:
-    part = frame(build([seed(docs)])).of("article")[0]
+    part = frame(gather([seed(docs)])).of("article")[0]
     doc = seed(docs)
     assert part.id == f"a{doc.meta.archive_id}" and part.name == doc.meta.archive_id and part.lang == "nl"
     assert xhtml.fragment(part.element) == xhtml.fragment(xhtml.article(doc))
@@ -39,11 +39,11 @@ def test_article_parts_are_the_typeset_projection(docs: list[Document]) -> None:
 
 
 def test_formats_share_the_frame_and_leave_it_unchanged(docs: list[Document]) -> None:
-    parts = frame(build(docs, "month"))
+    parts = frame(gather(docs, "month"))
     assert as_frame(parts) is parts
     before = [etree.tostring(p.element) for p in parts.parts]
     html = pdf.edition_html(parts).decode()
-    data = epub.build(parts)
+    data = epub.render(parts)
     assert [etree.tostring(p.element) for p in parts.parts] == before
     article = parts.of("article")[0]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

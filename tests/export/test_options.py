@@ -19,7 +19,7 @@ def test_every_format_keeps_the_contract(name: str) -> None:
     assert dataclasses.is_dataclass(found.Options) and found.Options.__dataclass_params__.frozen
     for f in dataclasses.fields(found.Options):
         assert f.metadata.get("help"), f"{name} option {f.name} has no help"
-    assert callable(found.build) and callable(found.check) and callable(found.preflight)
+    assert callable(found.render) and callable(found.check) and callable(found.preflight)
     found.Options()  # the defaults are valid
 
 

@@ -16,7 +16,7 @@ from archiver.document.model import Document, Paragraph
 from archiver.document.xmlio import to_bytes
 from archiver.errors import UnknownName
 from archiver.export import ExportError, pdf, pdf_gate
-from archiver.export.edition import build
+from archiver.export.edition import gather
 from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
 from tests.conftest import SOURCES, WHEN
@@ -120,7 +120,7 @@ def test_every_paragraph_of_the_seed_is_in_the_text_layer(docs: list[Document], 
 
 
 def test_two_builds_are_identical(docs: list[Document], seed_pdf: bytes) -> None:
-    again = pdf.build(build([_seed(docs)]))
+    again = pdf.render(gather([_seed(docs)]))
     assert hashlib.sha256(again).hexdigest() == hashlib.sha256(seed_pdf).hexdigest()
 
 
@@ -128,7 +128,7 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
     from fontTools.ttLib import TTCollection, TTFont
 
     doc = ingest_bytes(MULTI_SCRIPT.encode(), "scripts.txt", WHEN).document
-    data = pdf.build(build([doc]))
+    data = pdf.render(gather([doc]))
     rows = fonts(data, tmp_path)
     assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # no system fallback
     families = {r[0].split("+")[1].split("-")[1] for r in rows}
@@ -149,7 +149,7 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
 
 def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
     options = pdf.PdfOptions(paper="A5", layout="newspaper", bleed=3, marks=True)
-    data = pdf.build(build([_seed(docs)]), options)
+    data = pdf.render(gather([_seed(docs)]), options)
     with pikepdf.open(io.BytesIO(data)) as p:
         page = p.pages[2]
         width, height = (float(v) for v in page.TrimBox[2:])
@@ -163,7 +163,7 @@ def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
 def test_fetcher_refuses_anything_but_our_resources() -> None:
     html = b'<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body><p>x</p></body></html>'
     with pytest.raises(ExportError, match="only archiver's own resources"):
-        pdf.render(html, pdf.PdfOptions(), [])
+        pdf.html_to_pdf(html, pdf.PdfOptions(), [])
     with pytest.raises(ExportError, match="bare file names"):
         pdf.font_path("../../etc/passwd")
 
@@ -171,7 +171,7 @@ def test_fetcher_refuses_anything_but_our_resources() -> None:
 def test_the_gate_catches_a_missing_article(docs: list[Document], seed_pdf: bytes) -> None:
     other = next(d for d in docs if d.meta.language.text == "de")
     with pytest.raises(ExportError, match="not in the PDF's text layer"):
-        pdf.check(seed_pdf, build([_seed(docs), other]))
+        pdf.check(seed_pdf, gather([_seed(docs), other]))
 
 
 def _facts(data: bytes) -> dict[str, object]:
