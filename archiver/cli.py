@@ -58,12 +58,12 @@ def _print_json(data: object) -> None:
     sys.stdout.flush()
 
 
-def _open(create: bool = False) -> Any:
+def _open(create: bool = False, notes: bool = True) -> Any:
     """The archive, after telling what opening it mended (a damaged or incomplete catalog)."""
     from archiver.store import Archive, home
 
     archive = Archive(home(_state["archive"]), create=create)
-    for note in archive.notes:
+    for note in archive.notes if notes else []:
         _say(note)
     return archive
 
@@ -96,7 +96,7 @@ def ingest(
         typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`)."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
-    jobs: Annotated[int, typer.Option(help="Worker processes for parsing; 0 means one per core.")] = 0,
+    jobs: Annotated[int, typer.Option(min=0, help="Worker processes for parsing; 0 means one per core.")] = 0,
     follow_symlinks: Annotated[
         bool, typer.Option("--follow-symlinks", help="Read what symbolic links point to (off: skip them).")
     ] = False,
@@ -264,7 +264,7 @@ def search(
         return
     for e, snip in hits:
         out.print(shown(f"{e.id}  {e.date or '—':<10}  {e.title}"))
-        out.print(shown(f"    {snip}"))
+        out.print(shown(f"    {' '.join(snip.split())}"))
     err.print(f"{len(hits)} results")
 
 
@@ -294,16 +294,16 @@ def verify(json_out: JsonOpt = False) -> None:
     """
     from archiver.store.audit import verify as audit
 
-    with _open() as archive:
+    with _open(notes=False) as archive:  # what opening mended comes as catalog-mended findings
         result = audit(archive, _check_progress("verify"))
     if json_out:
         _print_json({"checked": result.checked, "findings": [f.as_dict() for f in result.findings]})
     else:
         for finding in result.findings:
             _say(str(finding))
-        bad = len({f.subject for f in result.findings})
-        err.print(f"{result.checked} articles checked, {len(result.findings)} findings about {bad} items")
-    if result.findings:
+        bad = len({f.subject for f in result.failed})
+        err.print(f"{result.checked} articles checked, {len(result.failed)} findings about {bad} items")
+    if result.failed:
         raise typer.Exit(ExitCode.INVALID)
 
 
@@ -439,7 +439,7 @@ def _bars() -> Iterator[Callable[[str], Callable[[Path, int, int], None]]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
 
         def bar(label: str) -> Callable[[Path, int, int], None]:
             task = progress.add_task(label, total=None)

@@ -13,6 +13,7 @@ from archiver.errors import ArchiverError
 from archiver.pipeline import Parsed, parse, timestamp
 from archiver.store import Archive, manifest
 from archiver.store.audit import Finding, sha256_of, verify
+from archiver.store.files import TEMP_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,21 @@ def _rederive(archive: Archive, finding: Finding) -> str:
 def _adopt(archive: Archive, finding: Finding) -> str:
     """An original stored by an ingest that was killed before its XML: finish that ingest."""
     folder = archive.root / "originals" / finding.subject
+    temps = [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIX)]
+    for temp in temps:  # an original whose write was cut off: never adopt half a file
+        temp.unlink()
     files = [p for p in folder.iterdir() if p.is_file()]
     if not files:
         folder.rmdir()
-        return "empty folder removed"
+        cut = " (its write was cut off: ingest that file again)" if temps else ""
+        return f"removed the folder{cut}"
     (path,) = files
     data = path.read_bytes()
     if not hashlib.sha256(data).hexdigest().startswith(finding.subject):
-        raise ValueError(f"{archive.relative(path)} does not have the checksum its folder names")
+        raise ValueError(
+            f"{archive.relative(path)} does not have the checksum its folder names: not archiver's; "
+            "move it out of the archive"
+        )
     parsed = _reparse(data, path.name, timestamp(), None)
     stored = archive.restore(data, _doc(parsed), parsed.xml, None)
     return f"ingest finished: {stored.status} {stored.entry.id}"

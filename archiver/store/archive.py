@@ -62,10 +62,16 @@ class Archive:
                 with self.writing(reopen=False):
                     if damage(self.catalog_path):  # another process may have mended it meanwhile
                         count = self.rebuild_catalog()
-                        self.notes.append(f"the catalog was {reason}; rebuilt it from {count} documents")
+                        self.notes.append(
+                            f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} documents"
+                        )
         self.catalog = Catalog(self.catalog_path)
         self._inode = self._catalog_inode()
-        self.reconcile()
+        try:
+            self.reconcile()
+        except ArchiveError as exc:  # damage quick_check cannot see: the catalog is derived, rebuild it
+            count = self.rebuild_catalog()
+            self.notes.append(_rebuilt(str(exc), count))
 
     def close(self) -> None:
         self.catalog.close()
@@ -241,6 +247,10 @@ class Archive:
             return self.catalog_path.stat().st_ino
         except FileNotFoundError:
             return -1
+
+
+def _rebuilt(reason: str, count: int) -> str:
+    return f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} documents"
 
 
 def _remove_empty(folder: Path) -> None:

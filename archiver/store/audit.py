@@ -55,10 +55,14 @@ class Finding:
 
 @dataclass
 class Audit:
-    """What verify checked and found."""
+    """What verify checked and found; `failed` leaves out what was already mended on opening."""
 
     checked: int
     findings: list[Finding]
+
+    @property
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if f.code != "catalog-mended"]
 
 
 def sha256_of(path: Path) -> str:

@@ -75,7 +75,8 @@ class Entry:
     ingested: str
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """The row as plain data; authors as a list (the catalog keeps them as JSON text)."""
+        return {**asdict(self), "authors": json.loads(self.authors)}
 
 
 def entry_of(doc: Document, version: int) -> Entry:
@@ -124,11 +125,15 @@ def damage(path: Path) -> str | None:
             if not {"articles", "search"} <= tables:
                 return "tables missing"
             if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
-                return "of an older layout"
+                return "an older layout"
             result = db.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 return f"quick_check: {result}"
-            db.execute("SELECT count(*) FROM search").fetchone()
+            rows, indexed = db.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM search)"
+            ).fetchone()
+            if rows != indexed:
+                return f"its search index out of step ({indexed} entries for {rows} rows)"
         finally:
             db.close()
     except sqlite3.OperationalError as exc:
@@ -207,6 +212,8 @@ class Catalog:
                         f"VALUES ({', '.join('?' for _ in values)})",
                         list(values.values()),
                     )
+                    # a stray index row under a reused rowid (a row deleted by hand) must not block this one
+                    self.db.execute("DELETE FROM search WHERE rowid = ?", (cursor.lastrowid,))
                     self.db.execute(
                         "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (cursor.lastrowid, entry.title, body),
@@ -263,7 +270,7 @@ class Catalog:
             if not _FTS_SYNTAX.search(query):  # plain words ("Noord-Korea"): search them as written
                 plain = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
                 rows = self._rows(sql, (plain, limit))
-            elif "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+            elif not any(word in str(exc) for word in ("locked", "busy", "disk", "malformed")):
                 raise QueryError(
                     f"search: {query!r} is not a query FTS5 understands ({exc}); "
                     "put words in double quotes to search for them as written"

@@ -109,10 +109,43 @@ def test_a_partial_catalog_gets_its_missing_rows(archived: tuple[Path, int], tmp
         db.execute("DELETE FROM articles WHERE rowid % 3 = 0")
     db.close()
     result = cli("verify", "--json", archive=root)
-    assert result.returncode == 4  # it says what it mended on opening
+    assert result.returncode == 0  # mended on opening, and it says so
     assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["catalog-mended"]
     assert listed(root) == archived[1]
     assert cli("verify", archive=root).returncode == 0
+
+
+@pytest.mark.parametrize("where", ["last", "tail", "every-third"])
+def test_rows_deleted_by_hand_are_mended(archived: tuple[Path, int], tmp_path: Path, where: str) -> None:
+    root = copy_of(archived, tmp_path)
+    clause = {
+        "last": "rowid = (SELECT max(rowid) FROM articles)",
+        "tail": "rowid > 24",
+        "every-third": "rowid % 3 = 0",
+    }
+    db = sqlite3.connect(root / "catalog.sqlite")
+    with db:
+        db.execute(f"DELETE FROM articles WHERE {clause[where]}")
+    db.close()
+    result = cli("list", "--json", archive=root)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == archived[1]
+    assert cli("verify", archive=root).returncode == 0
+    db = sqlite3.connect(root / "catalog.sqlite")
+    assert db.execute("SELECT count(*) FROM search").fetchone()[0] == archived[1]  # no stray index rows
+    db.close()
+
+
+def test_an_original_cut_off_mid_write_is_never_adopted(archived: tuple[Path, int], tmp_path: Path) -> None:
+    root = copy_of(archived, tmp_path)
+    folder = root / "originals" / ("ab" * 8)
+    folder.mkdir()
+    (folder / ".045-night-trains.md.muosjlon.tmp").write_bytes(b"half an artic")
+    with Archive(root) as archive:
+        assert sorted(f.code for f in verify(archive).findings) == ["orphan-original", "temp-file"]
+        result = repair(archive)
+    assert result.remaining == [] and not folder.exists()
+    assert listed(root) == archived[1]
 
 
 def test_one_unreadable_xml_does_not_stop_a_rebuild(archived: tuple[Path, int], tmp_path: Path) -> None:
