@@ -170,3 +170,12 @@ def test_header_language_must_be_a_language_tag(value: str, language: str | None
     if language:
         assert outcome.document.meta.language.text == language
     assert ("header-invalid" in outcome.codes) == problem
+
+
+def test_many_mixed_lines_cost_linear_time() -> None:
+    """Retrying the decode after each bad line used to copy the rest of the file every time."""
+    lines = prose(3 * 2**20).decode().replace("ee", "ë").split("\n")
+    data = b"\n".join(line.encode("latin-1" if i % 3 else "utf-8") for i, line in enumerate(lines))
+    outcome = ingest_within(data, 60)
+    assert outcome.seconds < 15, f"took {outcome.seconds:.1f} s"
+    assert "encoding-mixed" in outcome.codes and "text-gap" not in outcome.codes
