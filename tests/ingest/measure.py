@@ -15,7 +15,7 @@ from archiver.document.xmlio import from_bytes, to_bytes
 from archiver.errors import InputError
 from archiver.ingest import ingest_bytes
 name, xml = sys.argv[1], sys.argv[2] == "xml"
-data = ATTACKS[name] if name in ATTACKS else prose(int(name.split(":")[1]) * 2**20,
+data = ATTACKS[name]() if name in ATTACKS else prose(int(name.split(":")[1]) * 2**20,
                                                    None if name.startswith("flat") else 72)
 t = time.perf_counter()
 try:
