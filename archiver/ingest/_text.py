@@ -21,14 +21,14 @@ _BOMS = (
 )
 # C0 and C1 controls except tab and the newlines; DEL too.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
-# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them),
-# and U+FFFE/U+FFFF, which XML 1.0 cannot hold at all.
 # Every character str.isspace() and the `\s` of patterns take for white space.
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
+    + "\u2028\u2029\u202f\u205f\u3000"
 )
+# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them),
+# and U+FFFE/U+FFFF, which XML 1.0 cannot hold at all.
 _INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff\ufffe\uffff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # What XML 1.0 cannot hold (or hygiene removes), for values that bypass hygiene: YAML and RFC 2047

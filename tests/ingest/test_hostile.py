@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archiver.document.model import Document, Heading, Paragraph, Preformatted, Quote, texts_of
+from archiver.ingest.found import Found
+from archiver.ingest.structure import parse
 from tests.ingest.attacks import ATTACKS, front_matter, hyphen_lines, prose
 from tests.ingest.bounded import ingest_within
 
@@ -177,3 +179,15 @@ def test_many_mixed_lines_cost_linear_time() -> None:
     outcome = ingest_within(ATTACKS["mixed-lines-3MB"](), 60)
     assert outcome.seconds < 15, f"took {outcome.seconds:.1f} s"
     assert "encoding-mixed" in outcome.codes and "text-gap" not in outcome.codes
+
+
+def test_list_with_an_over_long_item_is_prose_and_loses_nothing() -> None:
+    item = "woord " * 50_000
+    data = f"Titel\n\n- kort item met af-\n  breking\n- {item}eind-\n  lijn\n".encode()
+    outcome = ingest_within(data, LIMIT)
+    assert outcome.document is not None and "text-gap" not in outcome.codes
+    assert "too-complex" in outcome.codes
+    assert all(isinstance(b, Paragraph) for b in outcome.document.body)
+    found = Found()  # the declined list takes back its markers, not the hyphens joined meanwhile
+    parse(data.decode().split("\n\n", 1)[1], found)
+    assert found.consumed == ["-", "-"]
