@@ -40,9 +40,9 @@ _ASCII = bytes(range(0x80))
 _HIGH = bytes(range(0x80, 0x100))
 _SAMPLE = 2**20  # bytes handed to charset detection
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 # A UTF-8 lead byte and a continuation byte: single-byte text seldom has the pair.
 _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-_LONE_HIGH = re.compile(rb"(?<![\x80-\xff])[\x80-\xff](?![\x80-\xff])")
 _PRINTABLE = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
 # Control bytes other than tab, LF and CR: UTF-16 of non-Latin scripts is full of them.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -191,7 +191,7 @@ def _mixed_lines(data: bytes) -> _Reading | None:
         return None  # not one UTF-8 sequence: a single-byte file (the usual case, one fast scan)
     runs, utf8 = _utf8_runs(data)
     bad = [r for r in runs if isinstance(r, bytes)]
-    if not utf8 or _detect_single_byte(b"\n".join(bad)).encoding not in ("cp1252", "iso-8859-1"):
+    if not utf8 or not _western(b"\n".join(bad)):
         return None  # no UTF-8 text at all, or Cyrillic, Greek…: one encoding for the whole file
     parts: list[str] = []
     names: set[str] = set()
@@ -209,12 +209,23 @@ def _mixed_lines(data: bytes) -> _Reading | None:
     return _Reading("".join(parts), "+".join(["utf-8", *sorted(names)]), 0.7, False, problem)
 
 
+def _western(data: bytes) -> bool:
+    """Whether non-ASCII bytes come alone or in pairs, as in Western text ("één"), not in words.
+
+    Cyrillic or Greek single-byte text spells whole words in high bytes. Charset detection is
+    no help here: the lines that are not UTF-8 are often too few and short to tell it anything.
+    """
+    high = len(data) - len(data.translate(None, _ASCII))
+    in_words = sum(map(len, _HIGH_RUN.findall(data)))
+    return in_words <= high / 2
+
+
 def _detect_single_byte(data: bytes) -> _Reading:
     """Western text is cp1252 when it uses cp1252's extra characters, else Latin-1; others by detection."""
     sample = _detection_sample(data)
     best = _guess(sample)
     guess = best.encoding if best is not None else None
-    if guess is None or guess in _WESTERN or _isolated_high_bytes(sample):
+    if guess is None or guess in _WESTERN or _western(sample):
         high = set(data.translate(None, _ASCII))
         if high & _CP1252_ONLY:
             try:
@@ -259,14 +270,6 @@ def _detection_sample(data: bytes) -> bytes:
     start = data.rfind(b"\n", 0, first.start()) + 1 if first else 0
     end = data.rfind(b"\n", start, start + _SAMPLE)
     return data[start : end if end > start else start + _SAMPLE]
-
-
-def _isolated_high_bytes(data: bytes) -> bool:
-    """Single-byte Western text has lone high bytes inside ASCII words; CJK and Cyrillic have runs."""
-    high = len(data) - len(data.translate(None, _HIGH))
-    if not high:
-        return True
-    return len(_LONE_HIGH.findall(data)) > 0.6 * high
 
 
 def xml_safe(text: str) -> str:
