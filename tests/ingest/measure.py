@@ -17,7 +17,7 @@ from archiver.ingest import ingest_bytes
 name, xml = sys.argv[1], sys.argv[2] == "xml"
 data = ATTACKS[name]() if name in ATTACKS else prose(int(name.split(":")[1]) * 2**20,
                                                    None if name.startswith("flat") else 72)
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 try:
     result = ingest_bytes(data, "attack.txt", "2024-01-01T00:00:00Z")
     outcome = "archived " + ",".join(sorted({p.code for p in result.problems}))
@@ -28,7 +28,7 @@ except InputError as exc:
 except Exception as exc:
     outcome = f"CRASH {type(exc).__name__}: {str(exc)[:60]}"
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(json.dumps([time.perf_counter() - t, outcome, peak]))
+print(json.dumps([time.perf_counter() - t, time.process_time() - cpu, outcome, peak]))
 """
 
 
@@ -46,8 +46,8 @@ def run(name: str, timeout: float, xml: bool = True) -> str:
         return f"{name:28} > {timeout:.0f} s (stopped)"
     if proc.returncode:
         return f"{name:28} died after {time.perf_counter() - start:.1f} s: {proc.stderr.strip()[-120:]}"
-    seconds, outcome, peak = json.loads(proc.stdout.strip().splitlines()[-1])
-    return f"{name:28} {seconds:7.2f} s  {peak:6d} MB  {outcome}"
+    seconds, cpu, outcome, peak = json.loads(proc.stdout.strip().splitlines()[-1])
+    return f"{name:28} {seconds:7.2f} s  cpu {cpu:7.2f} s  {peak:6d} MB  {outcome}"
 
 
 def main() -> None:
