@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archiver.document.model import Document, Heading, Paragraph, Preformatted, Quote, texts_of
+from archiver.ingest._text import xml_safe
 from archiver.ingest.found import Found
 from archiver.ingest.structure import parse
 from tests.ingest.attacks import ATTACKS, front_matter, hyphen_lines, prose
@@ -51,8 +52,12 @@ def test_yaml_scalars_keep_their_spelling() -> None:
 
 
 def test_yaml_escapes_cannot_smuggle_characters_xml_refuses() -> None:
-    outcome = ingest_within(front_matter('title: "Een \\0 titel \\uD800 met \\x07 tekens"'), LIMIT)
+    outcome = ingest_within(front_matter('title: "Een \\0 titel \\ufffe met \\x07 tekens"'), LIMIT)
     assert outcome.document is not None and outcome.document.meta.title.text == "Een  titel  met  tekens"
+
+
+def test_xml_safe_removes_what_xml_cannot_hold() -> None:
+    assert xml_safe("a\x00b\x07c\x85d\ud800e\ufffef\tg\nh") == "abcdef\tg\nh"
 
 
 @pytest.mark.parametrize(
@@ -176,8 +181,8 @@ def test_header_language_must_be_a_language_tag(value: str, language: str | None
 
 def test_many_mixed_lines_cost_linear_time() -> None:
     """Retrying the decode after each bad line used to copy the rest of the file every time."""
-    outcome = ingest_within(ATTACKS["mixed-lines-3MB"](), 60)
-    assert outcome.seconds < 15, f"took {outcome.seconds:.1f} s"
+    outcome = ingest_within(ATTACKS["mixed-lines-3MB"](), 90)
+    assert outcome.seconds < 30, f"took {outcome.seconds:.1f} s"  # 3 s here; quadratic took minutes
     assert "encoding-mixed" in outcome.codes and "text-gap" not in outcome.codes
 
 
