@@ -5,8 +5,9 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from archiver.document.model import Repair
 from archiver.errors import InputError, Problem
@@ -20,14 +21,14 @@ _BOMS = (
 )
 # C0 and C1 controls except tab and the newlines; DEL too.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
-# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them),
-# and U+FFFE/U+FFFF, which XML 1.0 cannot hold at all.
 # Every character str.isspace() and the `\s` of patterns take for white space.
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
+    + "\u2028\u2029\u202f\u205f\u3000"
 )
+# Invisible characters with no meaning in running text (ZWJ/ZWNJ are kept: scripts need them),
+# and U+FFFE/U+FFFF, which XML 1.0 cannot hold at all.
 _INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff\ufffe\uffff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # What XML 1.0 cannot hold (or hygiene removes), for values that bypass hygiene: YAML and RFC 2047
@@ -37,7 +38,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _ASCII = bytes(range(0x80))
 _HIGH = bytes(range(0x80, 0x100))
-_LONE_HIGH = re.compile(rb"(?<![\x80-\xff])[\x80-\xff](?![\x80-\xff])")
+_SAMPLE = 2**20  # bytes handed to charset detection
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+# A UTF-8 lead byte and a continuation byte: single-byte text seldom has the pair.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _PRINTABLE = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
 # Control bytes other than tab, LF and CR: UTF-16 of non-Latin scripts is full of them.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -94,12 +99,14 @@ def _maybe_utf16(data: bytes) -> bool:
     """Bytes that are no single-byte text (NULs or many control bytes) and not mostly ASCII.
 
     Cyrillic UTF-16 is valid ASCII, hence valid UTF-8, so this is asked first; the ASCII share
-    keeps English with a stray NUL from being read as CJK ("Bush hid the facts").
+    keeps English with a stray NUL from being read as CJK ("Bush hid the facts"). The shares are
+    taken from the first MiB: UTF-16 is UTF-16 throughout.
     """
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if len(data) < 4 or (b"\x00" not in data and controls <= max(8, len(data) // 100)):
+    head = data[:_SAMPLE]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if len(data) < 4 or (b"\x00" not in data and controls <= max(8, len(head) // 100)):
         return False
-    return len(data) - len(data.translate(None, _PRINTABLE)) < 0.8 * len(data)
+    return len(head) - len(head.translate(None, _PRINTABLE)) < 0.8 * len(head)
 
 
 def _utf16_without_bom(data: bytes) -> _Reading | None:
@@ -138,24 +145,33 @@ def _plausibility(text: str) -> tuple[float, int]:
     return 1 - bad / max(1, len(sample)), -blocks
 
 
-def _utf8_runs(data: bytes) -> tuple[list[str | bytes], bool]:
-    """The file as runs of UTF-8 text (str) and the whole lines that are not UTF-8 (bytes).
+def _chunks(data: bytes, size: int = 2**16) -> Iterator[bytes]:
+    """`data` in pieces of about `size` bytes, each ending after a newline (or at the end)."""
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[pos:end]
+        pos = end
 
-    Also says whether any UTF-8 run holds non-ASCII text. Each decode starts where the last
-    stopped, through a memoryview, so the cost stays linear in the size of the file.
+
+def _utf8_runs(data: bytes) -> tuple[list[str | bytes], bool]:
+    """The file as runs of UTF-8 text (str) and the lines that are not UTF-8 (bytes).
+
+    Also says whether any UTF-8 run holds non-ASCII text. A chunk that fails is redone line by
+    line: a UnicodeDecodeError copies what was being decoded, so retrying the rest of the file
+    after each bad line would cost the square of its size.
     """
     runs: list[str | bytes] = []
-    view, pos = memoryview(data), 0
-    while True:
+    for chunk in _chunks(data):
         try:
-            runs.append(str(view[pos:], "utf-8"))
-            break
-        except UnicodeDecodeError as exc:
-            start = data.rfind(b"\n", pos, pos + exc.start) + 1
-            end = data.find(b"\n", pos + exc.start)
-            end = len(data) if end < 0 else end
-            runs += [str(view[pos:start], "utf-8"), data[start:end]]
-            pos = end
+            runs.append(chunk.decode("utf-8"))
+        except UnicodeDecodeError:
+            for line in chunk.splitlines(keepends=True):
+                try:
+                    runs.append(line.decode("utf-8"))
+                except UnicodeDecodeError:
+                    runs += [line.rstrip(b"\n"), "\n" if line.endswith(b"\n") else ""]
     return runs, any(isinstance(r, str) and not r.isascii() for r in runs)
 
 
@@ -171,9 +187,11 @@ def _western_line(line: bytes) -> tuple[str, str]:
 
 def _mixed_lines(data: bytes) -> _Reading | None:
     """A file whose lines are UTF-8 and Western single-byte by turns, decoded line by line."""
+    if not _UTF8_PAIR.search(data):
+        return None  # not one UTF-8 sequence: a single-byte file (the usual case, one fast scan)
     runs, utf8 = _utf8_runs(data)
     bad = [r for r in runs if isinstance(r, bytes)]
-    if not utf8 or _detect_single_byte(b"\n".join(bad)).encoding not in ("cp1252", "iso-8859-1"):
+    if not utf8 or not _western(b"\n".join(bad)):
         return None  # no UTF-8 text at all, or Cyrillic, Greek…: one encoding for the whole file
     parts: list[str] = []
     names: set[str] = set()
@@ -191,13 +209,23 @@ def _mixed_lines(data: bytes) -> _Reading | None:
     return _Reading("".join(parts), "+".join(["utf-8", *sorted(names)]), 0.7, False, problem)
 
 
+def _western(data: bytes) -> bool:
+    """Whether non-ASCII bytes come alone or in pairs, as in Western text ("één"), not in words.
+
+    Cyrillic or Greek single-byte text spells whole words in high bytes. Charset detection is
+    no help here: the lines that are not UTF-8 are often too few and short to tell it anything.
+    """
+    high = len(data) - len(data.translate(None, _ASCII))
+    in_words = sum(map(len, _HIGH_RUN.findall(data)))
+    return in_words <= high / 2
+
+
 def _detect_single_byte(data: bytes) -> _Reading:
     """Western text is cp1252 when it uses cp1252's extra characters, else Latin-1; others by detection."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
+    sample = _detection_sample(data)
+    best = _guess(sample)
     guess = best.encoding if best is not None else None
-    if guess is None or guess in _WESTERN or _isolated_high_bytes(data):
+    if guess is None or guess in _WESTERN or _western(sample):
         high = set(data.translate(None, _ASCII))
         if high & _CP1252_ONLY:
             try:
@@ -205,19 +233,43 @@ def _detect_single_byte(data: bytes) -> _Reading:
             except UnicodeDecodeError:
                 pass
         return _Reading(data.decode("latin-1"), "iso-8859-1", 0.9 if high else 0.99)
+    reading = _decoded_as(data, best)
+    if reading is None and sample is not data:
+        reading = _decoded_as(data, _guess(data))  # the sample's guess does not fit the whole file
+    if reading is None:
+        raise InputError("undecodable", "no text encoding decodes it")
+    return reading
+
+
+def _decoded_as(data: bytes, match: Any) -> _Reading | None:
+    """`data` decoded as charset-normalizer's `match` says, or None when that fails."""
+    if match is None:
+        return None
     try:
-        confidence = round(1.0 - float(best.chaos), 2) if best is not None else 0.5
-        return _Reading(data.decode(guess), guess.replace("_", "-"), max(0.0, confidence))
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError("undecodable", "no text encoding decodes it") from exc
+        text = data.decode(match.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return _Reading(text, match.encoding.replace("_", "-"), max(0.0, round(1.0 - float(match.chaos), 2)))
 
 
-def _isolated_high_bytes(data: bytes) -> bool:
-    """Single-byte Western text has lone high bytes inside ASCII words; CJK and Cyrillic have runs."""
-    high = len(data) - len(data.translate(None, _HIGH))
-    if not high:
-        return True
-    return len(_LONE_HIGH.findall(data)) > 0.6 * high
+def _guess(data: bytes) -> Any:
+    """charset-normalizer's best match for `data`, or None."""
+    from charset_normalizer import from_bytes
+
+    return from_bytes(data).best()
+
+
+def _detection_sample(data: bytes) -> bytes:
+    """At most 1 MiB to detect an encoding on, from the line of the first non-ASCII byte on.
+
+    Detection decodes its whole input once per candidate encoding; a sample keeps that constant.
+    """
+    if len(data) <= _SAMPLE:
+        return data
+    first = _HIGH_BYTE.search(data)
+    start = data.rfind(b"\n", 0, first.start()) + 1 if first else 0
+    end = data.rfind(b"\n", start, start + _SAMPLE)
+    return data[start : end if end > start else start + _SAMPLE]
 
 
 def xml_safe(text: str) -> str:

@@ -110,6 +110,28 @@ def _provenance(name: str, data: bytes, decoded: Decoded, dialect: str, conf: fl
     )
 
 
+def _first_missing(gap: Counter[str], n: int = 40) -> str:
+    """The first `n` of the sorted missing characters, without sorting every one of a large gap."""
+    out = ""
+    for ch in sorted(gap):
+        out += ch * min(gap[ch], n - len(out))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _problems(name: str, decoded: Decoded, blocks: list[Block], found: Found) -> list[Problem]:
+    """What hygiene and the readers met, a doubtful encoding, and any text the document lost."""
+    problems = [Problem(p.code, p.message, name, p.line) for p in decoded.problems + found.problems]
+    if decoded.confidence < 0.6:
+        problems.append(Problem("encoding-guessed", f"read as {decoded.encoding}", name))
+    gap = missing_text(decoded.text, blocks, found)
+    if gap:
+        shown = _first_missing(gap)
+        problems.append(Problem("text-gap", f"{sum(gap.values())} characters unaccounted: {shown!r}", name))
+    return problems
+
+
 def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) -> Result:
     """Bytes of one raw article (and its file name) to a Document. Pure: no I/O, no clock."""
     decoded = clean(data)
@@ -122,13 +144,7 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     blocks = structure.parse(body_text, found)
     if not blocks:
         raise InputError("empty", "has no body text")
-    problems = [Problem(p.code, p.message, name, p.line) for p in decoded.problems + found.problems]
-    if decoded.confidence < 0.6:
-        problems.append(Problem("encoding-guessed", f"read as {decoded.encoding}", name))
-    gap = missing_text(decoded.text, blocks, found)
-    if gap:
-        shown = "".join(sorted(gap.elements()))[:40]
-        problems.append(Problem("text-gap", f"{sum(gap.values())} characters unaccounted: {shown!r}", name))
+    problems = _problems(name, decoded, blocks, found)
     stem = PurePath(name).stem
     ids = list(found.identifiers)
     m = _EXTERNAL_ID.search(stem)

@@ -15,6 +15,7 @@ _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
 # White space that is not one plain space: a run, or a tab, NBSP, … alone.
 _IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _OTHER_SPACE = WHITESPACE.replace(" ", "")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,13 @@ def compounds(text: str) -> set[str]:
 def _hyphenated_words(text: str, chunk: int = 2**20) -> Iterator[str]:
     """The white-space separated words that hold a hyphen; only they can hold a compound.
 
-    The text is split a chunk at a time (cut at a space, which no word spans): a list of every
-    word of a 60 MB text would take ten times its size, and a pattern scan is slower.
+    The text is split a chunk at a time (cut at white space, which no word spans): a list of
+    every word of a 60 MB text would take ten times its size, and a pattern scan is slower.
     """
     pos = 0
     while pos < len(text):
-        cut = text.find(" ", pos + chunk)
-        cut = len(text) if cut < 0 else cut
+        space = _SPACE.search(text, pos + chunk)
+        cut = space.start() if space else len(text)
         part = text[pos:cut]
         if "-" in part:
             yield from (word for word in part.split() if "-" in word)

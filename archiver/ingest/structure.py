@@ -123,9 +123,13 @@ def _list(block: list[str], ctx: Context) -> list[Block] | None:
             items[-1].append(line)
         else:
             return _undo(ctx, len(items))
-    texts = [ctx.join(item) for item in items]
-    if len(items) < 2 or max(map(len, texts)) > MAX_TEXT:
+    if len(items) < 2:
+        return _undo(ctx, len(items))
+    hyphens: list[str] = []  # kept apart until the list is sure: _undo takes back the last entries
+    texts = [join_lines(item, ctx.compounds, hyphens) for item in items]
+    if max(map(len, texts)) > MAX_TEXT:
         return _undo(ctx, len(items))  # an item too long for one text node is read as prose (and split)
+    ctx.found.consumed.extend(hyphens)
     return [ListBlock(tuple(texts), ordered)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 _WORDS = str.split(
     "het ijs was volgens de vereniging op meeste plaatsen zeker negen centimeter dik alleen bij "
@@ -59,26 +60,34 @@ def hyphen_lines(n: int, spaces: bool = True) -> bytes:
     return ("Titel\n\n" + "\n".join([line] * n) + "\nsluiting.\n").encode()
 
 
-ATTACKS: dict[str, bytes] = {
-    "yaml-bad-date": front_matter("title: Een titel\ndate: 2019-02-30"),
-    "yaml-4301-digits": front_matter("n: " + "9" * 4301),
-    "yaml-self-alias": front_matter("a: &x [*x]"),
-    "yaml-1000-brackets": front_matter("a: " + "[" * 1000 + "]" * 1000),
-    "yaml-billion-laughs": BILLION_LAUGHS.encode(),
-    "dateline-Aa-599B": ("Aa-" * 200)[:-1].encode(),
-    "dateline-Aa-2000": ("Aa-" * 2000)[:-1].encode() + b" tekst\n",
-    "word-30kB": b"Titel\n\n" + b"a" * 30_000 + b"\n",
-    "atx-20kB-spaces": b"# a" + b" " * 20_000 + b"b\n\nTekst.\n",
-    "atx-20kB-hashes": b"# a" + b"#" * 20_000 + b"b\n\nTekst.\n",
-    "hyphen-lines-5000": hyphen_lines(5000),
-    "hyphen-lines-100k": hyphen_lines(100_000),
-    "hyphen-word-lines-5000": hyphen_lines(5000, spaces=False),
-    "date-header-64kB": b"Title: Een titel\nDate: 2019 " + b"1 " * 32_000 + b"\n\nTekst.\n",
-    "quote-500": b"Tekst vooraf.\n\n" + b">" * 500 + b" diep\n",
-    "one-line-12MB": prose(12 * 2**20, width=None),
-    "utf16le-cyrillic-nobom": ("Новая библиотека открылась.\n" * 20).encode("utf-16-le"),
-    "utf16be-cjk-nobom-odd": ("新しい図書館が開館しました。\n" * 20).encode("utf-16-be") + b"\x00",
-    "mixed-utf8-latin1-cp1252": (
+def mixed_lines(n_bytes: int) -> bytes:
+    """Prose whose lines are UTF-8 and Latin-1 by turns (two in three Latin-1)."""
+    lines = prose(n_bytes).decode().replace("ee", "ë").split("\n")
+    return b"\n".join(line.encode("latin-1" if i % 3 else "utf-8") for i, line in enumerate(lines))
+
+
+# Built when asked for: some are megabytes.
+ATTACKS: dict[str, Callable[[], bytes]] = {
+    "yaml-bad-date": lambda: front_matter("title: Een titel\ndate: 2019-02-30"),
+    "yaml-4301-digits": lambda: front_matter("n: " + "9" * 4301),
+    "yaml-self-alias": lambda: front_matter("a: &x [*x]"),
+    "yaml-1000-brackets": lambda: front_matter("a: " + "[" * 1000 + "]" * 1000),
+    "yaml-billion-laughs": lambda: BILLION_LAUGHS.encode(),
+    "dateline-Aa-599B": lambda: ("Aa-" * 200)[:-1].encode(),
+    "dateline-Aa-2000": lambda: ("Aa-" * 2000)[:-1].encode() + b" tekst\n",
+    "word-30kB": lambda: b"Titel\n\n" + b"a" * 30_000 + b"\n",
+    "atx-20kB-spaces": lambda: b"# a" + b" " * 20_000 + b"b\n\nTekst.\n",
+    "atx-20kB-hashes": lambda: b"# a" + b"#" * 20_000 + b"b\n\nTekst.\n",
+    "hyphen-lines-5000": lambda: hyphen_lines(5000),
+    "hyphen-lines-100k": lambda: hyphen_lines(100_000),
+    "hyphen-word-lines-5000": lambda: hyphen_lines(5000, spaces=False),
+    "date-header-64kB": lambda: b"Title: Een titel\nDate: 2019 " + b"1 " * 32_000 + b"\n\nTekst.\n",
+    "quote-500": lambda: b"Tekst vooraf.\n\n" + b">" * 500 + b" diep\n",
+    "one-line-12MB": lambda: prose(12 * 2**20, width=None),
+    "utf16le-cyrillic-nobom": lambda: ("Новая библиотека открылась.\n" * 20).encode("utf-16-le"),
+    "utf16be-cjk-nobom-odd": lambda: ("新しい図書館が開館しました。\n" * 20).encode("utf-16-be") + b"\x00",
+    "mixed-lines-3MB": lambda: mixed_lines(3 * 2**20),
+    "mixed-utf8-latin1-cp1252": lambda: (
         "Een regel in UTF-8: café € 3,50.\n".encode()
         + "Een regel in Latin-1: Zoë en Loïc.\n".encode("latin-1")
         + "Een regel in cp1252: “prijs” € 4 – klaar.\n".encode("cp1252")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archiver.ingest._text import WHITESPACE
-from archiver.ingest.lines import MAX_TEXT, chunk_lines, compounds, join_lines, split_long
+from archiver.ingest.lines import MAX_TEXT, _hyphenated_words, chunk_lines, compounds, join_lines, split_long
 from archiver.ingest.structure import _ATX_OPEN, _atx_title
 
 TOKENS = st.sampled_from(
@@ -115,3 +115,8 @@ def test_atx_heading_agrees_with_the_lazy_pattern(line: str) -> None:
         assert lazy is None
     else:
         assert lazy is not None and _atx_title(line[opening.end() :]) == lazy.group(2)
+
+
+@given(st.text(st.sampled_from("ab- \n\t\u00a0"), max_size=80), st.integers(1, 12))
+def test_hyphenated_words_are_found_a_chunk_at_a_time(text: str, chunk: int) -> None:
+    assert list(_hyphenated_words(text, chunk)) == [word for word in text.split() if "-" in word]
