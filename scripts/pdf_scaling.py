@@ -105,7 +105,7 @@ def one(shape: str, megabytes: float, layout: str, profile: str | None) -> dict[
     import pikepdf
 
     from archiver.export import pdf
-    from archiver.export.edition import build
+    from archiver.export.edition import gather
     from archiver.export.frame import frame
     from archiver.ingest import ingest_bytes
 
@@ -115,7 +115,7 @@ def one(shape: str, megabytes: float, layout: str, profile: str | None) -> dict[
     if profiler:
         profiler.enable()
     start = (time.perf_counter(), _cpu())
-    data = pdf.build(frame(build([doc])), pdf.PdfOptions(layout=layout))
+    data = pdf.render(frame(gather([doc])), pdf.PdfOptions(layout=layout))
     wall, cpu = time.perf_counter() - start[0], _cpu() - start[1]
     if profiler:
         profiler.disable()
