@@ -2,7 +2,7 @@
 
 Generates one synthetic Dutch article per size and shape - `paragraphs` (blank-line paragraphs
 of ~120 characters) or `block` (one hard-wrapped block, which ingest reads as one paragraph) -
-ingests it, and times its PDF export (pdf.build), each size in a fresh process. Prints a
+ingests it, and times its PDF export (pdf.render), each size in a fresh process. Prints a
 Markdown table; CPU time per page (this process and pdftotext) should stay roughly flat as the
 article grows. Wall time depends on what else the machine runs.
 Usage: .venv/bin/python scripts/pdf_scaling.py [--sizes 0.25 0.5 1 2] [--shapes paragraphs block]
@@ -99,7 +99,7 @@ def _cpu() -> float:
 
 
 def one(shape: str, megabytes: float, layout: str, profile: str | None) -> dict[str, Any]:
-    """Measure one size in this process: the stages of archiver.export.pdf.build."""
+    """Measure one size in this process: the stages of archiver.export.pdf.render."""
     import cProfile
 
     import pikepdf
