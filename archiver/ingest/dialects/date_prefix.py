@@ -20,7 +20,10 @@ class DatePrefix:
 
     def sniff(self, text: str) -> float:
         m = _PREFIX.match(text)
-        return 0.95 if m and text[m.end() :].split("\n", 1)[0].strip() else 0.0
+        if not m:
+            return 0.0
+        end = text.find("\n", m.end())
+        return 0.95 if text[m.end() : end if end >= 0 else len(text)].strip() else 0.0
 
     def read(self, text: str, found: Found) -> str:
         m = _PREFIX.match(text)

@@ -15,10 +15,12 @@ _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
 
 
 def _first_block(text: str) -> tuple[list[str], int, int]:
-    """The first block of non-blank lines, where its second line starts and where the rest starts."""
+    """The first one or two lines of the first block, where its second line starts and where the
+    text after a one-line block starts. A title is a block of one line: more is never needed.
+    """
     block: list[str] = []
     pos = second = 0
-    while pos <= len(text):
+    while pos <= len(text) and len(block) < 2:
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
         line = text[pos:end]
@@ -28,7 +30,7 @@ def _first_block(text: str) -> tuple[list[str], int, int]:
         elif block:
             return block, second, pos
         pos = end + 1
-    return block, second, len(text)
+    return block, second, min(pos, len(text))
 
 
 def _has_line_longer(text: str, n: int, pos: int) -> bool:
