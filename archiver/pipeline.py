@@ -113,12 +113,12 @@ def _read(archive: Archive, path: Path, follow: bool) -> bytes | Outcome:
     except OSError as exc:
         return _failed(shown, "unreadable", exc.strerror or str(exc))
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             return _failed(shown, "unreadable", "a folder")
-        if not stat.S_ISREG(mode):
-            return _failed(shown, "skipped", f"not a regular file ({_kind(mode)})")
-        if os.fstat(fd).st_size > MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            return _failed(shown, "skipped", f"not a regular file ({_kind(info.st_mode)})")
+        if info.st_size > MAX_BYTES:
             return _failed(shown, "too-large", f"over {MAX_BYTES >> 20} MiB, not an article")
         try:
             data = fh.read()

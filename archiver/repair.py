@@ -80,7 +80,7 @@ def _record(archive: Archive, finding: Finding) -> str:
     if doc.provenance.sha256 != entry.sha256 or not _original_intact(archive, finding.subject):
         return _rederive(archive, finding)
     xml = archive.xml_path(entry.id)
-    manifest.append(archive.root, [(hashlib.sha256(xml.read_bytes()).hexdigest(), archive.relative(xml))])
+    manifest.append(archive.root, [(sha256_of(xml), archive.relative(xml))])
     return "checksum recorded in the manifest"
 
 
