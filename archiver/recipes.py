@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archiver import pipeline
+from archiver.document.model import Document
+from archiver.document.xmlio import from_bytes
 from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
 from archiver.export import EXPORTERS, Exporter, exporter
+from archiver.export.cache import FOLDER, Context, RenderCache
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import frame
 from archiver.export.options import parse
@@ -28,6 +32,10 @@ class ExportJob:
     grouping: str = "month"
     title: str | None = None
     each: bool = False  # one file per article instead of one edition
+    cache: bool = True  # keep and reuse per-article renderings in the archive's cache folder
+    jobs: int = 0  # worker processes for work that splits; 0 = one per core
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def export_job(
@@ -36,12 +44,17 @@ def export_job(
     grouping: str = "month",
     title: str | None = None,
     each: bool = False,
+    cache: bool = True,
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> ExportJob:
     """Check a request before anything is read: an unknown format, grouping or option is exit code 2."""
     found = exporter(fmt)
     if grouping not in GROUPINGS:
         raise UnknownName("grouping", grouping, GROUPINGS)
-    return ExportJob(found, parse(found.Options, options, found.name), grouping, title, each)
+    opts = parse(found.Options, options, found.name)
+    return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler)
 
 
 @dataclass
@@ -63,7 +76,9 @@ def export(
     entries = selection.entries(archive)
     if not entries:
         raise NotFoundError("no article matches the selection")
-    docs = [archive.document(e.id) for e in entries]
+    cache = RenderCache(archive.root / FOLDER) if job.cache else None
+    docs = [_load(archive, e.id, cache) for e in entries]
+    context = Context(cache, job.jobs, job.executor, job.scheduler)
     suffix = job.exporter.suffix
     if job.each:
         folder = out or Path("dist") / job.exporter.name
@@ -76,15 +91,23 @@ def export(
         plan = [(whole, target)]
     done = Exported()
     for ed, path in plan:
-        done.problems += _write_one(job, ed, path)
+        done.problems += _write_one(job, ed, path, context)
         done.paths.append(path)
         if progress:
             progress(path, len(done.paths), len(plan))
     return done
 
 
-def _write_one(job: ExportJob, ed: Edition, path: Path) -> list[Problem]:
-    parts = frame(ed)
+def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
+    """An archived document; its XML's checksum goes into the cache's digests."""
+    data = archive.xml_bytes(id)
+    if cache is not None:
+        cache.digests[id] = hashlib.sha256(data).hexdigest()
+    return from_bytes(data, str(archive.xml_path(id)))
+
+
+def _write_one(job: ExportJob, ed: Edition, path: Path, context: Context) -> list[Problem]:
+    parts = frame(ed, context)
     problems = job.exporter.preflight(parts)
     _write(path, job.exporter.render(parts, job.options))
     return problems

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from lxml import etree
 
 from archiver import RULES_VERSION, __version__
 from archiver.document.model import Document
 from archiver.export import cover, xhtml
+from archiver.export.cache import Context
 from archiver.export.edition import Edition, Group
 from archiver.export.labels import count, label
 from archiver.export.typography import typeset
@@ -39,6 +42,7 @@ class Frame:
 
     edition: Edition
     parts: tuple[Part, ...]
+    context: Context = field(default_factory=Context)  # the render cache and worker count formats may use
 
     @property
     def grouped(self) -> bool:
@@ -49,9 +53,14 @@ class Frame:
         return [p for p in self.parts if p.kind == kind]
 
 
-def frame(edition: Edition) -> Frame:
-    """Build the frame of an edition: every part's XHTML, typeset in its own language."""
-    return Frame(edition, tuple(_parts(edition)))
+def frame(edition: Edition, context: Context | None = None) -> Frame:
+    """Build the frame of an edition: every part's XHTML, typeset in its own language.
+
+    With a render cache in `context`, an article's XHTML is read from the cache when its XML,
+    the stylesheets and the rendering version are what they were.
+    """
+    context = context or Context()
+    return Frame(edition, tuple(_parts(edition, context)), context)
 
 
 def as_frame(source: Frame | Edition) -> Frame:
@@ -59,14 +68,14 @@ def as_frame(source: Frame | Edition) -> Frame:
     return source if isinstance(source, Frame) else frame(source)
 
 
-def _parts(edition: Edition) -> Iterator[Part]:
+def _parts(edition: Edition, context: Context) -> Iterator[Part]:
     grouped = edition.grouping != "none" and len(edition.documents) > 1
     yield _cover(edition)
     yield _contents(edition, grouped)
     for i, group in enumerate(edition.groups, start=1):
         if grouped:
             yield _section(i, group, edition.lang)
-        yield from (_article(doc) for doc in group.documents)
+        yield from (_article(doc, context) for doc in group.documents)
     yield Part(
         "colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, colophon(edition)
     )
@@ -107,11 +116,27 @@ def _section(index: int, group: Group, lang: str) -> Part:
     return Part("section", f"g{index:02d}", f"section-{index:02d}", group.label, lang, root)
 
 
-def _article(doc: Document) -> Part:
+def _article(doc: Document, context: Context) -> Part:
     meta = doc.meta
     lang = meta.language.text
     title = typeset(meta.title.text, lang)
-    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, xhtml.article(doc), doc)
+    element = _article_xhtml(doc, context)
+    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, element, doc)
+
+
+def _article_xhtml(doc: Document, context: Context) -> Element:
+    """The article's XHTML, from the render cache when it holds this very rendering."""
+    cache = context.cache
+    name = cache.article_key(doc.meta.archive_id, "xhtml") if cache else None
+    if cache is None or name is None:
+        return xhtml.article(doc)
+    found = cache.get("xhtml", name)
+    if found is not None:
+        return etree.fromstring(found, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    cache.misses += 1
+    element = xhtml.article(doc)
+    cache.put("xhtml", name, etree.tostring(element, encoding="utf-8"))
+    return element
 
 
 # How the colophon says where a value came from (origin in the canonical XML -> words).

@@ -1,0 +1,91 @@
+"""The render cache: what articles render to (XHTML, PDF parts), kept under a key of all it depends on."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from archiver import RULES_VERSION, __version__
+from archiver.store.files import write_atomic
+
+# Bump the last number whenever rendering changes without a change of version or stylesheet.
+RENDER_VERSION = f"{__version__}/{RULES_VERSION}/1"
+FOLDER = "cache"  # inside the archive folder: derived data, safe to delete at any time
+
+
+def key(*parts: str | bytes) -> str:
+    """A SHA-256 hex key of the parts, each length-prefixed so that ("ab", "c") != ("a", "bc")."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@cache
+def styles_digest() -> str:
+    """One hash of every packaged stylesheet and font list: a style change misses the cache."""
+    folder = resources.files("archiver.styles")
+    files = sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file())
+    return key(RENDER_VERSION, *(part for name, data in files for part in (name, data)))
+
+
+@dataclass
+class RenderCache:
+    """Files under `root/<kind>/<key[:2]>/<key>`; a miss is made, written atomically, and counted.
+
+    `digests` maps an archive id to the SHA-256 of its canonical XML as read from the archive:
+    a document without a digest is never cached (its content could not be vouched for).
+    """
+
+    root: Path
+    digests: dict[str, str] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def path(self, kind: str, name: str) -> Path:
+        return self.root / kind / name[:2] / name
+
+    def get(self, kind: str, name: str) -> bytes | None:
+        try:
+            data = self.path(kind, name).read_bytes()
+        except OSError:
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, kind: str, name: str, data: bytes) -> None:
+        """Keep `data`; a cache that cannot be written (full disk, read-only) only costs time."""
+        with contextlib.suppress(OSError):
+            write_atomic(self.path(kind, name), data, durable=False)
+
+    def fetch(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
+        """The cached bytes, or `make()`'s, kept for next time."""
+        found = self.get(kind, name)
+        if found is not None:
+            return found
+        self.misses += 1
+        data = make()
+        self.put(kind, name, data)
+        return data
+
+    def article_key(self, archive_id: str, *extra: str) -> str | None:
+        """The key of one article's rendering with `extra` (format, options), or None if uncacheable."""
+        digest = self.digests.get(archive_id)
+        return None if digest is None else key(styles_digest(), digest, *extra)
+
+
+@dataclass(frozen=True)
+class Context:
+    """How an export runs: the render cache (None: render everything) and the worker count."""
+
+    cache: RenderCache | None = None
+    jobs: int = 1  # processes for work that splits (PDF parts); 0 = one per core
+    executor: str = "local"  # a name in archiver.executor.RUNNERS
+    scheduler: str | None = None  # the Dask scheduler address, for executor "dask"
