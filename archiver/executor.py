@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+from archiver.errors import UnknownName
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -109,3 +111,37 @@ class Local(Generic[A, R]):
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+
+
+class Runner(Protocol[R]):
+    """What runs per-item work: `map` keeps the order of the calls; `close` ends the workers."""
+
+    def map(self, calls: Sequence[tuple[Any, ...]]) -> list[R]: ...
+
+    def close(self) -> None: ...
+
+
+# Executor name -> its runner class, built as cls(work, on_crash, jobs, scheduler).
+RUNNERS: dict[str, Callable[..., Runner[Any]]] = {
+    "local": lambda work, on_crash, jobs, scheduler: Local(work, on_crash, workers(jobs)),
+}
+
+
+def runner(
+    work: Callable[..., R],
+    on_crash: Callable[..., R],
+    jobs: int = 0,
+    kind: str = "local",
+    scheduler: str | None = None,
+) -> Runner[R]:
+    """A runner of `work` on the named executor; `on_crash(*args)` answers for a call whose worker died.
+
+    `work` and its arguments must be picklable (top-level functions, plain data): the same call
+    may run in this process, a local worker or a Dask worker on another machine.
+    """
+    try:
+        make = RUNNERS[kind]
+    except KeyError:
+        raise UnknownName("executor", kind, RUNNERS) from None
+    made: Runner[R] = make(work, on_crash, jobs, scheduler)
+    return made
