@@ -13,14 +13,17 @@ from typing import Literal
 from archiver.document.model import Document
 from archiver.document.validate import errors_of, errors_of_bytes
 from archiver.document.xmlio import from_bytes, serialize, to_element
-from archiver.errors import ArchiverError, DocumentError, InputError, Problem
-from archiver.executor import BudgetExceeded, Local, time_budget, workers
+from archiver.errors import ArchiveError, ArchiverError, DocumentError, InputError, Problem
+from archiver.executor import BudgetExceeded, runner, time_budget
 from archiver.ingest import archive_id, ingest_bytes
 from archiver.store import Archive
+from archiver.store.archive import Item, Stored
+from archiver.store.catalog import Entry, entry_of, search_text
 from archiver.store.files import printable_name
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
-BATCH = 256  # files read ahead of parsing; bounds the memory a large batch holds
+BATCH = 256  # files read ahead of parsing and stored in one group
+BATCH_BYTES = 64 * 2**20  # and at most about this many bytes of them: the memory a batch holds
 TIME_BUDGET = 120.0  # seconds one file may take to parse; a 64 MiB honest file takes far less
 Status = Literal["new", "new-version", "unchanged", "failed"]
 
@@ -100,8 +103,8 @@ def _walk(top: Path, follow: bool, found: Inputs) -> Iterator[Path]:
             yield base / name
 
 
-def _read(archive: Archive, path: Path, follow: bool) -> bytes | Outcome:
-    """The file's bytes, or the Outcome that ends its story here (unreadable, or already kept)."""
+def _read(path: Path, follow: bool) -> bytes | Outcome:
+    """The file's bytes, or the Outcome that ends its story here (it cannot or may not be read)."""
     shown = printable_name(str(path))
     try:
         if os.path.islink(path) and not follow:
@@ -121,13 +124,9 @@ def _read(archive: Archive, path: Path, follow: bool) -> bytes | Outcome:
         if info.st_size > MAX_BYTES:
             return _failed(shown, "too-large", f"over {MAX_BYTES >> 20} MiB, not an article")
         try:
-            data = fh.read()
+            return fh.read()
         except OSError as exc:
             return _failed(shown, "unreadable", exc.strerror or str(exc))
-    known = archive.known(archive_id(data))
-    if known is not None:
-        return Outcome(shown, "unchanged", known.id, known.title, known.dialect)
-    return data
 
 
 def _kind(mode: int) -> str:
@@ -137,22 +136,31 @@ def _kind(mode: int) -> str:
 
 @dataclass
 class Parsed:
-    """What parsing one file gave: the document and its XML, or the problem that stopped it."""
+    """What parsing one file gave: its XML and catalog row, or the problem that stopped it.
+
+    `entry` (version 0: the writer numbers versions) and `search` are what the catalog needs, so
+    that workers send back plain data, not the document; `document` is kept only when asked.
+    """
 
     document: Document | None
     xml: bytes
     problems: list[Problem]
     failure: Problem | None = None
+    entry: Entry | None = None
+    search: str = ""
 
 
-def parse(data: bytes, name: str, when: str, dialect: str | None, budget: float = TIME_BUDGET) -> Parsed:
+def parse(
+    data: bytes, name: str, when: str, dialect: str | None, budget: float = TIME_BUDGET, keep: bool = False
+) -> Parsed:
     """Bytes to validated canonical XML. Pure and picklable: runs in worker processes.
 
     Every exception becomes this file's problem; nothing that goes wrong here stops a batch.
+    With `keep`, the result holds the Document too (repair wants it; workers send less without).
     """
     try:
         with time_budget(budget):
-            return _parse(data, name, when, dialect)
+            parsed = _parse(data, name, when, dialect)
     except InputError as exc:
         return Parsed(None, b"", [], Problem(exc.code, exc.message, name))
     except BudgetExceeded as exc:
@@ -162,21 +170,26 @@ def parse(data: bytes, name: str, when: str, dialect: str | None, budget: float 
     except Exception as exc:  # a bug in a reader: report it against this file, go on
         message = f"{type(exc).__name__}: {str(exc)[:200]}"
         return Parsed(None, b"", [], Problem("internal-error", message, name))
+    if not keep:
+        parsed.document = None
+    return parsed
 
 
 def _parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
     result = ingest_bytes(data, name, when, dialect)
-    root = to_element(result.document)
+    doc = result.document
+    entry = entry_of(doc, 0)
+    root = to_element(doc)
     invalid = errors_of(root)
     if invalid:
         failure = Problem("invalid-document", invalid[0], name)
-        return Parsed(result.document, b"", result.problems, failure)
+        return Parsed(doc, b"", result.problems, failure, entry)
     xml = serialize(root)
     try:
         from_bytes(xml, name)  # what the archive stores, its own reader must read back
     except DocumentError as exc:
-        return Parsed(result.document, b"", result.problems, Problem("too-complex", str(exc)[:300], name))
-    return Parsed(result.document, xml, result.problems)
+        return Parsed(doc, b"", result.problems, Problem("too-complex", str(exc)[:300], name), entry)
+    return Parsed(doc, xml, result.problems, None, entry, search_text(doc))
 
 
 def crashed(data: bytes, name: str, *rest: object) -> Parsed:
@@ -184,23 +197,18 @@ def crashed(data: bytes, name: str, *rest: object) -> Parsed:
     return Parsed(None, b"", [], Problem("internal-error", "the worker process died parsing it", name))
 
 
-def _store(archive: Archive, shown: str, data: bytes, parsed: Parsed, strict: bool) -> Outcome:
-    doc = parsed.document
-    if doc is None:
+def _verdict(shown: str, parsed: Parsed, strict: bool) -> Outcome:
+    """The outcome of a parsed file before storing: failed, or "new" if the archive takes it."""
+    entry = parsed.entry
+    if entry is None:
         return Outcome(shown, "failed", problems=parsed.problems, failure=_at(parsed.failure, shown))
-    out = Outcome(shown, "failed", doc.meta.archive_id, doc.meta.title.text, doc.provenance.dialect)
+    out = Outcome(shown, "new", entry.id, entry.title, entry.dialect)
     out.problems = [_at(p, shown) for p in parsed.problems]
     if parsed.failure:
-        out.failure = _at(parsed.failure, shown)
+        out.status, out.failure = "failed", _at(parsed.failure, shown)
     elif strict and parsed.problems:
+        out.status = "failed"
         out.failure = Problem("strict", f"{len(parsed.problems)} problem(s), not archived", shown)
-    else:
-        try:
-            out.status = archive.add(data, doc, parsed.xml).status
-        except ArchiverError as exc:  # a full disk, a locked catalog: this file fails, the batch goes on
-            out.failure = Problem("archive", str(exc), shown)
-        except Exception as exc:
-            out.failure = Problem("internal-error", f"{type(exc).__name__}: {str(exc)[:200]}", shown)
     return out
 
 
@@ -208,6 +216,9 @@ def _at(problem: Problem | None, shown: str) -> Problem:
     """The problem, said of the file as the user named it."""
     assert problem is not None
     return Problem(problem.code, problem.message, shown, problem.line)
+
+
+Stage = Callable[[str, int, int], None]  # (stage: "read", "parse" or "store"; files done; files in all)
 
 
 def ingest(
@@ -219,36 +230,86 @@ def ingest(
     jobs: int = 1,
     follow_symlinks: bool = False,
     budget: float = TIME_BUDGET,
+    executor: str = "local",
+    scheduler: str | None = None,
+    on_stage: Stage | None = None,
 ) -> list[Outcome]:
     """Archive many files; one bad file never stops the batch.
 
-    Parsing runs in `jobs` worker processes (0: one per core); reading, checking and storing stay
-    in this one, so the catalog has a single writer. Each batch is stored under the archive lock.
+    Files are read in batches (at most BATCH files, BATCH_BYTES bytes: what memory holds at a
+    time); those already archived are found with one catalog query per batch. Parsing runs on
+    the named executor (`jobs` local workers, 0: one per core); storing stays in this process,
+    so the catalog has a single writer, and each batch is stored under the archive lock in one
+    group (`Archive.add_many`). `progress(outcome)` hears of each file when its story ends;
+    `on_stage(stage, done, total)` counts files past "read", "parse" and "store" (a file that
+    ends early counts as past the later stages too, so each count reaches `total`).
     """
     when = timestamp()
     outcomes: list[Outcome] = []
+    passed = dict.fromkeys(("read", "parse", "store"), 0)
+
+    def advance(stages: tuple[str, ...], n: int) -> None:
+        for name in stages:
+            passed[name] += n
+            if on_stage and n:
+                on_stage(name, passed[name], len(files))
 
     def done(outcome: Outcome) -> None:
         outcomes.append(outcome)
         if progress:
             progress(outcome)
 
-    runner: Local[object, Parsed] = Local(parse, crashed, workers(jobs))
+    work = runner(parse, crashed, jobs, executor, scheduler)
     try:
-        for start in range(0, len(files), BATCH):
-            todo: list[tuple[str, bytes]] = []
-            for path in files[start : start + BATCH]:
-                read = _read(archive, path, follow_symlinks)
-                if isinstance(read, Outcome):
-                    done(read)
-                else:
-                    todo.append((printable_name(str(path)), read))
+        for batch in _batches(files, follow_symlinks):
+            todo = _sort_out(archive, batch, done)
+            advance(("read",), len(batch))
+            advance(("parse", "store"), len(batch) - len(todo))
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
-            results = runner.map(calls)
+            results = work.map(calls) if calls else []
+            advance(("parse",), len(todo))
             _store_batch(archive, todo, results, strict, done)
+            advance(("store",), len(todo))
     finally:
-        runner.close()
+        work.close()
     return outcomes
+
+
+def _batches(files: list[Path], follow: bool) -> Iterator[list[tuple[Path, bytes | Outcome]]]:
+    """Files read in order, in batches of at most BATCH files and about BATCH_BYTES bytes."""
+    batch: list[tuple[Path, bytes | Outcome]] = []
+    size = 0
+    for path in files:
+        read = _read(path, follow)
+        batch.append((path, read))
+        size += len(read) if isinstance(read, bytes) else 0
+        if len(batch) >= BATCH or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _sort_out(
+    archive: Archive, batch: list[tuple[Path, bytes | Outcome]], done: Callable[[Outcome], None]
+) -> list[tuple[str, bytes]]:
+    """The files of a batch that need parsing; the others' outcomes (unreadable, unchanged) go to `done`."""
+    ids = {path: archive_id(read) for path, read in batch if isinstance(read, bytes)}
+    try:
+        known = archive.known_many(ids.values())
+    except ArchiverError:  # a catalog that cannot be asked now: the writer will say so, per file
+        known = {}
+    todo: list[tuple[str, bytes]] = []
+    for path, read in batch:
+        shown = printable_name(str(path))
+        if isinstance(read, Outcome):
+            done(read)
+        elif ids[path] in known:
+            entry = known[ids[path]]
+            done(Outcome(shown, "unchanged", entry.id, entry.title, entry.dialect))
+        else:
+            todo.append((shown, read))
+    return todo
 
 
 def _store_batch(
@@ -259,23 +320,35 @@ def _store_batch(
     done: Callable[[Outcome], None],
 ) -> None:
     """Store one batch under the archive lock; when the archive cannot be had, each file says so."""
-    left = list(zip(todo, results, strict=True))
+    verdicts = [_verdict(shown, parsed, strict) for (shown, _), parsed in zip(todo, results, strict=True)]
+    chosen = [i for i, out in enumerate(verdicts) if out.status != "failed"]
+    items = [_item(todo[i][1], results[i]) for i in chosen]
+    stored: list[Stored | ArchiverError]
     try:
-        with archive.writing():
-            while left:
-                (shown, data), parsed = left.pop(0)
-                outcome = _store(archive, shown, data, parsed, strict)
-                done(outcome)
-                failure = outcome.failure
-                if failure and failure.code == "archive" and "locked" in failure.message:
-                    raise ArchiveLocked(failure.message)  # the rest would wait as long, in vain
-    except ArchiverError as exc:  # the lock, or a locked catalog: nothing more of this batch is stored
-        for (shown, _), _parsed in left:
-            done(_failed(shown, "archive", str(exc)))
+        stored = [*archive.add_many(items)] if items else []
+    except ArchiverError as exc:  # the lock, or a locked catalog: nothing of this batch is stored
+        stored = [ArchiveError(str(exc))] * len(items)
+    except Exception as exc:  # a bug in the store: these files fail, the next batch is tried
+        stored = [InternalError(f"{type(exc).__name__}: {str(exc)[:200]}")] * len(items)
+    for i, result in zip(chosen, stored, strict=True):
+        out = verdicts[i]
+        if isinstance(result, Stored):
+            out.status = result.status
+        else:
+            out.status = "failed"
+            code = "internal-error" if isinstance(result, InternalError) else "archive"
+            out.failure = Problem(code, str(result), out.path)
+    for out in verdicts:
+        done(out)
 
 
-class ArchiveLocked(ArchiverError):
-    """Another process holds the catalog; the rest of a batch is not tried."""
+def _item(data: bytes, parsed: Parsed) -> Item:
+    assert parsed.entry is not None  # _verdict failed the file otherwise
+    return Item(data, parsed.xml, parsed.entry, parsed.search)
+
+
+class InternalError(ArchiverError):
+    """A bug met while storing; the files it concerns fail with internal-error."""
 
 
 def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[str]]:

@@ -126,9 +126,9 @@ def _adopt(archive: Archive, finding: Finding) -> str:
 
 def _reparse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
     """Parse as ingest did: detected dialect, or the recorded one when detection now differs."""
-    parsed = parse(data, name, when, None)
+    parsed = parse(data, name, when, None, keep=True)
     if dialect and parsed.document and parsed.document.provenance.dialect != dialect:
-        parsed = parse(data, name, when, dialect)
+        parsed = parse(data, name, when, dialect, keep=True)
     if parsed.document is None or parsed.failure:
         reason = parsed.failure.message if parsed.failure else "no document"
         raise ValueError(f"cannot re-derive: {reason}")

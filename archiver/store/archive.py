@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -16,7 +16,7 @@ from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiveError, ArchiverError, NotFoundError
 from archiver.store import manifest
 from archiver.store.catalog import Catalog, Entry, damage, entry_of, search_text, write_catalog
-from archiver.store.files import TEMP_SUFFIX, safe_name, sync_dir, write_atomic
+from archiver.store.files import TEMP_SUFFIX, file_mode, safe_name, stage, sync_dir, sync_fs, write_atomic
 from archiver.store.lock import locked
 
 DEFAULT_HOME = "archive"
@@ -27,6 +27,16 @@ Status = Literal["new", "new-version", "unchanged"]
 def home(path: str | os.PathLike[str] | None = None) -> Path:
     """The archive folder: the given path, else $ARCHIVER_HOME, else ./archive."""
     return Path(path or os.environ.get("ARCHIVER_HOME") or DEFAULT_HOME)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article to store: its original bytes, its XML, its catalog row (any version), its search text."""
+
+    original: bytes
+    xml: bytes
+    entry: Entry
+    search: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,11 @@ class Archive:
         entry = self.catalog.get(id)
         return entry if entry and self.xml_path(id).exists() else None
 
+    def known_many(self, ids: Iterable[str]) -> dict[str, Entry]:
+        """`known` for many ids at once (one catalog query per 500): the entries of those kept."""
+        found = self.catalog.get_many(ids)
+        return {id: entry for id, entry in found.items() if self.xml_path(id).exists()}
+
     def find(self, key: str) -> Entry:
         """The one entry an id (or id prefix, external id or file name) names."""
         hits = self.catalog.resolve(key)
@@ -157,16 +172,144 @@ class Archive:
         Either everything is stored (original, XML, manifest lines, catalog row) or, on an error,
         the files this call created are removed again and ArchiveError says why.
         """
-        id = doc.meta.archive_id
         if hashlib.sha256(original).hexdigest() != doc.provenance.sha256:
             raise ArchiveError(f"{doc.provenance.file_name}: document does not belong to these bytes")
+        (result,) = self.add_many([Item(original, xml, entry_of(doc, 0), search_text(doc))])
+        if isinstance(result, ArchiveError):
+            raise result
+        return result
+
+    def add_many(self, items: Sequence[Item]) -> list[Stored | ArchiveError]:
+        """Store many articles at once: for each item, what was stored, or why it was not.
+
+        Each item is kept whole or not at all, as with `add`, but durability costs two syncs, one
+        manifest fsync and one catalog transaction for the lot (see `_store_group`). Ids already
+        kept are "unchanged"; the same bytes twice in `items` are stored once.
+        """
+        out: list[Stored | ArchiveError | None] = [None] * len(items)
         with self.writing():
-            existing = self.known(id)
-            if existing is not None:
-                return Stored("unchanged", existing)
-            entry = entry_of(doc, self.catalog.next_version(doc.provenance.file_name))
-            self._store(entry, original, xml, search_text(doc))
-        return Stored("new" if entry.version == 1 else "new-version", entry)
+            known = self.known_many(item.entry.id for item in items)
+            first: dict[str, int] = {}  # id -> the index that stores it
+            plan: list[int] = []
+            for i, item in enumerate(items):
+                id = item.entry.id
+                if hashlib.sha256(item.original).hexdigest() != item.entry.sha256:
+                    out[i] = ArchiveError(f"{item.entry.name}: document does not belong to these bytes")
+                elif id in known:
+                    out[i] = Stored("unchanged", known[id])
+                elif id not in first:
+                    first[id] = i
+                    plan.append(i)
+            if plan:
+                self._store_group(items, plan, out)
+        for i, item in enumerate(items):  # a repeat is as its first: unchanged once stored
+            if out[i] is None:
+                done = out[first[item.entry.id]]
+                out[i] = Stored("unchanged", done.entry) if isinstance(done, Stored) else done
+        return [r for r in out if r is not None]
+
+    def _store_group(
+        self, items: Sequence[Item], plan: list[int], out: list[Stored | ArchiveError | None]
+    ) -> None:
+        """Store the planned items; the order below is what makes a kill -9 at any point harmless.
+
+        1. Every original and XML is written to a temporary file beside its place (no fsync).
+           A crash leaves temporaries only: verify lists them, repair removes them (and the
+           folder of an original that never got its name).
+        2. One syncfs makes their contents durable (or an fsync each where syncfs is missing),
+           so a name given in step 3 never points at a file a power cut could leave half.
+        3. Each is renamed into place, original first, then a second sync makes the names
+           durable. A crash here leaves whole files without catalog rows: opening the archive
+           gives each XML its row (`reconcile`), repair re-derives an XML for an original
+           without one and records missing checksums.
+        4. The checksums of all the files go into the manifest in one fsynced append.
+        5. The catalog rows go in, in one transaction: the commit is the moment the batch is
+           archived. A failure in 4 or 5 removes the files of step 3 again, and each item is
+           then tried alone (a full disk fails files one by one, not the whole batch).
+        """
+        mode = file_mode()
+        staged: list[tuple[int, list[tuple[Path, Path]]]] = []
+        for i in plan:
+            try:
+                staged.append((i, self._stage(items[i], mode)))
+            except OSError as exc:
+                out[i] = _cannot(exc)
+        published: list[tuple[int, list[Path]]] = []
+        try:
+            sync_fs(self.root, [tmp for _, files in staged for tmp, _ in files])
+            for i, files in staged:
+                try:
+                    published.append((i, _publish(files)))
+                except OSError as exc:
+                    out[i] = _cannot(exc)
+                    _remove_empty(self.original_path(items[i].entry).parent)
+            sync_fs(self.root, [path for _, files in published for path in files])
+            rows = self._rows_of(items, [i for i, _ in published])
+            manifest.append(self.root, [line for entry, _, xml in rows for line in self._sums(entry, xml)])
+            self.catalog.add_many([(entry, items[i].search) for (entry, i, _) in rows])
+        except (OSError, ArchiverError) as exc:
+            for _, files in staged:
+                for tmp, _final in files:
+                    tmp.unlink(missing_ok=True)
+            for i, created in published:
+                for path in created:
+                    path.unlink(missing_ok=True)
+                _remove_empty(self.original_path(items[i].entry).parent)
+            self._store_alone(items, [i for i, _ in staged if out[i] is None], out, exc)
+            return
+        for entry, i, _ in rows:
+            out[i] = Stored("new" if entry.version == 1 else "new-version", entry)
+
+    def _stage(self, item: Item, mode: int) -> list[tuple[Path, Path]]:
+        """The item's files written to temporaries: (temporary, final place) pairs."""
+        files: list[tuple[Path, Path]] = []
+        try:
+            for path, data in (
+                (self.original_path(item.entry), item.original),
+                (self.xml_path(item.entry.id), item.xml),
+            ):
+                files.append((stage(path, data, mode=mode), path))
+        except OSError:
+            for tmp, _ in files:
+                tmp.unlink(missing_ok=True)
+            _remove_empty(self.original_path(item.entry).parent)
+            raise
+        return files
+
+    def _rows_of(self, items: Sequence[Item], stored: list[int]) -> list[tuple[Entry, int, bytes]]:
+        """(catalog row with its version, item index, XML) of the stored items, in their order."""
+        last = self.catalog.last_versions(items[i].entry.name for i in stored)
+        rows = []
+        for i in stored:
+            name = items[i].entry.name
+            last[name] = last.get(name, 0) + 1
+            rows.append((replace(items[i].entry, version=last[name]), i, items[i].xml))
+        return rows
+
+    def _sums(self, entry: Entry, xml: bytes) -> list[tuple[str, str]]:
+        return [
+            (entry.sha256, self.relative(self.original_path(entry))),
+            (hashlib.sha256(xml).hexdigest(), self.relative(self.xml_path(entry.id))),
+        ]
+
+    def _store_alone(
+        self, items: Sequence[Item], todo: list[int], out: list[Stored | ArchiveError | None], why: Exception
+    ) -> None:
+        """After a failed group: each item on its own, so that only the files that fail do."""
+        reason = why.strerror if isinstance(why, OSError) and why.strerror else str(why)
+        for n, i in enumerate(todo):
+            if "locked" in reason:  # the rest would wait as long, in vain
+                error = ArchiveError(f"cannot store it: {reason}; nothing of it was kept")
+                for j in todo[n:]:
+                    out[j] = error
+                return
+            item = items[i]
+            entry = replace(item.entry, version=self.catalog.next_version(item.entry.name))
+            try:
+                self._store(entry, item.original, item.xml, item.search)
+                out[i] = Stored("new" if entry.version == 1 else "new-version", entry)
+            except ArchiveError as exc:
+                out[i], reason = exc, str(exc)
 
     def restore(self, original: bytes, doc: Document, xml: bytes, version: int | None) -> Stored:
         """Store a re-derived document over whatever is there, keeping its version (repair)."""
@@ -238,7 +381,7 @@ class Archive:
             rows = sorted(self._rows_from_xml(missing), key=lambda r: (r[0].ingested, r[0].id))
             for entry, body in rows:
                 version = self.catalog.next_version(entry.name)
-                self.catalog.add(Entry(**{**entry.as_dict(), "version": version}), body)  # type: ignore[arg-type]
+                self.catalog.add(replace(entry, version=version), body)
             if rows:
                 self.notes.append(f"{len(rows)} documents had no catalog row; added them")
 
@@ -251,6 +394,31 @@ class Archive:
 
 def _rebuilt(reason: str, count: int) -> str:
     return f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} documents"
+
+
+def _cannot(exc: OSError) -> ArchiveError:
+    return ArchiveError(f"cannot store it: {exc.strerror or exc}; nothing of it was kept")
+
+
+def _publish(files: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename staged files into place, in order; the final paths that did not exist before.
+
+    On an error, what this call renamed into new places is removed and temporaries are deleted.
+    """
+    created: list[Path] = []
+    try:
+        for tmp, final in files:
+            existed = final.exists()
+            os.replace(tmp, final)
+            if not existed:
+                created.append(final)
+    except OSError:
+        for tmp, _ in files:
+            tmp.unlink(missing_ok=True)
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+    return created
 
 
 def _remove_empty(folder: Path) -> None:

@@ -186,6 +186,28 @@ class Catalog:
         rows = self._rows("SELECT * FROM articles WHERE id = ?", (id,))
         return Entry(**dict(rows[0])) if rows else None
 
+    def get_many(self, ids: Iterable[str]) -> dict[str, Entry]:
+        """The entries of those ids that have a row, by id; one query per 500 ids."""
+        wanted, found = list(dict.fromkeys(ids)), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = f"SELECT * FROM articles WHERE id IN ({', '.join('?' for _ in chunk)})"
+            for row in self._rows(sql, chunk):
+                found[row["id"]] = Entry(**dict(row))
+        return found
+
+    def last_versions(self, names: Iterable[str]) -> dict[str, int]:
+        """The highest version of each file name that has one; one query per 500 names."""
+        wanted, found = list(dict.fromkeys(names)), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = (
+                f"SELECT name, MAX(version) FROM articles WHERE name IN ({', '.join('?' for _ in chunk)}) "
+                "GROUP BY name"
+            )
+            found.update({row[0]: int(row[1]) for row in self._rows(sql, chunk)})
+        return found
+
     def ids(self) -> set[str]:
         return {r[0] for r in self._rows("SELECT id FROM articles")}
 

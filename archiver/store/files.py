@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"  # every temporary file archiver writes ends so; verify and repair look for them
@@ -20,21 +23,74 @@ def file_mode() -> int:
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves either the old file or the new one, never half.
 
-    `durable` fsyncs the file before the rename; batch writers may fsync once per batch instead.
+    `durable` fsyncs the file before the rename; batch writers stage files and sync once instead.
+    """
+    tmp = stage(path, data, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def stage(path: Path, data: bytes, durable: bool = False, mode: int | None = None) -> Path:
+    """Write `data` to a temporary file beside `path` (named as verify and repair expect); its path.
+
+    Renaming it over `path` publishes it. Without `durable` nothing is fsynced: a batch writer
+    stages every file, syncs once (`sync_fs`), then renames.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:NAME_BYTES]}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), file_mode())  # mkstemp makes 0600; exports and archives follow umask
+            os.fchmod(fh.fileno(), file_mode() if mode is None else mode)  # mkstemp makes 0600
             fh.write(data)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def sync_fs(folder: Path, files: list[Path] | None = None) -> None:
+    """Make everything written under `folder` durable: one syncfs(2) of its file system.
+
+    Where syncfs is not to be had, each of `files` is fsynced, then each of their folders.
+    """
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        syncfs = _syncfs()
+        if syncfs is not None and syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    for path in files or []:
+        with contextlib.suppress(FileNotFoundError):  # renamed meanwhile: its folder is synced below
+            _fsync_path(path)
+    for parent in sorted({p.parent for p in files or []} | {folder}):
+        sync_dir(parent)
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's syncfs (Linux), or None."""
+    try:
+        import ctypes
+
+        func: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    return func
 
 
 def sync_dir(path: Path) -> None:
