@@ -76,6 +76,9 @@ def _parse_natural(text: str, lang: str) -> tuple[str, Precision] | None:
     """Month names and weekdays in en/nl/de/fr ("20 août 2012", "Saturday, January 5, 2019")."""
     if not _YEAR.search(text):
         return None  # a date without a year cannot be placed; don't guess one from the clock
+    written = _written(text)
+    if written is not None:
+        return written
     data = _parser(lang).get_date_data(text)
     dt, period = data.date_obj, data.period
     if dt is None:
@@ -87,6 +90,52 @@ def _parse_natural(text: str, lang: str) -> tuple[str, Precision] | None:
     if period == "time":
         return _format_time(dt, bool(_HAS_SECONDS.search(text)))
     return f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}", "day"
+
+
+# The plainest written dates, read without dateparser (5 ms a call): each form and name below
+# gives what dateparser gives (tests/ingest/test_dates.py compares them); anything else, and a
+# weekday that does not fit the date, is left to dateparser.
+_MONTHS = {
+    "en": "january february march april may june july august september october november december",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+}
+_WEEKDAYS = {
+    "en": "monday tuesday wednesday thursday friday saturday sunday",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+}
+# name -> (number, the languages that spell it so): dateparser reads a date in one language
+_MONTH_NUMBERS: dict[str, tuple[int, set[str]]] = {}
+_WEEKDAY_NUMBERS: dict[str, tuple[int, set[str]]] = {}
+for _table, _names in ((_MONTH_NUMBERS, _MONTHS), (_WEEKDAY_NUMBERS, _WEEKDAYS)):
+    for _lang, _words in _names.items():
+        for _number, _word in enumerate(_words.split(), start=1):
+            _table.setdefault(_word, (_number, set()))[1].add(_lang)
+_DAY_MONTH_YEAR = re.compile(r"(?:([^\W\d_]+),?\s+)?(\d{1,2})\.?\s+([^\W\d_]+)\s+(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"(?:([^\W\d_]+),\s+)?([^\W\d_]+)\s+(\d{1,2}),?\s+(\d{4})")
+
+
+def _written(text: str) -> tuple[str, Precision] | None:
+    """ "20 août 2012", "3. März 2021", "Saturday, January 5, 2019" as (ISO date, "day"), else None."""
+    m = _DAY_MONTH_YEAR.fullmatch(text)
+    if m:
+        weekday, day, month, year = m.groups()
+    else:
+        m = _MONTH_DAY_YEAR.fullmatch(text)
+        if not m:
+            return None
+        weekday, month, day, year = m.groups()
+    number, langs = _MONTH_NUMBERS.get(month.lower(), (0, set()))
+    if not number or not _valid(int(year), number, int(day)):
+        return None
+    if weekday is not None:
+        wanted, spelt = _WEEKDAY_NUMBERS.get(weekday.lower(), (0, set()))
+        if not langs & spelt or datetime(int(year), number, int(day)).isoweekday() != wanted:
+            return None
+    return f"{int(year):04d}-{number:02d}-{int(day):02d}", "day"
 
 
 # Dates written out inside text, for datelines: "20 août 2012", "January 5, 2019", "5. Januar 2019".
