@@ -114,8 +114,9 @@ for _table, _names in ((_MONTH_NUMBERS, _MONTHS), (_WEEKDAY_NUMBERS, _WEEKDAYS))
     for _lang, _words in _names.items():
         for _number, _word in enumerate(_words.split(), start=1):
             _table.setdefault(_word, (_number, set()))[1].add(_lang)
-_DAY_MONTH_YEAR = re.compile(r"(?:([^\W\d_]+),?\s+)?(\d{1,2})\.?\s+([^\W\d_]+)\s+(\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"(?:([^\W\d_]+),\s+)?([^\W\d_]+)\s+(\d{1,2}),?\s+(\d{4})")
+_NAME = r"[^\W\d_]{1,12}"  # bounded: a scan of a long run of letters stays linear
+_DAY_MONTH_YEAR = re.compile(rf"(?:({_NAME}),? )?(\d{{1,2}})\.? ({_NAME}) (\d{{4}})")
+_MONTH_DAY_YEAR = re.compile(rf"(?:({_NAME}), )?({_NAME}) (\d{{1,2}}),? (\d{{4}})")
 
 
 def _written(text: str) -> tuple[str, Precision] | None:
