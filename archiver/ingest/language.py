@@ -54,7 +54,7 @@ def cache_dir() -> Path:
 def _model_file() -> Path:
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    return Path(MODEL_DIR) / MODEL_FILE
+    return Path(str(MODEL_DIR)) / str(MODEL_FILE)
 
 
 def _unpacked() -> tuple[Any, ...]:

@@ -15,12 +15,13 @@ from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiveError, ArchiverError, NotFoundError
 from archiver.store import manifest
-from archiver.store.catalog import Catalog, Entry, damage, entry_of, search_text, write_catalog
+from archiver.store.catalog import Catalog, Entry, damage, entry_of, seal_of, search_text, write_catalog
 from archiver.store.files import TEMP_SUFFIX, file_mode, safe_name, stage, sync_dir, sync_fs, write_atomic
 from archiver.store.lock import locked
 
 DEFAULT_HOME = "archive"
 CATALOG = "catalog.sqlite"
+SEAL = ".catalog-seal"  # the catalog file's seal (catalog.seal_of) when last found sound
 Status = Literal["new", "new-version", "unchanged"]
 
 
@@ -67,7 +68,7 @@ class Archive:
             raise ArchiveError(f"{root}: not a folder")
         self.catalog_path = root / CATALOG
         if self.catalog_path.exists() or self.docs_dir.is_dir():
-            reason = damage(self.catalog_path)
+            reason = damage(self.catalog_path, self._recorded_seal())
             if reason and (reason != "missing" or any(self.docs_dir.glob("*.xml"))):
                 with self.writing(reopen=False):
                     if damage(self.catalog_path):  # another process may have mended it meanwhile
@@ -82,6 +83,24 @@ class Archive:
         except ArchiveError as exc:  # damage quick_check cannot see: the catalog is derived, rebuild it
             count = self.rebuild_catalog()
             self.notes.append(_rebuilt(str(exc), count))
+        self._seal()
+
+    def _recorded_seal(self) -> str:
+        try:
+            return (self.root / SEAL).read_text()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def _seal(self) -> None:
+        """Record the catalog file's seal: it was found sound, or written by this process since.
+
+        The next opening skips the full page check while the file still has this seal. Losing
+        the record (a crash, a read-only folder) only costs that check.
+        """
+        seal = seal_of(self.catalog_path)
+        if seal and seal != self._recorded_seal():
+            with contextlib.suppress(OSError):
+                (self.root / SEAL).write_text(seal)
 
     def close(self) -> None:
         self.catalog.close()
@@ -161,6 +180,7 @@ class Archive:
                         self.catalog = Catalog(self.catalog_path)
                         self._inode = self._catalog_inode()
                     yield
+                    self._seal()
                 finally:
                     self._writing = False
         except OSError as exc:
