@@ -16,7 +16,7 @@ from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiveError, ArchiverError, NotFoundError
 from archiver.store import manifest
 from archiver.store.catalog import Catalog, Entry, damage, entry_of, seal_of, search_text, write_catalog
-from archiver.store.files import TEMP_SUFFIX, file_mode, safe_name, stage, sync_dir, sync_fs, write_atomic
+from archiver.store.files import TEMP_SUFFIX, safe_name, stage, sync_dir, sync_fs, write_atomic
 from archiver.store.lock import locked
 
 DEFAULT_HOME = "archive"
@@ -247,11 +247,10 @@ class Archive:
            archived. A failure in 4 or 5 removes the files of step 3 again, and each item is
            then tried alone (a full disk fails files one by one, not the whole batch).
         """
-        mode = file_mode()
         staged: list[tuple[int, list[tuple[Path, Path]]]] = []
         for i in plan:
             try:
-                staged.append((i, self._stage(items[i], mode)))
+                staged.append((i, self._stage(items[i])))
             except OSError as exc:
                 out[i] = _cannot(exc)
         published: list[tuple[int, list[Path]]] = []
@@ -280,7 +279,7 @@ class Archive:
         for entry, i, _ in rows:
             out[i] = Stored("new" if entry.version == 1 else "new-version", entry)
 
-    def _stage(self, item: Item, mode: int) -> list[tuple[Path, Path]]:
+    def _stage(self, item: Item) -> list[tuple[Path, Path]]:
         """The item's files written to temporaries: (temporary, final place) pairs."""
         files: list[tuple[Path, Path]] = []
         try:
@@ -288,7 +287,7 @@ class Archive:
                 (self.original_path(item.entry), item.original),
                 (self.xml_path(item.entry.id), item.xml),
             ):
-                files.append((stage(path, data, mode=mode), path))
+                files.append((stage(path, data), path))
         except OSError:
             for tmp, _ in files:
                 tmp.unlink(missing_ok=True)

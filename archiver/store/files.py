@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"  # every temporary file archiver writes ends so; verify and repair look for them
+_SERIAL = itertools.count()  # temporary names: process id and this counter
 NAME_BYTES = 200  # a stored name's limit in UTF-8 bytes: NAME_MAX is 255 and temporaries add ~15
 
 
@@ -33,25 +34,36 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def stage(path: Path, data: bytes, durable: bool = False, mode: int | None = None) -> Path:
+def stage(path: Path, data: bytes, durable: bool = False) -> Path:
     """Write `data` to a temporary file beside `path` (named as verify and repair expect); its path.
 
     Renaming it over `path` publishes it. Without `durable` nothing is fsynced: a batch writer
-    stages every file, syncs once (`sync_fs`), then renames.
+    stages every file, syncs once (`sync_fs`), then renames. Three system calls for a file in a
+    folder that exists (the name is made from the process id, the mode by the umask).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:NAME_BYTES]}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    folder = path.parent
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    while True:
+        tmp = folder / f".{path.name[:NAME_BYTES]}.{os.getpid()}-{next(_SERIAL)}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the umask applies, as to any new file
+            break
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # left by a killed process that had this process id
+            continue
     try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), file_mode() if mode is None else mode)  # mkstemp makes 0600
-            fh.write(data)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if durable:
+            os.fsync(fd)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
         raise
-    return Path(tmp)
+    os.close(fd)
+    return tmp
 
 
 def sync_fs(folder: Path, files: list[Path] | None = None) -> None:
