@@ -8,18 +8,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from archiver.document.model import Document
-from archiver.document.validate import errors_of, errors_of_bytes
-from archiver.document.xmlio import from_bytes, serialize, to_element
 from archiver.errors import ArchiveError, ArchiverError, DocumentError, InputError, Problem
 from archiver.executor import BudgetExceeded, runner, time_budget
-from archiver.ingest import archive_id, ingest_bytes
+from archiver.ingest.ids import archive_id
 from archiver.store import Archive
 from archiver.store.archive import Item, Stored
-from archiver.store.catalog import Entry, entry_of, search_text
+from archiver.store.catalog import Entry
 from archiver.store.files import printable_name
+
+if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses nothing
+    from archiver.document.model import Document
+    from archiver.ingest.assemble import Result
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
 BATCH = 256  # files read ahead of parsing and stored in one group
@@ -175,7 +176,32 @@ def parse(
     return parsed
 
 
+def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) -> Result:
+    """archiver.ingest's ingest_bytes, imported on first use."""
+    from archiver.ingest.assemble import ingest_bytes as read
+
+    return read(data, name, when, dialect)
+
+
+def prepare() -> None:
+    """Load what parsing needs (readers, schemas, the language model) into this process.
+
+    Local worker processes are forked from this one: what is loaded here before the first batch
+    is loaded once, not once per worker.
+    """
+    import archiver.ingest.assemble  # noqa: F401  (the readers)
+    from archiver.document.validate import _relaxng, _schematron
+    from archiver.ingest import language
+
+    language.detect("")
+    _relaxng(), _schematron()
+
+
 def _parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
+    from archiver.document.validate import errors_of
+    from archiver.document.xmlio import from_bytes, serialize, to_element
+    from archiver.store.catalog import entry_of, search_text
+
     result = ingest_bytes(data, name, when, dialect)
     doc = result.document
     entry = entry_of(doc, 0)
@@ -260,12 +286,16 @@ def ingest(
             progress(outcome)
 
     work = runner(parse, crashed, jobs, executor, scheduler)
+    prepared = False
     try:
         for batch in _batches(files, follow_symlinks):
             todo = _sort_out(archive, batch, done)
             advance(("read",), len(batch))
             advance(("parse", "store"), len(batch) - len(todo))
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
+            if calls and not prepared and executor == "local":
+                prepare()
+                prepared = True
             results = work.map(calls) if calls else []
             advance(("parse",), len(todo))
             _store_batch(archive, todo, results, strict, done)
@@ -353,6 +383,8 @@ class InternalError(ArchiverError):
 
 def validate(archive: Archive, ids: list[str] | None = None) -> dict[str, list[str]]:
     """Schema and rule errors of each archived document (an empty list when valid)."""
+    from archiver.document.validate import errors_of_bytes
+
     chosen = [archive.find(key) for key in ids] if ids else archive.entries(all_versions=True)
     report: dict[str, list[str]] = {}
     for entry in chosen:

@@ -26,8 +26,8 @@ from archiver.errors import InputError, Problem
 from archiver.ingest import dialects, language, structure
 from archiver.ingest._text import Decoded, clean
 from archiver.ingest.found import Found
+from archiver.ingest.ids import archive_id
 
-ID_LENGTH = 16  # hex digits of the SHA-256 that make the archive id
 LANGUAGE_DOUBT = 0.6  # below this, the detected language is reported as a problem
 _EXTERNAL_ID = re.compile(r"(?:^|[_-])([0-9a-f]{12,}|\d{4,})$")
 _SENTENCE = re.compile(r"^(.+?[.!?…])(?:\s|$)")
@@ -39,11 +39,6 @@ class Result:
 
     document: Document
     problems: list[Problem] = field(default_factory=list)
-
-
-def archive_id(data: bytes) -> str:
-    """The stable archive id of an original: the start of its SHA-256."""
-    return hashlib.sha256(data).hexdigest()[:ID_LENGTH]
 
 
 def _derive_title(blocks: list[Block]) -> Value:

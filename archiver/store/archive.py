@@ -9,15 +9,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from archiver.document.model import Document
-from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiveError, ArchiverError, NotFoundError
 from archiver.store import manifest
 from archiver.store.catalog import Catalog, Entry, damage, entry_of, seal_of, search_text, write_catalog
 from archiver.store.files import TEMP_SUFFIX, safe_name, stage, sync_dir, sync_fs, write_atomic
 from archiver.store.lock import locked
+
+if TYPE_CHECKING:
+    from archiver.document.model import Document
 
 DEFAULT_HOME = "archive"
 CATALOG = "catalog.sqlite"
@@ -153,6 +154,8 @@ class Archive:
             raise ArchiveError(f"{self.xml_path(id)}: cannot read: {exc.strerror}") from exc
 
     def document(self, id: str) -> Document:
+        from archiver.document.xmlio import from_bytes  # lxml: loaded when a document is read
+
         return from_bytes(self.xml_bytes(id), str(self.xml_path(id)))
 
     def entries(self, all_versions: bool = False) -> Iterator[Entry]:

@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from archiver.document.model import Document
 from archiver.errors import ArchiveError, ArchiverError, ExitCode
 from archiver.store.lock import wait_seconds
+
+if TYPE_CHECKING:
+    from archiver.document.model import Document
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
