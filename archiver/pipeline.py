@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -287,21 +288,43 @@ def ingest(
 
     work = runner(parse, crashed, jobs, executor, scheduler)
     prepared = False
+    parsed: tuple[list[tuple[str, bytes]], list[Parsed]] | None = None  # a batch waiting to be stored
+    storing: Future[list[Outcome]] | None = None
+    writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-store")
+
+    def stored() -> None:  # the batch being stored is: its outcomes, told in this thread
+        nonlocal storing
+        if storing is not None:
+            outs, storing = storing.result(), None
+            for out in outs:
+                done(out)
+            advance(("store",), len(outs))
+
     try:
         for batch in _batches(files, follow_symlinks):
-            todo = _sort_out(archive, batch, done)
+            todo = _sort_out(archive, batch, done)  # the catalog is asked while nothing is stored
             advance(("read",), len(batch))
             advance(("parse", "store"), len(batch) - len(todo))
+            if parsed is not None:  # the previous batch is stored while this one is parsed
+                storing = writer.submit(_store_batch, archive, *parsed, strict)
+                parsed = None
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
             if calls and not prepared and executor == "local":
                 prepare()
                 prepared = True
             results = work.map(calls) if calls else []
             advance(("parse",), len(todo))
-            _store_batch(archive, todo, results, strict, done)
-            advance(("store",), len(todo))
+            stored()
+            parsed = (todo, results) if todo else None
+        if parsed is not None:
+            storing = writer.submit(_store_batch, archive, *parsed, strict)
+        stored()
     finally:
-        work.close()
+        try:
+            stored()  # interrupted: the batch being stored is finished and told
+        finally:
+            writer.shutdown()
+            work.close()
     return outcomes
 
 
@@ -343,13 +366,13 @@ def _sort_out(
 
 
 def _store_batch(
-    archive: Archive,
-    todo: list[tuple[str, bytes]],
-    results: list[Parsed],
-    strict: bool,
-    done: Callable[[Outcome], None],
-) -> None:
-    """Store one batch under the archive lock; when the archive cannot be had, each file says so."""
+    archive: Archive, todo: list[tuple[str, bytes]], results: list[Parsed], strict: bool
+) -> list[Outcome]:
+    """Store one batch under the archive lock; when the archive cannot be had, each file says so.
+
+    Runs in the store thread while the next batch is parsed: it tells nothing, it returns the
+    outcomes, in the order of the files.
+    """
     verdicts = [_verdict(shown, parsed, strict) for (shown, _), parsed in zip(todo, results, strict=True)]
     chosen = [i for i, out in enumerate(verdicts) if out.status != "failed"]
     items = [_item(todo[i][1], results[i]) for i in chosen]
@@ -368,8 +391,7 @@ def _store_batch(
             out.status = "failed"
             code = "internal-error" if isinstance(result, InternalError) else "archive"
             out.failure = Problem(code, str(result), out.path)
-    for out in verdicts:
-        done(out)
+    return verdicts
 
 
 def _item(data: bytes, parsed: Parsed) -> Item:

@@ -171,7 +171,11 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = self._call(lambda: sqlite3.connect(path, timeout=wait_seconds() / 2))
+        # check_same_thread off: ingest's store thread writes while the main thread parses; the
+        # two never use the connection at the same time (pipeline.ingest hands it over)
+        self.db = self._call(
+            lambda: sqlite3.connect(path, timeout=wait_seconds() / 2, check_same_thread=False)
+        )
         self.db.row_factory = sqlite3.Row
         if self._call(lambda: self.db.execute("PRAGMA user_version").fetchone()[0]) != LAYOUT:
             # a new file (an existing one of another layout was rebuilt before this); an open
