@@ -6,6 +6,7 @@ import contextlib
 import functools
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,12 +115,13 @@ def sync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes of a name that were not UTF-8 (surrogateescape)
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 
 
 def printable_name(name: str) -> str:
     """A file name as text XML can hold: undecodable bytes and control characters as \\xNN."""
-    if any("\udc80" <= c <= "\udcff" for c in name):
+    if not name.isascii() and _SURROGATE.search(name):
         name = os.fsencode(name).decode("utf-8", "backslashreplace")
     return name.translate(_CONTROLS)
 
