@@ -2,6 +2,10 @@
 
 Reports wall and CPU seconds of ingest (and the XML round trip unless --no-xml), and the peak
 memory above a process that has loaded everything (+MB).
+
+`--articles N [--jobs J] [--profile]` instead ingests N distinct articles (the samples in turn)
+into a fresh archive in this process, and reports seconds and CPU per stage (read, parse, store:
+when each stage's count reached N), or with --profile the 30 costliest functions (cProfile).
 """
 
 from __future__ import annotations
@@ -78,6 +82,41 @@ def run(name: str, timeout: float, xml: bool = True) -> str:
     return f"{name:28} {seconds:7.2f} s  cpu {cpu:7.2f} s  +{peak:5d} MB  {outcome}"
 
 
+def articles(n: int, jobs: int, profile: bool) -> str:
+    """Ingest n articles in this process: when each stage finished, or the costliest functions."""
+    import cProfile
+    import io
+    import pstats
+
+    from archiver import pipeline
+    from archiver.store import Archive
+    from tests.store.test_faults import corpus
+
+    base = Path(tempfile.mkdtemp(prefix="archiver-measure-"))
+    files = corpus(base / "in", n)
+    finished: dict[str, str] = {}
+    start, cpu = time.perf_counter(), time.process_time()
+
+    def stage(name: str, done: int, total: int) -> None:
+        if done == total:
+            finished[name] = (
+                f"{name} {time.perf_counter() - start:.2f} s (cpu {time.process_time() - cpu:.2f})"
+            )
+
+    profiler = cProfile.Profile() if profile else None
+    with Archive(base / "arc", create=True) as archive:
+        if profiler:
+            profiler.enable()
+        pipeline.ingest(archive, files, jobs=jobs, on_stage=stage)
+        if profiler:
+            profiler.disable()
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+        return out.getvalue()
+    return f"{n} articles, jobs {jobs}: " + "; ".join(finished.values()) + " (cpu of this process only)"
+
+
 def main() -> None:
     from tests.ingest.attacks import ATTACKS
 
@@ -85,7 +124,13 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="attack names, or wrapped:MB / flat:MB for prose")
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--no-xml", action="store_true", help="time ingest only, not the XML round trip")
+    parser.add_argument("--articles", type=int, help="ingest this many articles instead (see above)")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    if args.articles:
+        print(articles(args.articles, args.jobs, args.profile))
+        return
     for name in args.names or list(ATTACKS):
         print(run(name, args.timeout, not args.no_xml), flush=True)
 
