@@ -14,7 +14,8 @@ from archiver.document.model import Document
 from archiver.document.validate import errors_of, errors_of_bytes
 from archiver.document.xmlio import from_bytes, serialize, to_element
 from archiver.errors import ArchiverError, DocumentError, InputError, Problem
-from archiver.executor import BudgetExceeded, Local, time_budget, workers
+from archiver.executor import BudgetExceeded, Runner, time_budget
+from archiver.executor import runner as make_runner
 from archiver.ingest import archive_id, ingest_bytes
 from archiver.store import Archive
 from archiver.store.files import printable_name
@@ -219,6 +220,9 @@ def ingest(
     jobs: int = 1,
     follow_symlinks: bool = False,
     budget: float = TIME_BUDGET,
+    on_stage: Callable[[str, int, int], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Archive many files; one bad file never stops the batch.
 
@@ -232,8 +236,10 @@ def ingest(
         outcomes.append(outcome)
         if progress:
             progress(outcome)
+        if on_stage:
+            on_stage("ingest", len(outcomes), len(files))
 
-    runner: Local[object, Parsed] = Local(parse, crashed, workers(jobs))
+    runner: Runner[Parsed] = make_runner(parse, crashed, jobs, executor, scheduler)
     try:
         for start in range(0, len(files), BATCH):
             todo: list[tuple[str, bytes]] = []

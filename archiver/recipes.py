@@ -12,15 +12,14 @@ from archiver import pipeline
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
+from archiver.executor import RUNNERS
 from archiver.export import EXPORTERS, Exporter, exporter
-from archiver.export.cache import FOLDER, Context, RenderCache
+from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
 from archiver.store.files import write_atomic
-
-FileProgress = Callable[[Path, int, int], None]  # (path written, files done, files in all)
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,8 @@ def export_job(
     found = exporter(fmt)
     if grouping not in GROUPINGS:
         raise UnknownName("grouping", grouping, GROUPINGS)
+    if executor not in RUNNERS:
+        raise UnknownName("executor", executor, RUNNERS)
     opts = parse(found.Options, options, found.name)
     return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler)
 
@@ -63,6 +64,9 @@ class Exported:
 
     paths: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    articles: int = 0  # articles exported
+    cached: int = 0  # renderings taken from the render cache
+    rendered: int = 0  # renderings made (and kept in the cache, when it is on)
 
 
 def export(
@@ -70,15 +74,23 @@ def export(
     job: ExportJob,
     selection: Selection,
     out: Path | None = None,
-    progress: FileProgress | None = None,
+    on_stage: StageProgress | None = None,
 ) -> Exported:
-    """Write one edition (or, with job.each, one file per article) of the selected articles."""
+    """Write one edition (or, with job.each, one file per article) of the selected articles.
+
+    `on_stage(stage, done, total)` hears of long work: "read", "typeset", the format's own
+    stages (the PDF's "render" and "assemble") and, for one file per article, "write".
+    """
     entries = selection.entries(archive)
     if not entries:
         raise NotFoundError("no article matches the selection")
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
-    docs = [_load(archive, e.id, cache) for e in entries]
-    context = Context(cache, job.jobs, job.executor, job.scheduler)
+    context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage)
+    docs = []
+    for i, entry in enumerate(entries, start=1):
+        docs.append(_load(archive, entry.id, cache))
+        if i % 100 == 0 or i == len(entries):
+            context.stage("read", i, len(entries))
     suffix = job.exporter.suffix
     if job.each:
         folder = out or Path("dist") / job.exporter.name
@@ -89,12 +101,14 @@ def export(
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"
         plan = [(whole, target)]
-    done = Exported()
+    done = Exported(articles=len(docs))
     for ed, path in plan:
         done.problems += _write_one(job, ed, path, context)
         done.paths.append(path)
-        if progress:
-            progress(path, len(done.paths), len(plan))
+        if job.each:
+            context.stage("write", len(done.paths), len(plan))
+    if cache is not None:
+        done.cached, done.rendered = cache.hits, cache.misses
     return done
 
 
@@ -150,12 +164,13 @@ def build(
     sources: Iterable[str | Path],
     out: Path,
     progress: Callable[[pipeline.Outcome], None] | None = None,
-    file_progress: Callable[[str], FileProgress] | None = None,
+    on_stage: StageProgress | None = None,
     jobs: int = 0,
+    cache: bool = True,
 ) -> BuildReport:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
-    `file_progress(format)` gives the callback for that format's files.
+    `on_stage` hears of every stage, the export stages named after their format ("pdf render").
     """
     files = pipeline.input_files(sources).files
     outcomes = pipeline.ingest(archive, files, progress=progress, jobs=jobs)
@@ -163,9 +178,17 @@ def build(
     written: list[Path] = []
     problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
     for fmt in EXPORTERS:
-        step = file_progress(fmt) if file_progress else None
+        step = _prefixed(fmt, on_stage)
         for each, target in ((False, out), (True, out / fmt)):
-            done = export(archive, export_job(fmt, each=each), Selection(), target, step)
+            job = export_job(fmt, each=each, cache=cache, jobs=jobs)
+            done = export(archive, job, Selection(), target, step)
             written += done.paths
             problems.update(dict.fromkeys(done.problems))
     return BuildReport(outcomes, invalid, written, list(problems))
+
+
+def _prefixed(prefix: str, on_stage: StageProgress | None) -> StageProgress | None:
+    """The stage callback with every stage name prefixed ("render" -> "pdf render")."""
+    if on_stage is None:
+        return None
+    return lambda stage, done, total: on_stage(f"{prefix} {stage}", done, total)
