@@ -548,6 +548,30 @@ def _print_outcome(outcome: Any) -> None:
     _report_outcome(outcome, verbose=False)
 
 
+@app.command("cache")
+def cache_(
+    clear: Annotated[bool, typer.Option("--clear", help="Delete every cached rendering.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show how much the render cache holds (the archive's cache/ folder), or empty it.
+
+    The cache keeps each article's rendering so that exports redo only what changed; it is
+    derived data, safe to delete at any time (the next export is a cold one).
+
+    Example: archiver cache --clear
+    """
+    from archiver.export import cache
+
+    with _open() as archive:
+        folder = archive.root / cache.FOLDER
+        files, size = cache.clear(folder) if clear else cache.usage(folder)
+    if json_out:
+        _print_json({"path": str(folder), "files": files, "bytes": size, "cleared": clear})
+        return
+    verb = "deleted" if clear else "holds"
+    err.print(shown(f"render cache {folder}: {verb} {files} files, {size / 2**20:.1f} MiB"))
+
+
 @app.command()
 def dialects(json_out: JsonOpt = False) -> None:
     """List the raw-text dialects ingest recognises (names for --dialect).

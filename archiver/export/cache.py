@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -101,3 +102,16 @@ class Context:
         """Report progress of one stage ("typeset", "render", "assemble"), if anyone listens."""
         if self.on_stage is not None:
             self.on_stage(name, done, total)
+
+
+def usage(root: Path) -> tuple[int, int]:
+    """(files, bytes) the cache at `root` holds."""
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def clear(root: Path) -> tuple[int, int]:
+    """Delete the cache at `root`; returns what it held. Exports rebuild whatever they need."""
+    held = usage(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return held
