@@ -124,7 +124,7 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     book.add_item(
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
-    book.set_cover("images/cover.png", cover.png(edition), create_page=False)
+    book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
     for part in framed.parts:
         page, link = PAGES[part.kind](part, edition)
         if not isinstance(page, str):

@@ -211,13 +211,13 @@ def test_export_json_counts_renderings_and_cache_clears(archive: Path, tmp_path:
     again = run("export", "epub", "--json", "-o", tmp_path / "b.epub", archive=archive)
     cold, warm = json.loads(first.stdout), json.loads(again.stdout)
     n = len(list(SOURCES.iterdir()))
-    assert (cold["articles"], cold["rendered"], cold["cached"]) == (n, n, 0)
-    assert (warm["rendered"], warm["cached"]) == (0, n)
+    assert (cold["articles"], cold["rendered"], cold["cached"]) == (n, n + 1, 0)  # and the cover
+    assert (warm["rendered"], warm["cached"]) == (0, n + 1)
     assert (tmp_path / "a.epub").read_bytes() == (tmp_path / "b.epub").read_bytes()
     held = json.loads(run("cache", "--json", archive=archive).stdout)
-    assert held["files"] == n and held["bytes"] > 0
+    assert held["files"] == n + 1 and held["bytes"] > 0
     cleared = run("cache", "--clear", archive=archive)
-    assert cleared.returncode == 0 and f"deleted {n} files" in cleared.stderr
+    assert cleared.returncode == 0 and f"deleted {n + 1} files" in cleared.stderr
     assert json.loads(run("cache", "--json", archive=archive).stdout)["files"] == 0
 
 
