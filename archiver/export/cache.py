@@ -54,8 +54,11 @@ class RenderCache:
     def path(self, kind: str, name: str) -> Path:
         return self.root / kind / name[:2] / name
 
-    def get(self, kind: str, name: str) -> bytes | None:
-        """The kept bytes, or None when absent or damaged (each file carries its own SHA-256)."""
+    def get(self, kind: str, name: str, count: bool = True) -> bytes | None:
+        """The kept bytes, or None when absent or damaged (each file carries its own SHA-256).
+
+        `count` False leaves the hit out of `hits` (for records that are not renderings).
+        """
         try:
             stored = self.path(kind, name).read_bytes()
         except OSError:
@@ -63,7 +66,7 @@ class RenderCache:
         digest, _, data = stored.partition(b"\n")
         if hashlib.sha256(data).hexdigest().encode() != digest:
             return None
-        self.hits += 1
+        self.hits += count
         return data
 
     def put(self, kind: str, name: str, data: bytes) -> None:
