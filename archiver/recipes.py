@@ -6,9 +6,8 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archiver import pipeline
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
@@ -20,6 +19,9 @@ from archiver.export.frame import frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
 from archiver.store.files import write_atomic
+
+if TYPE_CHECKING:  # ingest's modules load only for build: an export starts faster without them
+    from archiver import pipeline
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ def build(
 
     `on_stage` hears of every stage, the export stages named after their format ("pdf render").
     """
+    from archiver import pipeline
+
     files = pipeline.input_files(sources).files
     outcomes = pipeline.ingest(archive, files, progress=progress, jobs=jobs)
     invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
