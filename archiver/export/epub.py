@@ -157,7 +157,12 @@ def _write(book: Any, edition: Edition) -> bytes:
 
     when = edition.modified()
     raw = io.BytesIO()
-    options = {"mtime": when, "raise_exceptions": True, "epub3_pages": False}
+    options = {
+        "mtime": when,
+        "raise_exceptions": True,
+        "epub3_pages": False,
+        "compresslevel": 0,
+    }  # repack compresses
     epub.write_epub(raw, book, {**options, "landmark_title": label("guide", edition.lang)})
     return repack(raw.getvalue(), edition.lang, when)
 
