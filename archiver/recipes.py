@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from archiver.executor import RUNNERS
 from archiver.export import EXPORTERS, Exporter, exporter
 from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
-from archiver.export.frame import frame
+from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
 from archiver.store.files import write_atomic
@@ -125,8 +126,21 @@ def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
 def _write_one(job: ExportJob, ed: Edition, path: Path, context: Context) -> list[Problem]:
     parts = frame(ed, context)
     problems = job.exporter.preflight(parts)
-    _write(path, job.exporter.render(parts, job.options))
+    _write(path, _rendered(job, parts))
     return problems
+
+
+def _rendered(job: ExportJob, parts: Frame) -> bytes:
+    """The file's bytes; one article's own file (--each, build) comes whole from the render cache."""
+    cache = parts.context.cache
+    docs = parts.edition.documents
+    name = None
+    if cache is not None and job.each and len(docs) == 1:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # dates inside the file follow it
+        name = cache.article_key(docs[0].meta.archive_id, "file", job.exporter.name, repr(job.options), epoch)
+    if cache is None or name is None:
+        return job.exporter.render(parts, job.options)
+    return cache.fetch(f"{job.exporter.name}-file", name, lambda: job.exporter.render(parts, job.options))
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -64,3 +64,24 @@ def test_keys_separate_their_parts() -> None:
     assert key("ab", "c") != key("a", "bc")
     cache = RenderCache(Path("/nonexistent"))
     assert cache.article_key("unknown-id", "xhtml") is None  # no digest: never cached
+
+
+def test_one_file_per_article_comes_whole_from_the_cache(archive: Archive, tmp_path: Path) -> None:
+    job = recipes.export_job("pdf", each=True)
+    cold = recipes.export(archive, job, Selection(), tmp_path / "cold")
+    warm = recipes.export(archive, job, Selection(), tmp_path / "warm")
+    n = cold.articles
+    names = sorted(p.name for p in (tmp_path / "cold").iterdir())
+    assert len(names) == n and names == sorted(p.name for p in (tmp_path / "warm").iterdir())
+    for name in names:
+        assert (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
+    files = list((archive.root / FOLDER / "pdf-file").rglob("*"))
+    assert sum(p.is_file() for p in files) == n
+    assert warm.rendered == 0 and warm.cached >= n
+    plain = recipes.export(
+        archive, recipes.export_job("pdf", each=True, cache=False), Selection(), tmp_path / "p"
+    )
+    assert all(
+        (tmp_path / "p" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes() for name in names
+    )
+    assert plain.cached == plain.rendered == 0
