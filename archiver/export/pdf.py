@@ -25,12 +25,15 @@ from archiver.export.pdf_gate import check
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
 from archiver.export.pdf_plan import ARTICLES, plan, slices
-from archiver.export.pdf_render import PDF_VARIANT, fetcher, render_html
+from archiver.export.pdf_render import PDF_VARIANT, render_html
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("book", "newspaper")
 FRONT = ("cover", "contents")
 FRONT_CSS = ' nav.contents a::after { content: leader(".") " " attr(data-page) !important; }'
+# WeasyPrint draws leader(".") as one text box per dot (90,000 for 1,000 articles, ~50 s of CPU):
+# the contents' length is found without them (a leader only fills what its line leaves).
+COUNT_CSS = ' nav.contents a::after { content: " " attr(data-page) !important; }'
 NO_MARKS = " @page { marks: none; }"
 __all__ = ["PDF_VARIANT", "font_path"]
 
@@ -116,24 +119,31 @@ def edition_html(source: Frame | Edition) -> bytes:
     return out
 
 
-def _attachments(edition: Edition, url_fetcher: Any) -> list[Any]:
-    from weasyprint import Attachment
+def _attach(pdf: Any, edition: Edition) -> None:
+    """Each article's canonical XML as an associated file (PDF/A-3: /AF, relationship Source)."""
+    import pikepdf
 
-    out = []
+    specs = []
     for doc in edition.documents:
         when = datetime.fromisoformat(doc.provenance.events[0].when.replace("Z", "+00:00"))
-        out.append(
-            Attachment(
-                file_obj=io.BytesIO(to_bytes(doc)),
-                url_fetcher=url_fetcher,
-                name=f"{doc.meta.archive_id}.xml",
-                description=f"Canonical XML of “{doc.meta.title.text}”",
-                created=when,
-                modified=when,
-                relationship="Source",
-            )
+        name = f"{doc.meta.archive_id}.xml"
+        spec = pikepdf.AttachedFileSpec(
+            pdf,
+            to_bytes(doc),
+            description=f"Canonical XML of “{doc.meta.title.text}”",
+            filename=name,
+            mime_type="application/xml",
+            creation_date=_pdf_date(when),
+            mod_date=_pdf_date(when),
+            relationship=pikepdf.Name.Source,
         )
-    return out
+        pdf.attachments[name] = spec
+        specs.append(pdf.attachments[name].obj)
+    pdf.Root.AF = pikepdf.Array(specs)
+
+
+def _pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
 def _front_html(framed: Frame, numbers: dict[str, int]) -> bytes:
@@ -152,22 +162,31 @@ def _front_html(framed: Frame, numbers: dict[str, int]) -> bytes:
     return out
 
 
-def _front(framed: Frame, options: PdfOptions, numbers: dict[str, int]) -> bytes:
-    """The front as a PDF/A-3u document with the edition's metadata and every article's XML attached.
+def _front(framed: Frame, options: PdfOptions, numbers: dict[str, int], final: bool = True) -> bytes:
+    """The front as a PDF/A-3u document with the edition's metadata (attachments come at assembly).
 
     Its links to the articles point at names the assembler defines on the articles' pages; so
-    that WeasyPrint keeps them, the names are declared on the cover until then.
+    that WeasyPrint keeps them, the names are declared on the cover until then. Not `final`:
+    without leaders, only to count its pages.
     """
-    url_fetcher = fetcher()
     names = list(dict.fromkeys(f"a{d.meta.archive_id}" for d in framed.edition.documents))
 
     def declare(document: Any) -> None:
         for name in names:
             document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
 
-    css = options.stylesheet() + NO_FOLIOS + FRONT_CSS
-    html = _front_html(framed, numbers)
-    return render_html(html, css, _attachments(framed.edition, url_fetcher), url_fetcher, declare)
+    job = Job(
+        _front_html(framed, numbers), options.stylesheet() + NO_FOLIOS + (FRONT_CSS if final else COUNT_CSS)
+    )
+    cache = framed.context.cache
+    found = cache.get("pdf", job.name) if cache is not None else None
+    if found is not None:
+        return found
+    data = render_html(job.html, job.css, [], None, declare)
+    if cache is not None:
+        cache.misses += 1
+        cache.put("pdf", job.name, data)
+    return data
 
 
 def _pages(data: bytes) -> int:
@@ -285,12 +304,16 @@ def _settle(framed: Frame, options: PdfOptions, body: list[Placed]) -> tuple[byt
     """The front rendered with the page numbers it leads to (its length may depend on them)."""
     pages, layout = -1, _layout(2, body)
     for _ in range(4):
-        front = _front(framed, options, layout.numbers)
-        if _pages(front) == pages:
-            return front, layout
-        pages = _pages(front)
-        layout = _layout(pages, body)
-    raise ExportError("the contents' page count does not settle")
+        count = _pages(_front(framed, options, layout.numbers, final=False))
+        if count == pages:
+            break
+        pages, layout = count, _layout(count, body)
+    else:
+        raise ExportError("the contents' page count does not settle")
+    front = _front(framed, options, layout.numbers)
+    if _pages(front) != pages:
+        raise ExportError("the contents' leaders changed its page count")
+    return front, layout
 
 
 def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Placed], layout: Layout) -> bytes:
@@ -298,8 +321,7 @@ def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Plac
 
     edition = framed.edition
     with pikepdf.open(io.BytesIO(front)) as pdf:
-        unique = {f.objgen: f for f in pdf.Root.AF}  # WeasyPrint lists each attachment twice
-        pdf.Root.AF = pikepdf.Array(list(unique.values()))
+        _attach(pdf, edition)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
             xmp["dc:identifier"] = edition.identifier

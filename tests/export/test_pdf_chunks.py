@@ -96,7 +96,9 @@ def test_one_structure_tree_with_a_parent_tree_that_matches_every_page(chunked: 
                 stack += list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
 
 
-def test_outline_attachments_labels_and_pdfa(docs: list[Document], chunked: bytes, edition_pdf: bytes) -> None:
+def test_outline_attachments_labels_and_pdfa(
+    docs: list[Document], chunked: bytes, edition_pdf: bytes
+) -> None:
     assert pdf_gate.outline_titles(chunked) == pdf_gate.outline_titles(edition_pdf)
     pdf.check(chunked, gather(docs, "month"))  # every title on the page its entry points to
     with pikepdf.open(io.BytesIO(chunked)) as p:
@@ -113,7 +115,9 @@ def test_outline_attachments_labels_and_pdfa(docs: list[Document], chunked: byte
 
 def _folio(data: bytes, page: int, tmp_path: Path) -> str:
     """The lowest word on a page, where the folio is."""
-    xml = _run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), data=data, tmp_path=tmp_path, stdout=True)
+    xml = _run(
+        "pdftotext", "-bbox", "-f", str(page), "-l", str(page), data=data, tmp_path=tmp_path, stdout=True
+    )
     words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]*)</word>', xml)
     return max(words, key=lambda w: float(w[0]))[1] if words else ""
 
@@ -131,7 +135,9 @@ def test_folios_continue_across_seams_and_contents_numbers_are_real(chunked: byt
         if number not in blank:
             assert _folio(chunked, number, tmp_path) == str(number)
     assert all(number % 2 == 0 for number in blank)  # only versos before a chunk's recto start
-    contents = _run("pdftotext", "-layout", "-f", "2", "-l", "2", data=chunked, tmp_path=tmp_path, stdout=True)
+    contents = _run(
+        "pdftotext", "-layout", "-f", "2", "-l", "2", data=chunked, tmp_path=tmp_path, stdout=True
+    )
     numbers = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", contents, re.M)]
     assert numbers == _article_pages(chunked)
 
@@ -155,7 +161,9 @@ def _changed(doc: Document) -> Document:
     return ingest_bytes(raw + b"\n\nOne more closing sentence.\n", doc.provenance.file_name, WHEN).document
 
 
-def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(docs: list[Document], tmp_path: Path) -> None:
+def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
+    docs: list[Document], tmp_path: Path
+) -> None:
     some = [d for d in docs if d.meta.language.text == "en"][:4]
     cache = RenderCache(tmp_path / "cache")
     cold = _render(some, 1, cache, jobs=2)
