@@ -221,7 +221,9 @@ class Layout:
 
 
 def _layout(front: int, parts: list[Placed]) -> Layout:
-    keep, numbers, at = [], {}, front  # `at`: the index of the next page
+    keep: list[bool] = []
+    numbers: dict[str, int] = {}
+    at = front  # the index of the next page
     for part in parts:
         stays = part.verso and at % 2 == 1  # index odd = even page number = a left page
         keep.append(stays or not part.verso)

@@ -63,13 +63,13 @@ class Folios:
         import pikepdf
 
         ops = []
-        for operands, op in pikepdf.parse_content_stream(page):
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, instruction.operator
             name = str(op)
             if name not in KEEP:
                 continue
-            if name == "Tf":
-                operands = [pikepdf.Name(FONT), operands[1]]
-            ops.append(pikepdf.ContentStreamInstruction(list(operands), op))
+            values: list[Any] = [pikepdf.Name(FONT), operands[1]] if name == "Tf" else list(operands)
+            ops.append(pikepdf.ContentStreamInstruction(values, op))
         text_at = next(i for i, ins in enumerate(ops) if str(ins.operator) in ("TJ", "Tj"))
         matrix_at = max(i for i, ins in enumerate(ops[:text_at]) if str(ins.operator) == "Tm")
         size = float(next(ins.operands[1] for ins in ops if str(ins.operator) == "Tf"))
@@ -122,7 +122,8 @@ def _digits(page: Any, font: Any) -> tuple[dict[str, bytes], dict[str, float]]:
     import pikepdf
 
     shown = b""
-    for operands, op in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, op = instruction.operands, instruction.operator
         if str(op) == "TJ":
             shown += b"".join(bytes(x) for x in operands[0] if isinstance(x, pikepdf.String))
         elif str(op) == "Tj":

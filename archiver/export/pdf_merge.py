@@ -50,8 +50,8 @@ def part_facts(path: Path) -> tuple[int, dict[str, int]]:
     import pikepdf
 
     with pikepdf.open(path) as src:
-        index = {page.objgen: i for i, page in enumerate(src.pages)}
-        names = {}
+        index: dict[Any, int] = {page.objgen: i for i, page in enumerate(src.pages)}
+        names: dict[str, int] = {}
         if "/Names" in src.Root and "/Dests" in src.Root.Names:
             for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
                 names[str(name)] = index[dest[0].objgen]
