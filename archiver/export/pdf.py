@@ -30,9 +30,12 @@ from archiver.export.pdf_render import PDF_VARIANT, render_html
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("book", "newspaper")
 FRONT = ("cover", "contents")
-FRONT_CSS = ' nav.contents a::after { content: leader(".") " " attr(data-page) !important; }'
-# WeasyPrint draws leader(".") as one text box per dot (90,000 for 1,000 articles, ~50 s of CPU):
-# the contents' length is found without them (a leader only fills what its line leaves).
+# WeasyPrint draws a leader as one text box per repetition of its string: six dots with thin
+# spaces look like the usual dot leader and cost a sixth of leader(".") (26 s of CPU for the
+# contents of 1,000 articles with one dot, 11 s with six). The contents' length is found
+# without them (a leader only fills what its line leaves).
+LEADER = r'leader(".\2009.\2009.\2009.\2009.\2009.\2009")'
+FRONT_CSS = f' nav.contents a::after {{ content: {LEADER} " " attr(data-page) !important; }}'
 COUNT_CSS = ' nav.contents a::after { content: " " attr(data-page) !important; }'
 NO_MARKS = " @page { marks: none; }"
 __all__ = ["PDF_VARIANT", "font_path"]
@@ -303,19 +306,21 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
 
 
 def _settle(framed: Frame, options: PdfOptions, body: list[Placed]) -> tuple[bytes, Layout]:
-    """The front rendered with the page numbers it leads to (its length may depend on them)."""
-    pages, layout = -1, _layout(2, body)
+    """The front rendered with the page numbers it leads to (its length may depend on them).
+
+    One pass without leaders counts its pages; the final front must come out as long, else
+    the numbers are laid out again from its real length (a number one digit longer can wrap a
+    title).
+    """
+    pages = _pages(_front(framed, options, _layout(2, body).numbers, final=False))
     for _ in range(4):
-        count = _pages(_front(framed, options, layout.numbers, final=False))
+        layout = _layout(pages, body)
+        front = _front(framed, options, layout.numbers)
+        count = _pages(front)
         if count == pages:
-            break
-        pages, layout = count, _layout(count, body)
-    else:
-        raise ExportError("the contents' page count does not settle")
-    front = _front(framed, options, layout.numbers)
-    if _pages(front) != pages:
-        raise ExportError("the contents' leaders changed its page count")
-    return front, layout
+            return front, layout
+        pages = count
+    raise ExportError("the contents' page count does not settle")
 
 
 def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Placed], layout: Layout) -> bytes:
