@@ -335,8 +335,9 @@ def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Plac
         assembly = Assembly.on(pdf)
         folios = Folios(pdf, sample_pdf(options.stylesheet() + NO_MARKS, edition.lang))
         try:
-            for part, keep in zip(parts, layout.keep, strict=True):
+            for i, (part, keep) in enumerate(zip(parts, layout.keep, strict=True), start=1):
                 assembly.append(part.path, keep, part.verso)
+                framed.context.stage("assemble", i, len(parts))
             return assembly.finish(_labels(edition), folios)
         finally:
             folios.close()

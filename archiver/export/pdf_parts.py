@@ -99,14 +99,16 @@ class Rendered:
         self.scratch.cleanup()
 
     def _found(self, job: Job) -> Path | None:
-        cache = self.context.cache
+        """The part's file: rendered in this run, or copied out of the cache (checksum verified)."""
         scratch = Path(self.scratch.name) / job.name
         if scratch.exists():
             return scratch
-        if cache is not None and cache.path("pdf", job.name).is_file():
-            cache.hits += 1
-            return cache.path("pdf", job.name)
-        return None
+        cache = self.context.cache
+        data = cache.get("pdf", job.name) if cache is not None else None
+        if data is None:
+            return None
+        scratch.write_bytes(data)
+        return scratch
 
     def _keep(self, job: Job, data: bytes) -> Path:
         cache = self.context.cache
@@ -114,8 +116,6 @@ class Rendered:
         if cache is not None:
             cache.misses += 1
             cache.put("pdf", job.name, data)
-            if cache.path("pdf", job.name).is_file():
-                return cache.path("pdf", job.name)
         path = Path(self.scratch.name) / job.name
         path.write_bytes(data)
         return path
@@ -137,11 +137,14 @@ class Rendered:
         ctx = self.context
         if missing:
             run = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
+            done = 0
             try:
                 for batch in _batches(missing, 2 * workers(ctx.jobs)):
                     results = run.map([(job.html, job.css) for job in batch])
                     for job, data in zip(batch, results, strict=True):
                         found[job.name] = self._keep(job, data)
+                    done += len(batch)
+                    ctx.stage("render", done, len(missing))
             finally:
                 run.close()
         return [found[job.name] for job in jobs]
