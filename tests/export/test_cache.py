@@ -85,3 +85,16 @@ def test_one_file_per_article_comes_whole_from_the_cache(archive: Archive, tmp_p
         (tmp_path / "p" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes() for name in names
     )
     assert plain.cached == plain.rendered == 0
+
+
+def test_a_damaged_pdf_part_is_rendered_again(archive: Archive, tmp_path: Path) -> None:
+    job = recipes.export_job("pdf")
+    cold = recipes.export(archive, job, Selection(), tmp_path / "cold.pdf")
+    parts = [p for p in (archive.root / FOLDER / "pdf").rglob("*") if p.is_file()]
+    assert parts and cold.rendered >= len(parts)
+    for p in parts:
+        data = p.read_bytes()
+        p.write_bytes(data[: len(data) // 2])  # half a file, as after a full disk
+    again = recipes.export(archive, job, Selection(), tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+    assert again.rendered >= len(parts)
