@@ -52,10 +52,11 @@ screenshot: run
 previews: run
 	bash scripts/pdf_previews.sh
 
-## bench: whole-process time and memory for 1, 100, 1000 articles, beside pandoc and calibre
+## bench: whole-process time and memory for 1 to 20,000 articles beside pandoc, WeasyPrint and calibre (about an hour)
 bench: setup
 	bash scripts/system-deps.sh bench
-	$(BIN)/python scripts/bench.py --sizes 1 100 1000 --pdf-max 100 --calibre-max 100
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python scripts/bench.py --json build/bench.json --chart docs/img/bench.png
 
 ## golden: regenerate golden files (XML, XHTML, EPUB tree, PDF facts), then review them with `git diff tests/golden`
 golden: setup

@@ -40,6 +40,31 @@ _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _state: dict[str, Any] = {"archive": None}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+JobsOpt = Annotated[
+    int, typer.Option(min=0, help="Worker processes for parallel work; 0 means one per core.")
+]
+ExecutorOpt = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where parallel work runs: local (processes on this machine) or dask (a Dask cluster).",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="The Dask scheduler, with --executor dask [default: a cluster of local processes].",
+    ),
+]
+CacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse renderings of unchanged articles from the archive's cache/ folder.",
+    ),
+]
 
 
 def shown(text: object) -> str:
@@ -96,7 +121,9 @@ def ingest(
         typer.Option(help="Force a dialect instead of detecting it (see `archiver dialects`)."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Do not archive a file that has any problem.")] = False,
-    jobs: Annotated[int, typer.Option(min=0, help="Worker processes for parsing; 0 means one per core.")] = 0,
+    jobs: JobsOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     follow_symlinks: Annotated[
         bool, typer.Option("--follow-symlinks", help="Read what symbolic links point to (off: skip them).")
     ] = False,
@@ -126,6 +153,8 @@ def ingest(
             strict,
             show=not json_out,
             jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
             follow_symlinks=follow_symlinks,
             budget=time_budget,
             verbose=verbose,
@@ -161,9 +190,7 @@ def _report_outcome(outcome: Any, verbose: bool) -> None:
 def _run_with_progress(
     archive: Any, files: list[Path], dialect: str | None, strict: bool, show: bool, **options: Any
 ) -> Any:
-    """Ingest with a progress bar; problems print as they come, the summary even after Ctrl-C."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
+    """Ingest with a bar per stage; problems print as they come, the summary even after Ctrl-C."""
     from archiver import pipeline
 
     verbose = options.pop("verbose", False)
@@ -173,20 +200,13 @@ def _run_with_progress(
         seen.append(outcome)
         _report_outcome(outcome, verbose)
 
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(
-        *columns, console=err, transient=True, disable=not show or len(files) < 2 or not err.is_terminal
-    ) as bar:
-        task = bar.add_task("ingest", total=len(files))
-
-        def step(outcome: pipeline.Outcome) -> None:
-            report(outcome)
-            bar.advance(task)
-
+    with _stages(show and len(files) > 1) as on_stage:
         try:
-            return pipeline.ingest(archive, files, dialect, strict, progress=step, **options)
+            return pipeline.ingest(
+                archive, files, dialect, strict, progress=report, on_stage=on_stage, **options
+            )
         except KeyboardInterrupt:
-            bar.stop()
+            on_stage.stop()
             _ingest_summary(seen, 0)
             _say(f"interrupted: {len(files) - len(seen)} files not ingested; what was stored is complete")
             raise typer.Exit(130) from None
@@ -407,6 +427,11 @@ def export(
             "--option", "-O", metavar="KEY=VALUE", help="A format option, repeatable (`archiver formats`)."
         ),
     ] = None,
+    cache: CacheOpt = True,
+    jobs: JobsOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """Export articles as one edition (or one file each), typeset in each article's language.
 
@@ -418,14 +443,27 @@ def export(
     if all_ and articles:
         err.print("archiver: give ids or --all, not both")
         raise typer.Exit(ExitCode.USAGE)
-    job = recipes.export_job(fmt, option or [], group_by, title, each)  # bad names: exit 2, nothing read
+    # Bad names stop here with exit code 2, before anything is read.
+    job = recipes.export_job(fmt, option or [], group_by, title, each, cache, jobs, executor, scheduler)
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
-    with _open() as archive, _bars() as bar:
-        done = recipes.export(archive, job, selection, output, progress=bar(f"export {fmt}"))
+    with _open() as archive, _stages(not json_out) as on_stage:
+        done = recipes.export(archive, job, selection, output, on_stage)
+    if json_out:
+        _print_json(
+            {
+                "paths": [str(p) for p in done.paths],
+                "articles": done.articles,
+                "cached": done.cached,
+                "rendered": done.rendered,
+                "problems": [p.as_dict() for p in done.problems],
+            }
+        )
+        return
     _print_problems(done.problems)
     paths = done.paths
     where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
-    err.print(shown(f"{len(paths)} {fmt} file(s) written: {where}"))
+    reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
+    err.print(shown(f"{len(paths)} {fmt} file(s) written: {where} ({done.articles} articles{reuse})"))
 
 
 def _print_problems(problems: list[Any]) -> None:
@@ -433,19 +471,30 @@ def _print_problems(problems: list[Any]) -> None:
         _say(str(problem))
 
 
+class _StageBars:
+    """One progress bar per stage ("read", "parse", "store", "pdf render"…), each with a count and ETA."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
 @contextmanager
-def _bars() -> Iterator[Callable[[str], Callable[[Path, int, int], None]]]:
-    """Progress bars for exports (silent when not on a terminal): bar(label) gives a step callback."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+def _stages(show: bool = True) -> Iterator[_StageBars]:
+    """Bars for long work on a terminal (none in pipes, logs and --json), gone when the work ends."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-
-        def bar(label: str) -> Callable[[Path, int, int], None]:
-            task = progress.add_task(label, total=None)
-            return lambda path, done, total: progress.update(task, completed=done, total=total)
-
-        yield bar
+    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not show or not err.is_terminal) as progress:
+        yield _StageBars(progress)
 
 
 @app.command()
@@ -472,6 +521,8 @@ def build(
         list[Path] | None, typer.Argument(help="Raw files or folders [default: sources/].")
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the exports.")] = Path("dist"),
+    cache: CacheOpt = True,
+    jobs: JobsOpt = 0,
 ) -> None:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -479,9 +530,9 @@ def build(
     """
     from archiver import recipes
 
-    with _open(create=True) as archive, _bars() as bar:
+    with _open(create=True) as archive, _stages() as on_stage:
         report = recipes.build(
-            archive, sources or [Path("sources")], out, _print_outcome, lambda fmt: bar(f"export {fmt}")
+            archive, sources or [Path("sources")], out, _print_outcome, on_stage, jobs=jobs, cache=cache
         )
     _print_problems(report.problems)
     err.print(
@@ -495,6 +546,30 @@ def build(
 def _print_outcome(outcome: Any) -> None:
     """One input of a build: its failure and problems, as ingest reports them."""
     _report_outcome(outcome, verbose=False)
+
+
+@app.command("cache")
+def cache_(
+    clear: Annotated[bool, typer.Option("--clear", help="Delete every cached rendering.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show how much the render cache holds (the archive's cache/ folder), or empty it.
+
+    The cache keeps each article's rendering so that exports redo only what changed; it is
+    derived data, safe to delete at any time (the next export is a cold one).
+
+    Example: archiver cache --clear
+    """
+    from archiver.export import cache
+
+    with _open() as archive:
+        folder = archive.root / cache.FOLDER
+        files, size = cache.clear(folder) if clear else cache.usage(folder)
+    if json_out:
+        _print_json({"path": str(folder), "files": files, "bytes": size, "cleared": clear})
+        return
+    verb = "deleted" if clear else "holds"
+    err.print(shown(f"render cache {folder}: {verb} {files} files, {size / 2**20:.1f} MiB"))
 
 
 @app.command()

@@ -1,7 +1,8 @@
-"""Where per-article work runs: this process or local worker processes, each call isolated."""
+"""Where per-article work runs: this process, local worker processes or a Dask cluster."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import resource
 import signal
@@ -12,10 +13,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
-from archiver.errors import UnknownName
+from archiver.errors import UnknownName, UsageError
 
 A = TypeVar("A")
 R = TypeVar("R")
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 WORKER_MEMORY = 4 << 30  # address space per worker: a runaway file fails alone, not the machine
 
 
@@ -121,9 +123,55 @@ class Runner(Protocol[R]):
     def close(self) -> None: ...
 
 
-# Executor name -> its runner class, built as cls(work, on_crash, jobs, scheduler).
+class Dask(Generic[R]):
+    """Runs `work` on a Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `jobs` processes.
+
+    Every machine must see the same archiver version and, for ingest and export, the archive on
+    shared storage; the results come back to this process, which alone writes the archive. A
+    task whose workers keep dying (Dask's KilledWorker) gets `on_crash(args)`. Dask runs tasks in
+    worker threads, where the per-file time budget (a signal) cannot apply.
+    """
+
+    def __init__(self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int, scheduler: str | None):
+        try:
+            dist: Any = importlib.import_module("distributed")  # untyped: used through Any
+        except ImportError:
+            needs = "the Dask executor needs the distributed package: pip install 'archiver[dask]'"
+            raise UsageError(needs) from None
+        self.work, self.on_crash = work, on_crash
+        self.cluster: Any = None
+        try:
+            if scheduler:
+                self.client = dist.Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+            else:
+                self.cluster = dist.LocalCluster(
+                    n_workers=workers(jobs), threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                self.client = dist.Client(self.cluster)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+    def map(self, calls: Sequence[tuple[Any, ...]]) -> list[R]:
+        killed: Any = importlib.import_module("distributed").KilledWorker
+        futures = [self.client.submit(self.work, *args, pure=False) for args in calls]
+        out: list[R] = []
+        for future, args in zip(futures, calls, strict=True):
+            try:
+                out.append(future.result())
+            except killed:
+                out.append(self.on_crash(*args))
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+# Executor name -> its runner, built as make(work, on_crash, jobs, scheduler).
 RUNNERS: dict[str, Callable[..., Runner[Any]]] = {
     "local": lambda work, on_crash, jobs, scheduler: Local(work, on_crash, workers(jobs)),
+    "dask": Dask,
 }
 
 

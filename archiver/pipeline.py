@@ -257,9 +257,9 @@ def ingest(
     jobs: int = 1,
     follow_symlinks: bool = False,
     budget: float = TIME_BUDGET,
+    on_stage: Stage | None = None,
     executor: str = "local",
     scheduler: str | None = None,
-    on_stage: Stage | None = None,
 ) -> list[Outcome]:
     """Archive many files; one bad file never stops the batch.
 

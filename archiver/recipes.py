@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archiver import pipeline
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
+from archiver.executor import RUNNERS
 from archiver.export import EXPORTERS, Exporter, exporter
-from archiver.export.cache import FOLDER, Context, RenderCache
+from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
-from archiver.export.frame import frame
+from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
 from archiver.store.files import write_atomic
 
-FileProgress = Callable[[Path, int, int], None]  # (path written, files done, files in all)
+if TYPE_CHECKING:  # ingest's modules load only for build: an export starts faster without them
+    from archiver import pipeline
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def export_job(
     found = exporter(fmt)
     if grouping not in GROUPINGS:
         raise UnknownName("grouping", grouping, GROUPINGS)
+    if executor not in RUNNERS:
+        raise UnknownName("executor", executor, RUNNERS)
     opts = parse(found.Options, options, found.name)
     return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler)
 
@@ -63,6 +67,9 @@ class Exported:
 
     paths: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    articles: int = 0  # articles exported
+    cached: int = 0  # renderings taken from the render cache
+    rendered: int = 0  # renderings made (and kept in the cache, when it is on)
 
 
 def export(
@@ -70,15 +77,23 @@ def export(
     job: ExportJob,
     selection: Selection,
     out: Path | None = None,
-    progress: FileProgress | None = None,
+    on_stage: StageProgress | None = None,
 ) -> Exported:
-    """Write one edition (or, with job.each, one file per article) of the selected articles."""
+    """Write one edition (or, with job.each, one file per article) of the selected articles.
+
+    `on_stage(stage, done, total)` hears of long work: "read", "typeset", the format's own
+    stages (the PDF's "render" and "assemble") and, for one file per article, "write".
+    """
     entries = selection.entries(archive)
     if not entries:
         raise NotFoundError("no article matches the selection")
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
-    docs = [_load(archive, e.id, cache) for e in entries]
-    context = Context(cache, job.jobs, job.executor, job.scheduler)
+    context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage)
+    docs = []
+    for i, entry in enumerate(entries, start=1):
+        docs.append(_load(archive, entry.id, cache))
+        if i % 100 == 0 or i == len(entries):
+            context.stage("read", i, len(entries))
     suffix = job.exporter.suffix
     if job.each:
         folder = out or Path("dist") / job.exporter.name
@@ -89,12 +104,14 @@ def export(
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"
         plan = [(whole, target)]
-    done = Exported()
+    done = Exported(articles=len(docs))
     for ed, path in plan:
         done.problems += _write_one(job, ed, path, context)
         done.paths.append(path)
-        if progress:
-            progress(path, len(done.paths), len(plan))
+        if job.each:
+            context.stage("write", len(done.paths), len(plan))
+    if cache is not None:
+        done.cached, done.rendered = cache.hits, cache.misses
     return done
 
 
@@ -109,8 +126,21 @@ def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
 def _write_one(job: ExportJob, ed: Edition, path: Path, context: Context) -> list[Problem]:
     parts = frame(ed, context)
     problems = job.exporter.preflight(parts)
-    _write(path, job.exporter.render(parts, job.options))
+    _write(path, _rendered(job, parts))
     return problems
+
+
+def _rendered(job: ExportJob, parts: Frame) -> bytes:
+    """The file's bytes; one article's own file (--each, build) comes whole from the render cache."""
+    cache = parts.context.cache
+    docs = parts.edition.documents
+    name = None
+    if cache is not None and job.each and len(docs) == 1:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # dates inside the file follow it
+        name = cache.article_key(docs[0].meta.archive_id, "file", job.exporter.name, repr(job.options), epoch)
+    if cache is None or name is None:
+        return job.exporter.render(parts, job.options)
+    return cache.fetch(f"{job.exporter.name}-file", name, lambda: job.exporter.render(parts, job.options))
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -150,22 +180,33 @@ def build(
     sources: Iterable[str | Path],
     out: Path,
     progress: Callable[[pipeline.Outcome], None] | None = None,
-    file_progress: Callable[[str], FileProgress] | None = None,
+    on_stage: StageProgress | None = None,
     jobs: int = 0,
+    cache: bool = True,
 ) -> BuildReport:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
-    `file_progress(format)` gives the callback for that format's files.
+    `on_stage` hears of every stage, the export stages named after their format ("pdf render").
     """
+    from archiver import pipeline
+
     files = pipeline.input_files(sources).files
     outcomes = pipeline.ingest(archive, files, progress=progress, jobs=jobs)
     invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
     written: list[Path] = []
     problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
     for fmt in EXPORTERS:
-        step = file_progress(fmt) if file_progress else None
+        step = _prefixed(fmt, on_stage)
         for each, target in ((False, out), (True, out / fmt)):
-            done = export(archive, export_job(fmt, each=each), Selection(), target, step)
+            job = export_job(fmt, each=each, cache=cache, jobs=jobs)
+            done = export(archive, job, Selection(), target, step)
             written += done.paths
             problems.update(dict.fromkeys(done.problems))
     return BuildReport(outcomes, invalid, written, list(problems))
+
+
+def _prefixed(prefix: str, on_stage: StageProgress | None) -> StageProgress | None:
+    """The stage callback with every stage name prefixed ("render" -> "pdf render")."""
+    if on_stage is None:
+        return None
+    return lambda stage, done, total: on_stage(f"{prefix} {stage}", done, total)

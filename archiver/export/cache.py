@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,7 @@ from archiver.store.files import write_atomic
 
 # Bump the last number whenever rendering changes without a change of version or stylesheet.
 RENDER_VERSION = f"{__version__}/{RULES_VERSION}/1"
+StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 FOLDER = "cache"  # inside the archive folder: derived data, safe to delete at any time
 
 
@@ -52,18 +54,26 @@ class RenderCache:
     def path(self, kind: str, name: str) -> Path:
         return self.root / kind / name[:2] / name
 
-    def get(self, kind: str, name: str) -> bytes | None:
+    def get(self, kind: str, name: str, count: bool = True) -> bytes | None:
+        """The kept bytes, or None when absent or damaged (each file carries its own SHA-256).
+
+        `count` False leaves the hit out of `hits` (for records that are not renderings).
+        """
         try:
-            data = self.path(kind, name).read_bytes()
+            stored = self.path(kind, name).read_bytes()
         except OSError:
             return None
-        self.hits += 1
+        digest, _, data = stored.partition(b"\n")
+        if hashlib.sha256(data).hexdigest().encode() != digest:
+            return None
+        self.hits += count
         return data
 
     def put(self, kind: str, name: str, data: bytes) -> None:
         """Keep `data`; a cache that cannot be written (full disk, read-only) only costs time."""
+        stored = hashlib.sha256(data).hexdigest().encode() + b"\n" + data
         with contextlib.suppress(OSError):
-            write_atomic(self.path(kind, name), data, durable=False)
+            write_atomic(self.path(kind, name), stored, durable=False)
 
     def fetch(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
         """The cached bytes, or `make()`'s, kept for next time."""
@@ -89,3 +99,22 @@ class Context:
     jobs: int = 1  # processes for work that splits (PDF parts); 0 = one per core
     executor: str = "local"  # a name in archiver.executor.RUNNERS
     scheduler: str | None = None  # the Dask scheduler address, for executor "dask"
+    on_stage: StageProgress | None = None  # told (stage, done, total) as long work advances
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """Report progress of one stage ("typeset", "render", "assemble"), if anyone listens."""
+        if self.on_stage is not None:
+            self.on_stage(name, done, total)
+
+
+def usage(root: Path) -> tuple[int, int]:
+    """(files, bytes) the cache at `root` holds."""
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def clear(root: Path) -> tuple[int, int]:
+    """Delete the cache at `root`; returns what it held. Exports rebuild whatever they need."""
+    held = usage(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return held

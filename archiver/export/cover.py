@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from archiver.export.cache import RenderCache, key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.labels import count, format_date
@@ -46,8 +47,15 @@ def subtitle(edition: Edition) -> str:
     return " · ".join(subtitle_lines(edition))
 
 
-def png(edition: Edition) -> bytes:
-    """The cover as PNG bytes (deterministic for the same edition)."""
+def png(edition: Edition, cache: RenderCache | None = None) -> bytes:
+    """The cover as PNG bytes (deterministic for the same edition), from the render cache if kept there."""
+    if cache is None:
+        return _draw(edition)
+    name = key(styles_digest(), "cover", f"{SIZE}", edition.title, *subtitle_lines(edition))
+    return cache.fetch("cover", name, lambda: _draw(edition))
+
+
+def _draw(edition: Edition) -> bytes:
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", SIZE, PAPER)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from typing import Any
 
 from lxml import etree
 
 from archiver.export import ExportError, Format, cover, xhtml
+from archiver.export.cache import key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
@@ -124,7 +127,7 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     book.add_item(
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
-    book.set_cover("images/cover.png", cover.png(edition), create_page=False)
+    book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
     for part in framed.parts:
         page, link = PAGES[part.kind](part, edition)
         if not isinstance(page, str):
@@ -136,7 +139,7 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     book.add_item(epub.EpubNav(title=label("contents", edition.lang)))
     _guide(book, edition)
     data = _write(book, edition)
-    _check(data, {p.name: xhtml.paragraph_texts(p.element) for p in framed.of("article")})
+    _check(data, {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}, framed)
     return data
 
 
@@ -154,28 +157,44 @@ def _write(book: Any, edition: Edition) -> bytes:
 
     when = edition.modified()
     raw = io.BytesIO()
-    options = {"mtime": when, "raise_exceptions": True, "epub3_pages": False}
+    options = {
+        "mtime": when,
+        "raise_exceptions": True,
+        "epub3_pages": False,
+        "compresslevel": 0,
+    }  # repack compresses
     epub.write_epub(raw, book, {**options, "landmark_title": label("guide", edition.lang)})
     return repack(raw.getvalue(), edition.lang, when)
 
 
 def check(data: bytes, edition: Edition) -> None:
     """Completeness gate: every text block of every article is in its page, typeset."""
-    _check(data, {d.meta.archive_id: xhtml.paragraph_texts(xhtml.article(d)) for d in edition.documents})
+    wanted = {
+        d.meta.archive_id: lambda d=d: xhtml.paragraph_texts(xhtml.article(d)) for d in edition.documents
+    }
+    _check(data, wanted)
 
 
-def _check(data: bytes, expected: dict[str, list[str]]) -> None:
+def _check(data: bytes, expected: Mapping[str, Callable[[], list[str]]], framed: Frame | None = None) -> None:
+    """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again."""
+    cache = framed.context.cache if framed else None
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for archive_id, want in expected.items():
             try:
                 raw = zf.read(f"EPUB/text/{archive_id}.xhtml")
             except KeyError:
                 raise ExportError(f"{archive_id}: article page missing from the EPUB") from None
+            base = cache.article_key(archive_id, "epub-page-passed") if cache else None
+            passed = key(base, hashlib.sha256(raw).hexdigest()) if base else None
+            if cache and passed and cache.get("passed", passed, count=False) is not None:
+                continue
             page = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
             have = set(xhtml.paragraph_texts(page, XHTML))
-            missing = [w for w in want if w not in have]
+            missing = [w for w in want() if w not in have]
             if missing:
                 raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
+            if cache and passed:
+                cache.put("passed", passed, b"")
 
 
 def _fix_opf(data: bytes, lang: str) -> bytes:

@@ -72,10 +72,15 @@ def _parts(edition: Edition, context: Context) -> Iterator[Part]:
     grouped = edition.grouping != "none" and len(edition.documents) > 1
     yield _cover(edition)
     yield _contents(edition, grouped)
+    done, total = 0, len(edition.documents)
     for i, group in enumerate(edition.groups, start=1):
         if grouped:
             yield _section(i, group, edition.lang)
-        yield from (_article(doc, context) for doc in group.documents)
+        for doc in group.documents:
+            yield _article(doc, context)
+            done += 1
+            if done % 50 == 0 or done == total:
+                context.stage("typeset", done, total)
     yield Part(
         "colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, colophon(edition)
     )

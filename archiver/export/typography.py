@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NNBSP = "\u202f"  # narrow no-break space, inside French guillemets and before ; : ! ?
 
@@ -101,6 +102,15 @@ def _french_spaces(text: str) -> str:
 
 def typeset(text: str, lang: str) -> str:
     """Apply the typography of `lang` (nl, en, de, fr; others are returned unchanged)."""
+    return _typeset_short(text, lang) if len(text) <= 400 else _typeset(text, lang)
+
+
+@lru_cache(maxsize=8192)  # titles are typeset for the page, the contents and the colophon
+def _typeset_short(text: str, lang: str) -> str:
+    return _typeset(text, lang)
+
+
+def _typeset(text: str, lang: str) -> str:
     base = lang.split("-")[0].lower()
     style = STYLES.get(base)
     if style is None:

@@ -23,6 +23,7 @@ COMMANDS = [
     "verify",
     "export",
     "build",
+    "cache",
     "dialects",
     "formats",
 ]
@@ -204,6 +205,23 @@ def test_export_epub_and_build(archive: Path, tmp_path: Path) -> None:
     assert len(names) == len(list(SOURCES.iterdir())) + 1
 
 
+def test_export_json_counts_renderings_and_cache_clears(archive: Path, tmp_path: Path) -> None:
+    run("cache", "--clear", archive=archive)
+    first = run("export", "epub", "--json", "-o", tmp_path / "a.epub", archive=archive)
+    again = run("export", "epub", "--json", "-o", tmp_path / "b.epub", archive=archive)
+    cold, warm = json.loads(first.stdout), json.loads(again.stdout)
+    n = len(list(SOURCES.iterdir()))
+    assert (cold["articles"], cold["rendered"], cold["cached"]) == (n, n + 1, 0)  # and the cover
+    assert (warm["rendered"], warm["cached"]) == (0, n + 1)
+    assert (tmp_path / "a.epub").read_bytes() == (tmp_path / "b.epub").read_bytes()
+    held = json.loads(run("cache", "--json", archive=archive).stdout)
+    files = 2 * n + 1  # per article its XHTML and the record that its page passed the gate; the cover
+    assert held["files"] == files and held["bytes"] > 0
+    cleared = run("cache", "--clear", archive=archive)
+    assert cleared.returncode == 0 and f"deleted {files} files" in cleared.stderr
+    assert json.loads(run("cache", "--json", archive=archive).stdout)["files"] == 0
+
+
 def test_dialects_lists_the_registry() -> None:
     result = run("dialects", "--json")
     assert result.returncode == 0
@@ -237,6 +255,7 @@ def test_formats_lists_the_registry_with_options() -> None:
         (["export", "pdf", "-O", "marks"], "write KEY=VALUE"),
         (["export", "epub", "-O", "paper=A5"], "epub has no options"),
         (["export", "epub", "--from", "april"], "use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["export", "epub", "--executor", "slurm"], "unknown executor 'slurm'; known: local, dask"),
     ],
 )
 def test_unknown_names_and_bad_options_are_one_line_and_exit_2(

@@ -1,0 +1,222 @@
+"""Assembles a PDF edition from separately rendered parts with pikepdf: one document, one structure tree.
+
+The front (cover and contents, rendered with the edition's metadata, XMP, output intent and
+attachments) is the base; each body part's pages are appended after it, keeping its blank
+verso only where the part would otherwise start on a left page. What spans parts is rebuilt:
+the structure tree (each part's elements under the one Document element, ParentTree keys and
+the pages' /StructParents and annotations' /StructParent shifted past the keys before them;
+MCIDs are per page and stay), the outline (nested by each entry's bookmark level as WeasyPrint
+recorded it), the named destinations (the contents' links), page labels and folios.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver.export.pdf_render import LEVELS
+
+Mark = tuple[int, Any, Any]  # bookmark level, title (a PDF string), destination array
+
+
+def _copy(pdf: Any, src: Any, obj: Any) -> Any:
+    """`obj` of `src` copied into `pdf` (pages it points to map onto the pages already copied)."""
+    return pdf.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
+
+
+def _kids(element: Any) -> list[Any]:
+    import pikepdf
+
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _walk(item: Any) -> Iterator[Any]:
+    """Outline items in pre-order (the order WeasyPrint wrote their levels in)."""
+    while item is not None:
+        yield item
+        if "/First" in item:
+            yield from _walk(item.First)
+        item = item.get("/Next")
+
+
+def part_facts(path: Path) -> tuple[int, dict[str, int]]:
+    """A rendered part's page count and the page index of each named destination."""
+    import pikepdf
+
+    with pikepdf.open(path) as src:
+        index: dict[Any, int] = {page.objgen: i for i, page in enumerate(src.pages)}
+        names: dict[str, int] = {}
+        if "/Names" in src.Root and "/Dests" in src.Root.Names:
+            for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
+                names[str(name)] = index[dest[0].objgen]
+        return len(src.pages), names
+
+
+@dataclass
+class Assembly:
+    """The edition being assembled: the base document and what spans its parts."""
+
+    pdf: Any
+    document: Any  # the structure tree's Document element
+    nums: Any  # the ParentTree's /Nums
+    next_key: int
+    marks: list[Mark] = field(default_factory=list)
+    dests: dict[str, Any] = field(default_factory=dict)
+    sources: list[Any] = field(default_factory=list)  # kept open: pikepdf copies stream data on save
+    blank: set[int] = field(default_factory=set)  # indices of blank versos (no folio)
+
+    @classmethod
+    def on(cls, pdf: Any) -> Assembly:
+        root = pdf.Root.StructTreeRoot
+        (document,) = _kids(root)
+        nums = root.ParentTree.Nums
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        made = cls(pdf, document, nums, max(keys, default=-1) + 1)
+        made._take_navigation(pdf, pdf, 0)
+        return made
+
+    def append(self, path: Path, keep: bool = True, verso: bool = True) -> None:
+        """Append a rendered part's pages, its structure elements, outline entries and names.
+
+        A part that opens with a blank `verso` keeps it only when `keep` says so.
+        """
+        import pikepdf
+
+        src = pikepdf.open(path)
+        self.sources.append(src)
+        if verso and not keep:
+            self._drop_verso(src)
+        elif verso:
+            self.blank.add(len(self.pdf.pages))
+        offset = self._renumber(src)
+        first = len(self.pdf.pages)
+        self.pdf.pages.extend(src.pages)
+        root = src.Root.StructTreeRoot
+        (document,) = _kids(root)
+        del document["/P"]  # not the part's own tree root: that stays behind
+        for kid in _kids(_copy(self.pdf, src, document)):
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = self.document
+            self.document.K.append(kid)
+        nums = _copy(self.pdf, src, root.ParentTree).Nums
+        for i in range(0, len(nums), 2):
+            self.nums.append(int(nums[i]) + offset)
+            self.nums.append(nums[i + 1])
+        self._take_navigation(src, self.pdf, first)
+
+    def _drop_verso(self, src: Any) -> None:
+        """Remove the part's blank first page and any structure element that sits on it alone."""
+        verso = src.pages[0].objgen
+        document = _kids(src.Root.StructTreeRoot)[0]
+        document.K = [k for k in _kids(document) if not _only_on(k, verso)]
+        del src.pages[0]
+
+    def _renumber(self, src: Any) -> int:
+        """Shift the part's ParentTree keys past those already used; returns the shift."""
+        offset, top = self.next_key, self.next_key - 1
+        for page in src.pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+                top = max(top, int(page.obj.StructParents))
+            for annot in page.obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+                    top = max(top, int(annot.StructParent))
+        nums = src.Root.StructTreeRoot.ParentTree.Nums
+        top = max([top] + [int(nums[i]) + offset for i in range(0, len(nums), 2)])
+        self.next_key = top + 1
+        return offset
+
+    def _take_navigation(self, src: Any, pdf: Any, first: int) -> None:
+        """The part's outline entries (with their levels) and named destinations, copied."""
+        import pikepdf
+
+        levels = [int(x) for x in src.Root.get(LEVELS, [])]
+        if "/Outlines" in src.Root and "/First" in src.Root.Outlines:
+            outline = src.Root.Outlines if src is pdf else _copy(pdf, src, src.Root.Outlines)
+            items = list(_walk(outline.First))
+            if len(items) != len(levels):
+                levels = [1] * len(items)  # not ours: keep the entries, flat
+            self.marks += [(lv, it.Title, it.Dest) for lv, it in zip(levels, items, strict=True)]
+        if "/Names" in src.Root and "/Dests" in src.Root.Names:
+            dests = src.Root.Names.Dests if src is pdf else _copy(pdf, src, src.Root.Names.Dests)
+            self.dests.update((str(n), d) for n, d in pikepdf.NameTree(dests).items())
+
+    def finish(self, labels: Any, folios: Any) -> bytes:
+        """Outline, names, ParentTree, labels and folios in place; the document saved deterministically."""
+        import pikepdf
+
+        pdf = self.pdf
+        if LEVELS in pdf.Root:
+            del pdf.Root[LEVELS]
+        pdf.Root.StructTreeRoot.ParentTreeNextKey = self.next_key
+        _outline(pdf, self.marks)
+        tree = pikepdf.NameTree.new(pdf)
+        for name in sorted(self.dests):
+            tree[name] = self.dests[name]
+        if "/Names" not in pdf.Root:
+            pdf.Root.Names = pikepdf.Dictionary()
+        pdf.Root.Names.Dests = tree.obj
+        pdf.Root.PageLabels = labels
+        for i, page in enumerate(pdf.pages):
+            if i and i not in self.blank:
+                folios.stamp(page, i + 1, right=(i + 1) % 2 == 1)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+    def close(self) -> None:
+        for src in self.sources:
+            src.close()
+
+
+def _only_on(element: Any, page: tuple[int, int]) -> bool:
+    """Whether a structure element lies wholly on `page` (the blank verso's empty div)."""
+    import pikepdf
+
+    if not isinstance(element, pikepdf.Dictionary):
+        return False
+    pg = element.get("/Pg")
+    return (
+        pg is not None
+        and pg.objgen == page
+        and all(_only_on(k, page) for k in _kids(element) if isinstance(k, pikepdf.Dictionary))
+    )
+
+
+def _outline(pdf: Any, marks: Sequence[Mark]) -> None:
+    """The outline, nested by level: an entry is the child of the last entry with a lower level."""
+    import pikepdf
+
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    children: dict[int, list[Any]] = {id(root): []}
+    stack: list[tuple[int, Any]] = [(0, root)]
+    for level, title, dest in marks:
+        while stack[-1][0] >= level:
+            stack.pop()
+        item = pdf.make_indirect(pikepdf.Dictionary(Title=title, Dest=dest, Parent=stack[-1][1]))
+        children[id(stack[-1][1])].append(item)
+        children[id(item)] = []
+        stack.append((level, item))
+    _link(root, children)
+    pdf.Root.Outlines = root
+
+
+def _link(parent: Any, children: dict[int, list[Any]]) -> int:
+    """First/Last/Prev/Next/Count of `parent`'s subtree (every entry open); returns the count."""
+    kids = children[id(parent)]
+    count = 0
+    for i, kid in enumerate(kids):
+        if i:
+            kid.Prev, kids[i - 1].Next = kids[i - 1], kid
+        count += 1 + _link(kid, children)
+    if kids:
+        parent.First, parent.Last = kids[0], kids[-1]
+        parent.Count = count
+    return count

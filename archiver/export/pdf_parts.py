@@ -1,0 +1,155 @@
+"""The PDF edition's parts as separate WeasyPrint documents: their HTML and CSS, rendered in workers, cached.
+
+A chunk is rendered without folios (they are stamped at assembly, see pdf_folio) and always
+starts on a right page, after a blank verso the assembler keeps only where the chunk would
+otherwise start on a left page (mirrored margins and running heads make the side matter). So a
+chunk's bytes depend on its own HTML and the options alone, and the cache key is exactly those:
+a change elsewhere in the edition (another article growing by a page) never re-renders it.
+The folios, contents numbers, outline, links and page labels that depend on earlier pages are
+redone at assembly, which costs no WeasyPrint layout.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from archiver.export import xhtml
+from archiver.export.cache import RENDER_VERSION, Context, key, styles_digest
+from archiver.export.pdf_render import part_crashed, render_part
+
+# Folios are stamped at assembly; chunks leave the folio boxes empty. (CSS given to WeasyPrint
+# beside the document's own print.css is a user stylesheet: it wins over print.css only with
+# !important.)
+VERSO = "archiver-verso"  # the blank left page every body part starts with
+NO_FOLIOS = (
+    " @page :left { @bottom-left { content: none !important; } }"
+    " @page :right { @bottom-right { content: none !important; } }"
+)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def part_css(base: str, title: str, side: str | None = None) -> str:
+    """The CSS of a body part: the options' CSS, how it starts, the edition title in left heads.
+
+    Without a `side`, the part starts with a blank left page (class VERSO, no heads) and then
+    its content from a right page on: the assembler keeps the verso where the part would start
+    on a left page and drops it otherwise, so the part's pages never depend on where it lands.
+    With a side ("left" or "right") it starts on that side, no verso. The title is given as a
+    literal because the cover, which sets string(edition-title) in a one-document edition, is
+    not in this document.
+    """
+    css = f"{base}{NO_FOLIOS} @page :left {{ @top-left {{ content: {css_string(title)} !important; }} }}"
+    if side is not None:
+        return f"{css} html {{ break-before: {side}; }}"
+    return (
+        f"{css} html {{ break-before: left; }}"
+        f" div.{VERSO} {{ page: {VERSO}; }} div.{VERSO} + * {{ break-before: right !important; }}"
+        f" @page {VERSO}:left {{ @top-left {{ content: none !important; }} }}"
+    )
+
+
+def part_html(lang: str, title: str, body_class: str, elements: Iterable[Any], verso: bool = True) -> bytes:
+    """A minimal HTML document around some of the edition's printed elements, after a blank verso."""
+    root = xhtml.el(None, "html", lang=lang)
+    head = xhtml.el(root, "head")
+    xhtml.el(head, "meta", charset="utf-8")
+    xhtml.el(head, "title", title)
+    xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
+    body = xhtml.el(root, "body", cls=body_class)
+    if verso:
+        xhtml.el(body, "div", cls=VERSO)
+    for element in elements:
+        body.append(element)
+    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+    return out
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: its HTML and CSS, which are all its bytes depend on."""
+
+    html: bytes
+    css: str
+
+    @property
+    def name(self) -> str:
+        return key("pdf-part", RENDER_VERSION, styles_digest(), self.html, self.css)
+
+
+class Rendered:
+    """Rendered parts as files (in the render cache, or a temporary folder without one)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
+        self.rendered = 0  # parts rendered by WeasyPrint (not found in the cache)
+
+    def close(self) -> None:
+        self.scratch.cleanup()
+
+    def _found(self, job: Job) -> Path | None:
+        """The part's file: rendered in this run, or copied out of the cache (checksum verified)."""
+        scratch = Path(self.scratch.name) / job.name
+        if scratch.exists():
+            return scratch
+        cache = self.context.cache
+        data = cache.get("pdf", job.name) if cache is not None else None
+        if data is None:
+            return None
+        scratch.write_bytes(data)
+        return scratch
+
+    def _keep(self, job: Job, data: bytes) -> Path:
+        cache = self.context.cache
+        self.rendered += 1
+        if cache is not None:
+            cache.misses += 1
+            cache.put("pdf", job.name, data)
+        path = Path(self.scratch.name) / job.name
+        path.write_bytes(data)
+        return path
+
+    def files(self, jobs: Sequence[Job]) -> list[Path]:
+        """One file per job, in order: found in the cache or rendered, a few at a time.
+
+        Results are written out batch by batch, so the parent never holds more than a
+        batch of PDFs in memory however long the edition.
+        """
+        from archiver.executor import runner, workers
+
+        found: dict[str, Path] = {}
+        for job in jobs:
+            path = found.get(job.name) or self._found(job)
+            if path is not None:
+                found[job.name] = path
+        missing = list({job.name: job for job in jobs if job.name not in found}.values())
+        ctx = self.context
+        if missing:
+            run = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
+            done = 0
+            try:
+                for batch in _batches(missing, 2 * workers(ctx.jobs)):
+                    results = run.map([(job.html, job.css) for job in batch])
+                    for job, data in zip(batch, results, strict=True):
+                        found[job.name] = self._keep(job, data)
+                    done += len(batch)
+                    ctx.stage("render", done, len(missing))
+            finally:
+                run.close()
+        return [found[job.name] for job in jobs]
+
+
+def _batches(items: Sequence[Job], size: int) -> Iterator[Sequence[Job]]:
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]

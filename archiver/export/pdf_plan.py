@@ -1,0 +1,46 @@
+"""The chunk planner: which parts of an edition render together as one WeasyPrint document.
+
+A chunk is cut only where the edition already breaks the page (before a section, or between
+two articles, which each start a page), so that printing the chunks one after another gives
+the pages one document would. The plan depends on the parts' kinds and order only, never on
+their text: a changed article leaves every chunk boundary where it was, and so the other
+chunks' cached renderings stay valid. When articles flow on (the press issue), the same rule
+holds with fewer places to cut: cut only where a page break is forced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from archiver.export.frame import Part
+
+ARTICLES = 40  # articles per chunk at most: ~80 pages, where WeasyPrint still runs at full speed
+COLOPHON = 120  # articles per colophon chunk (an entry is a few lines; each chunk starts a page)
+
+
+def plan(parts: Sequence[Part], size: int = ARTICLES) -> list[tuple[Part, ...]]:
+    """The body (sections and articles, in order) cut into chunks of at most `size` articles.
+
+    A new section starts a new chunk once the current one holds half its share, so that
+    chunks follow sections where they can; a section head always stays with its first article.
+    """
+    size = max(1, size)
+    chunks: list[tuple[Part, ...]] = []
+    current: list[Part] = []
+    articles = 0
+    for part in parts:
+        full = articles >= size or (part.kind == "section" and articles >= max(1, size // 2))
+        if current and full:
+            chunks.append(tuple(current))
+            current, articles = [], 0
+        current.append(part)
+        articles += part.kind == "article"
+    if current:
+        chunks.append(tuple(current))
+    return chunks
+
+
+def slices(count: int, size: int = COLOPHON) -> list[tuple[int, int]]:
+    """(start, end) of each run of at most `size` items among `count` (the colophon's chunks)."""
+    size = max(1, size)
+    return [(start, min(count, start + size)) for start in range(0, count, size)]

@@ -1,0 +1,95 @@
+"""One WeasyPrint render: HTML and CSS to PDF/A-3u bytes, loading nothing but archiver's resources.
+
+Every PDF document archiver makes goes through `render_html`, in this process or in a worker
+(`render_part` is the picklable call the executor runs): the same bytes in, the same bytes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from archiver.export import ExportError, linear
+from archiver.export.fonts import font_path, private_fontconfig
+
+PDF_VARIANT = "pdf/a-3u"
+LEVELS = "/ArchiverLevels"  # a chunk's catalog key: the bookmark level of each outline entry, in order
+
+
+def fetcher() -> Any:
+    """A URL fetcher that serves only our stylesheet and our fonts; anything else stops the render."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PackagedOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url == "archiver:styles/print.css":
+                data = resources.files("archiver.styles").joinpath("print.css").read_bytes()
+                return URLFetcherResponse(url, data, {"Content-Type": "text/css; charset=utf-8"})
+            if url.startswith("archiver-font:"):
+                data = font_path(url.split(":", 1)[1]).read_bytes()
+                return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+            raise ExportError(f"the PDF asked for {url!r}; only archiver's own resources may be loaded")
+
+    return PackagedOnly(fail_on_errors=True)
+
+
+def font_config() -> Any:
+    """A WeasyPrint font configuration that knows no system font, only the @font-face files."""
+    from weasyprint.text.fonts import FontConfiguration  # imported first: its import checks system fonts
+
+    with private_fontconfig():
+        return FontConfiguration()
+
+
+def render_html(
+    html: bytes,
+    css: str,
+    attachments: list[Any] | None = None,
+    url_fetcher: Any = None,
+    prepare: Callable[[Any], None] | None = None,
+    tagged: bool = True,
+) -> bytes:
+    """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError.
+
+    `prepare(document)` may adjust the laid-out document before it is written. The catalog of
+    the result carries LEVELS, the bookmark level of each outline entry in outline order, so
+    that an assembler can nest the entries of several documents as one document would.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    linear.install()
+    url_fetcher = url_fetcher or fetcher()
+    fonts = font_config()
+    try:
+        document = HTML(string=html, base_url="archiver:", url_fetcher=url_fetcher).render(
+            stylesheets=[CSS(string=css, url_fetcher=url_fetcher, font_config=fonts)],
+            font_config=fonts,
+            pdf_tags=tagged,
+        )
+        if prepare is not None:
+            prepare(document)
+        levels = [level for page in document.pages for level, *_ in page.bookmarks]
+
+        def finisher(_document: Any, pdf: Any) -> None:
+            import pydyf
+
+            pdf.catalog[LEVELS[1:]] = pydyf.Array(levels)
+
+        data: bytes = document.write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_tags=tagged, attachments=attachments or [], finisher=finisher
+        )
+    except FatalURLFetchingError as exc:
+        raise ExportError(f"PDF render stopped: {exc.__cause__ or exc}") from None
+    return data
+
+
+def render_part(html: bytes, css: str) -> bytes:
+    """The executor's work: one chunk of an edition as PDF bytes (plain data in, plain data out)."""
+    return render_html(html, css)
+
+
+def part_crashed(html: bytes, css: str) -> bytes:
+    """The executor's answer when the worker rendering a chunk died twice."""
+    raise ExportError("a worker process died while rendering part of the PDF (out of memory?)")

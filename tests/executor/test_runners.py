@@ -1,0 +1,66 @@
+"""Runners: the local pool and a real Dask LocalCluster give the same results, in order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from archiver import executor
+from archiver.errors import UnknownName, UsageError
+from archiver.executor import runner
+
+
+def square(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def die(n: int) -> tuple[int, int]:
+    if n == 3:
+        os._exit(1)  # a worker that dies, as under the OOM killer
+    return square(n)
+
+
+def crashed(n: int) -> tuple[int, int]:
+    return -1, 0
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    distributed = pytest.importorskip("distributed")  # in the dev extra: present wherever tests run
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_local_and_dask_agree_and_keep_order(scheduler: str) -> None:
+    calls = [(n,) for n in range(20)]
+    local = runner(square, crashed, jobs=2)
+    dask = runner(square, crashed, kind="dask", scheduler=scheduler)
+    try:
+        here, there = local.map(calls), dask.map(calls)
+    finally:
+        local.close()
+        dask.close()
+    assert [r for r, _ in here] == [r for r, _ in there] == [n * n for n in range(20)]
+    assert {pid for _, pid in there} - {os.getpid()}, "the work ran in Dask worker processes"
+
+
+def test_a_dying_worker_fails_only_its_call_on_both(scheduler: str) -> None:
+    calls = [(n,) for n in range(6)]
+    for made in (runner(die, crashed, jobs=2), runner(die, crashed, kind="dask", scheduler=scheduler)):
+        try:
+            results = [r for r, _ in made.map(calls)]
+        finally:
+            made.close()
+        assert results == [0, 1, 4, -1, 16, 25]
+
+
+def test_unknown_executor_and_unreachable_scheduler_are_usage_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1)
+    with pytest.raises(UnknownName):
+        runner(square, crashed, kind="slurm")
+    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
+        runner(square, crashed, kind="dask", scheduler="tcp://127.0.0.1:9")

@@ -1,0 +1,100 @@
+"""The render cache: warm exports are byte-identical to cold ones, and a change misses only itself."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archiver import pipeline, recipes
+from archiver.export.cache import FOLDER, RenderCache, key
+from archiver.store import Archive, Selection
+from tests.conftest import SOURCES
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    arc = Archive(tmp_path / "arc", create=True)
+    pipeline.ingest(arc, sorted(SOURCES.iterdir()))
+    return arc
+
+
+def _epub(archive: Archive, out: Path, cache: bool = True) -> tuple[bytes, recipes.Exported]:
+    job = recipes.export_job("epub", cache=cache)
+    done = recipes.export(archive, job, Selection(), out)
+    return out.read_bytes(), done
+
+
+def test_warm_export_is_byte_identical_and_renders_nothing(archive: Archive, tmp_path: Path) -> None:
+    cold, first = _epub(archive, tmp_path / "cold.epub")
+    warm, second = _epub(archive, tmp_path / "warm.epub")
+    plain, third = _epub(archive, tmp_path / "plain.epub", cache=False)
+    assert cold == warm == plain
+    n = first.articles + 1  # each article's XHTML and the cover image
+    assert (first.rendered, first.cached) == (n, 0)
+    assert (second.rendered, second.cached) == (0, n)
+    assert (third.rendered, third.cached) == (0, 0)
+
+
+def test_a_changed_article_is_the_only_one_rendered_again(archive: Archive, tmp_path: Path) -> None:
+    _epub(archive, tmp_path / "before.epub")
+    entry = next(iter(archive.entries()))
+    path = archive.xml_path(entry.id)
+    path.write_bytes(path.read_bytes().replace(b"</title>", b" (herzien)</title>", 1))
+    changed, done = _epub(archive, tmp_path / "after.epub")
+    assert (done.rendered, done.cached) == (1, done.articles)  # the cover did not change
+    shutil.rmtree(archive.root / FOLDER)
+    cold, _ = _epub(archive, tmp_path / "cold.epub")
+    assert changed == cold
+
+
+def test_a_damaged_cache_entry_is_not_trusted_blindly(archive: Archive, tmp_path: Path) -> None:
+    cold, _ = _epub(archive, tmp_path / "cold.epub")
+    files = [p for p in (archive.root / FOLDER).rglob("*") if p.is_file()]
+    assert files and all(not p.name.endswith(".tmp") for p in files)
+    for p in files:
+        p.write_bytes(p.read_bytes()[:-40])  # cut short, as by a full disk
+    again, done = _epub(archive, tmp_path / "again.epub")
+    assert again == cold
+    assert done.rendered == done.articles + 1  # every XHTML and the cover made again
+
+
+def test_keys_separate_their_parts() -> None:
+    assert key("ab", "c") != key("a", "bc")
+    cache = RenderCache(Path("/nonexistent"))
+    assert cache.article_key("unknown-id", "xhtml") is None  # no digest: never cached
+
+
+def test_one_file_per_article_comes_whole_from_the_cache(archive: Archive, tmp_path: Path) -> None:
+    job = recipes.export_job("pdf", each=True)
+    cold = recipes.export(archive, job, Selection(), tmp_path / "cold")
+    warm = recipes.export(archive, job, Selection(), tmp_path / "warm")
+    n = cold.articles
+    names = sorted(p.name for p in (tmp_path / "cold").iterdir())
+    assert len(names) == n and names == sorted(p.name for p in (tmp_path / "warm").iterdir())
+    for name in names:
+        assert (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
+    files = list((archive.root / FOLDER / "pdf-file").rglob("*"))
+    assert sum(p.is_file() for p in files) == n
+    assert warm.rendered == 0 and warm.cached >= n
+    plain = recipes.export(
+        archive, recipes.export_job("pdf", each=True, cache=False), Selection(), tmp_path / "p"
+    )
+    assert all(
+        (tmp_path / "p" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes() for name in names
+    )
+    assert plain.cached == plain.rendered == 0
+
+
+def test_a_damaged_pdf_part_is_rendered_again(archive: Archive, tmp_path: Path) -> None:
+    job = recipes.export_job("pdf")
+    cold = recipes.export(archive, job, Selection(), tmp_path / "cold.pdf")
+    parts = [p for p in (archive.root / FOLDER / "pdf").rglob("*") if p.is_file()]
+    assert parts and cold.rendered >= len(parts)
+    for p in parts:
+        data = p.read_bytes()
+        p.write_bytes(data[: len(data) // 2])  # half a file, as after a full disk
+    again = recipes.export(archive, job, Selection(), tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+    assert again.rendered >= len(parts)

@@ -1,0 +1,179 @@
+"""The PDF edition rendered as several chunks and assembled: structure, navigation, numbers, cache."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from archiver.document.model import Document
+from archiver.document.xmlio import to_bytes
+from archiver.export import pdf, pdf_gate
+from archiver.export.cache import Context, RenderCache
+from archiver.export.edition import gather
+from archiver.export.frame import frame
+from archiver.export.pdf_plan import plan, slices
+from archiver.export.typography import typeset
+from archiver.ingest import ingest_bytes
+from tests.conftest import SOURCES, WHEN
+from tests.export.conftest import EPOCH
+
+
+def _render(docs: list[Document], chunk: int, cache: RenderCache | None = None, jobs: int = 1) -> bytes:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return pdf.render(frame(gather(docs, "month"), Context(cache, jobs)), chunk=chunk)
+
+
+@pytest.fixture(scope="module")
+def chunked(docs: list[Document]) -> bytes:
+    """The edition of sources/ in chunks of two articles (five chunks, four seams)."""
+    return _render(docs, 2)
+
+
+def _run(*args: str, data: bytes, tmp_path: Path, stdout: bool = False) -> str:
+    path = tmp_path / "edition.pdf"
+    path.write_bytes(data)
+    command = [*args, str(path)] + (["-"] if stdout else [])
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_plan_cuts_before_sections_and_keeps_heads_with_their_article(docs: list[Document]) -> None:
+    parts = [p for p in frame(gather(docs, "month")).parts if p.kind in ("section", "article")]
+    chunks = plan(parts, 2)
+    assert [p for c in chunks for p in c] == parts
+    assert all(c[-1].kind == "article" and sum(p.kind == "article" for p in c) <= 2 for c in chunks)
+    assert len(chunks) > 2
+    assert slices(5, 2) == [(0, 2), (2, 4), (4, 5)]
+
+
+def test_qpdf_fonts_and_tagged(chunked: bytes, tmp_path: Path) -> None:
+    assert "No syntax or stream encoding errors" in _run("qpdf", "--check", data=chunked, tmp_path=tmp_path)
+    rows = [line.split() for line in _run("pdffonts", data=chunked, tmp_path=tmp_path).splitlines()[2:]]
+    assert rows and all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) and r[-5:-2] == ["yes"] * 3 for r in rows)
+    info = _run("pdfinfo", data=chunked, tmp_path=tmp_path)
+    assert re.search(r"Tagged:\s+yes", info)
+
+
+def _mcids(page: pikepdf.Page) -> set[int]:
+    return {
+        int(ops[1].MCID)
+        for ops, op in pikepdf.parse_content_stream(page)
+        if str(op) == "BDC" and isinstance(ops[1], pikepdf.Dictionary) and "/MCID" in ops[1]
+    }
+
+
+def test_one_structure_tree_with_a_parent_tree_that_matches_every_page(chunked: bytes) -> None:
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        root = p.Root.StructTreeRoot
+        (document,) = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        assert document.S == "/Document" and all(k.P.objgen == document.objgen for k in document.K)
+        nums = root.ParentTree.Nums
+        tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert int(root.ParentTreeNextKey) > max(tree)
+        pages = {page.objgen for page in p.pages}
+        seen: set[int] = set()
+        for page in p.pages:
+            key = int(page.obj.StructParents)
+            assert key not in seen
+            seen.add(key)
+            for mcid in _mcids(page):  # each marked run belongs to an element on this very page
+                element = tree[key][mcid]
+                assert element.Pg.objgen == page.objgen and mcid in list(element.K)
+            for annot in page.obj.get("/Annots", []):
+                link = tree[int(annot.StructParent)]
+                assert any(isinstance(k, pikepdf.Dictionary) and k.Obj.objgen == annot.objgen for k in link.K)
+        stack = list(document.K)
+        while stack:  # every element's page is a page of the document
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                assert "/Pg" not in element or element.Pg.objgen in pages
+                stack += list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
+
+
+def test_outline_attachments_labels_and_pdfa(
+    docs: list[Document], chunked: bytes, edition_pdf: bytes
+) -> None:
+    assert pdf_gate.outline_titles(chunked) == pdf_gate.outline_titles(edition_pdf)
+    pdf.check(chunked, gather(docs, "month"))  # every title on the page its entry points to
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        meta = p.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
+        (intent,) = p.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1"
+        assert len(p.Root.AF) == len(docs) and all(f.AFRelationship == "/Source" for f in p.Root.AF)
+        kept = {name: f.get_file().read_bytes() for name, f in p.attachments.items()}
+        assert kept == {f"{d.meta.archive_id}.xml": to_bytes(d) for d in docs}
+        labels = [page.label for page in p.pages]
+        assert labels[0] == "Cover" and labels[1:] == [str(n) for n in range(2, len(labels) + 1)]
+
+
+def _folio(data: bytes, page: int, tmp_path: Path) -> str:
+    """The lowest word on a page, where the folio is."""
+    xml = _run(
+        "pdftotext", "-bbox", "-f", str(page), "-l", str(page), data=data, tmp_path=tmp_path, stdout=True
+    )
+    words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]*)</word>', xml)
+    return max(words, key=lambda w: float(w[0]))[1] if words else ""
+
+
+def _article_pages(data: bytes) -> list[int]:
+    with pikepdf.open(io.BytesIO(data)) as p:
+        return [page + 1 for depth, _, page in pdf_gate._outline(p) if depth == 2]
+
+
+def test_folios_continue_across_seams_and_contents_numbers_are_real(chunked: bytes, tmp_path: Path) -> None:
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        count = len(p.pages)
+        blank = [i + 1 for i, page in enumerate(p.pages) if not _mcids(page)]
+    for number in range(2, count + 1):
+        if number not in blank:
+            assert _folio(chunked, number, tmp_path) == str(number)
+    assert all(number % 2 == 0 for number in blank)  # only versos before a chunk's recto start
+    contents = _run(
+        "pdftotext", "-layout", "-f", "2", "-l", "2", data=chunked, tmp_path=tmp_path, stdout=True
+    )
+    numbers = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", contents, re.M)]
+    assert numbers == _article_pages(chunked)
+
+
+def test_one_chunk_and_many_chunks_give_the_same_text(
+    docs: list[Document], chunked: bytes, edition_pdf: bytes
+) -> None:
+    heads = {"Archive, 1999–2023"} | {typeset(d.meta.title.text, d.meta.language.text) for d in docs}
+
+    def squash(data: bytes) -> str:  # running heads move with the pages a seam adds
+        lines = [line for line in pdf_gate.pdf_text(data).splitlines() if line.strip() not in heads]
+        text = re.sub(r"\d+|\.{2,}", "", "\n".join(lines))  # folios, contents numbers, leaders
+        return "".join(text.split())
+
+    assert squash(chunked) == squash(edition_pdf)
+
+
+def _changed(doc: Document) -> Document:
+    """The same article with one more sentence (a new source file: a new id, the same place)."""
+    raw = (SOURCES / doc.provenance.file_name).read_bytes()
+    return ingest_bytes(raw + b"\n\nOne more closing sentence.\n", doc.provenance.file_name, WHEN).document
+
+
+def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
+    docs: list[Document], tmp_path: Path
+) -> None:
+    some = [d for d in docs if d.meta.language.text == "en"][:4]
+    cache = RenderCache(tmp_path / "cache")
+    cold = _render(some, 1, cache, jobs=2)
+    parts = cache.misses
+    assert parts >= 5  # four articles and the colophon
+    warm = _render(some, 1, cache)
+    assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
+    changed = [_changed(d) if i == 1 else d for i, d in enumerate(some)]
+    again = _render(changed, 1, cache)
+    # its chunk, the colophon that names it, and the front (its contents link to the new id:
+    # once counted, once with leaders); the three other articles' chunks come from the cache
+    assert cache.misses == parts + 4
+    assert again == _render(changed, 1)
