@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOME = "archive"
 CATALOG = "catalog.sqlite"
-SEAL = ".catalog-seal"  # the catalog file's seal (catalog.seal_of) when last found sound
+SEAL = "catalog.sqlite.seal"  # the catalog file's seal (catalog.seal_of) when last found sound
 Status = Literal["new", "new-version", "unchanged"]
 
 

@@ -74,7 +74,7 @@ def test_a_failed_write_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.
         assert outcome.status == "failed" and outcome.failure is not None
         assert outcome.failure.code == "archive" and "No space left" in outcome.failure.message
         assert list(archive.entries()) == []
-    bookkeeping = {"catalog.sqlite", ".lock", "manifest-sha256.txt", ".catalog-seal"}
+    bookkeeping = {"catalog.sqlite", ".lock", "manifest-sha256.txt", "catalog.sqlite.seal"}
     assert [p for p in root.rglob("*") if p.is_file() and p.name not in bookkeeping] == []
     assert not (root / "originals").exists() or not any((root / "originals").iterdir())
 
