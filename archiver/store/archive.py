@@ -135,7 +135,8 @@ class Archive:
     def known_many(self, ids: Iterable[str]) -> dict[str, Entry]:
         """`known` for many ids at once (one catalog query per 500): the entries of those kept."""
         found = self.catalog.get_many(ids)
-        return {id: entry for id, entry in found.items() if self.xml_path(id).exists()}
+        docs = str(self.docs_dir)  # plain strings: 5,000 paths a second cost more than the stat
+        return {id: entry for id, entry in found.items() if os.path.exists(f"{docs}/{id}.xml")}
 
     def find(self, key: str) -> Entry:
         """The one entry an id (or id prefix, external id or file name) names."""

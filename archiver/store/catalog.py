@@ -8,7 +8,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -79,6 +79,9 @@ class Entry:
     def as_dict(self) -> dict[str, object]:
         """The row as plain data; authors as a list (the catalog keeps them as JSON text)."""
         return {**asdict(self), "authors": json.loads(self.authors)}
+
+
+_COLUMNS = ", ".join(f.name for f in fields(Entry))
 
 
 def entry_of(doc: Document, version: int) -> Entry:
@@ -219,9 +222,9 @@ class Catalog:
         wanted, found = list(dict.fromkeys(ids)), {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            sql = f"SELECT * FROM articles WHERE id IN ({', '.join('?' for _ in chunk)})"
+            sql = f"SELECT {_COLUMNS} FROM articles WHERE id IN ({', '.join('?' for _ in chunk)})"
             for row in self._rows(sql, chunk):
-                found[row["id"]] = Entry(**dict(row))
+                found[row[0]] = Entry(*row)  # the columns in the order of Entry's fields
         return found
 
     def last_versions(self, names: Iterable[str]) -> dict[str, int]:
