@@ -43,8 +43,8 @@ def _identifier() -> Any:
 
 
 def cache_dir() -> Path:
-    """Where the unpacked model lives: $ARCHIVER_CACHE, or $XDG_CACHE_HOME/archiver, or ~/.cache/archiver."""
-    explicit = os.environ.get("ARCHIVER_CACHE")
+    """Where the unpacked model lives: $ARCHIVER_MODEL_CACHE, else $XDG_CACHE_HOME or ~/.cache, /archiver."""
+    explicit = os.environ.get("ARCHIVER_MODEL_CACHE")
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

@@ -40,7 +40,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_cached_model_gives_py3langids_verdicts(
     reference: LanguageIdentifier, fresh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ARCHIVER_CACHE", str(tmp_path))
+    monkeypatch.setenv("ARCHIVER_MODEL_CACHE", str(tmp_path))
     for text in TEXTS:  # the first call unpacks the model into tmp_path
         code, prob = reference.classify(text[: language.SAMPLE])
         assert language.detect(text) == (code, round(float(prob), 2))
@@ -56,5 +56,5 @@ def test_without_a_cache_folder_the_model_is_loaded_in_memory(
 ) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv("ARCHIVER_CACHE", str(blocked))
+    monkeypatch.setenv("ARCHIVER_MODEL_CACHE", str(blocked))
     assert [language._identifier().classify(t) for t in TEXTS] == [reference.classify(t) for t in TEXTS]
