@@ -523,6 +523,8 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the exports.")] = Path("dist"),
     cache: CacheOpt = True,
     jobs: JobsOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -532,7 +534,15 @@ def build(
 
     with _open(create=True) as archive, _stages() as on_stage:
         report = recipes.build(
-            archive, sources or [Path("sources")], out, _print_outcome, on_stage, jobs=jobs, cache=cache
+            archive,
+            sources or [Path("sources")],
+            out,
+            _print_outcome,
+            on_stage,
+            jobs=jobs,
+            cache=cache,
+            executor=executor,
+            scheduler=scheduler,
         )
     _print_problems(report.problems)
     err.print(

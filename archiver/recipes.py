@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
-from archiver.errors import ExitCode, NotFoundError, Problem, UnknownName
+from archiver.errors import ArchiverError, ExitCode, NotFoundError, Problem, UnknownName
 from archiver.executor import RUNNERS
 from archiver.export import EXPORTERS, Exporter, exporter
-from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress
+from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
@@ -183,6 +183,8 @@ def build(
     on_stage: StageProgress | None = None,
     jobs: int = 0,
     cache: bool = True,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildReport:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -191,14 +193,22 @@ def build(
     from archiver import pipeline
 
     files = pipeline.input_files(sources).files
-    outcomes = pipeline.ingest(archive, files, progress=progress, jobs=jobs)
-    invalid = {k: v for k, v in pipeline.validate(archive).items() if v}
+    outcomes = pipeline.ingest(
+        archive,
+        files,
+        progress=progress,
+        on_stage=on_stage,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+    )
+    invalid = _invalid(archive, RenderCache(archive.root / FOLDER) if cache else None)
     written: list[Path] = []
     problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
     for fmt in EXPORTERS:
         step = _prefixed(fmt, on_stage)
         for each, target in ((False, out), (True, out / fmt)):
-            job = export_job(fmt, each=each, cache=cache, jobs=jobs)
+            job = export_job(fmt, each=each, cache=cache, jobs=jobs, executor=executor, scheduler=scheduler)
             done = export(archive, job, Selection(), target, step)
             written += done.paths
             problems.update(dict.fromkeys(done.problems))
@@ -210,3 +220,41 @@ def _prefixed(prefix: str, on_stage: StageProgress | None) -> StageProgress | No
     if on_stage is None:
         return None
     return lambda stage, done, total: on_stage(f"{prefix} {stage}", done, total)
+
+
+def _invalid(archive: Archive, cache: RenderCache | None) -> dict[str, list[str]]:
+    """The archived documents that fail validation, with their errors.
+
+    With a cache, a document whose exact XML passed the same schema and rules before is not
+    validated again (its pass is recorded in the cache under the XML's and the schema's hashes).
+    """
+    from archiver import pipeline
+    from archiver.document.validate import errors_of_bytes
+
+    if cache is None:
+        return {k: v for k, v in pipeline.validate(archive).items() if v}
+    schema = _schema_digest()
+    invalid: dict[str, list[str]] = {}
+    for entry in archive.entries(all_versions=True):
+        try:
+            data = archive.xml_bytes(entry.id)
+        except ArchiverError as exc:
+            invalid[entry.id] = [str(exc)]
+            continue
+        passed = key("valid", schema, hashlib.sha256(data).hexdigest())
+        if cache.get("valid", passed, count=False) is not None:
+            continue
+        errors = errors_of_bytes(data, entry.id)
+        if errors:
+            invalid[entry.id] = errors
+        else:
+            cache.put("valid", passed, b"")
+    return invalid
+
+
+def _schema_digest() -> str:
+    """One hash of the RELAX NG grammar and the Schematron rules."""
+    from importlib import resources
+
+    folder = resources.files("archiver.document").joinpath("schema")
+    return key(*(p.read_bytes() for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.is_file()))

@@ -98,3 +98,18 @@ def test_a_damaged_pdf_part_is_rendered_again(archive: Archive, tmp_path: Path) 
     again = recipes.export(archive, job, Selection(), tmp_path / "again.pdf")
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
     assert again.rendered >= len(parts)
+
+
+def test_build_validates_again_only_what_changed(tmp_path: Path) -> None:
+    with Archive(tmp_path / "arc", create=True) as arc:
+        first = recipes.build(arc, [SOURCES], tmp_path / "dist")
+        assert not first.invalid and first.exit_code == 0
+        passes = list((arc.root / FOLDER / "valid").rglob("*"))
+        assert sum(p.is_file() for p in passes) == len(list(SOURCES.iterdir()))
+        entry = next(iter(arc.entries()))
+        path = arc.xml_path(entry.id)
+        path.write_bytes(
+            path.read_bytes().replace(b"<title", b"<titel", 1).replace(b"</title>", b"</titel>", 1)
+        )
+        found = recipes._invalid(arc, RenderCache(arc.root / FOLDER))
+        assert list(found) == [entry.id]  # the others' passes were reused, this one is checked again
