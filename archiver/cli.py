@@ -140,9 +140,10 @@ def ingest(
     Example: archiver ingest sources/ ~/Downloads/article.txt
     """
     from archiver import pipeline
-    from archiver.ingest import dialects
 
     if dialect:
+        from archiver.ingest import dialects  # loads the readers: only when a name is to be checked
+
         dialects.get(dialect)  # an unknown name stops here, with the known ones listed
     found = pipeline.input_files(paths, follow_symlinks)
     with _open(create=True) as archive:

@@ -8,12 +8,13 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from archiver.errors import UnknownName, UsageError
+
+if TYPE_CHECKING:  # process pools load on first use: a re-ingest of unchanged files needs none
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -92,6 +93,9 @@ class Local(Generic[A, R]):
     def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
         if self.jobs <= 1 or len(calls) <= 1:
             return [self.work(*args) for args in calls]
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self.pool = self.pool or ProcessPoolExecutor(
             self.jobs, initializer=_worker_setup, initargs=(os.getpid(),)
         )
@@ -103,6 +107,9 @@ class Local(Generic[A, R]):
             return [self._alone(args) for args in calls]
 
     def _alone(self, args: tuple[A, ...]) -> R:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as solo:
             try:
                 return solo.submit(self.work, *args).result()
