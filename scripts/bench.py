@@ -12,7 +12,8 @@ workers included) and peak memory as the largest sum of resident sets over the w
 writes the figures as JSON and a log-log chart (matplotlib PNG).
 
 Usage: .venv/bin/python scripts/bench.py [--sizes 1 100 1000 5000 20000] [--pdf-max 5000]
-       [--pdf-peer-max 1000] [--check-max 1000] [--calibre-max 100] [--json build/bench.json] [--chart docs/img/bench.png]
+       [--pdf-peer-max 1000] [--check-max 1000] [--calibre-max 100]
+       [--json build/bench.json] [--chart docs/img/bench.png]
 """
 
 from __future__ import annotations
