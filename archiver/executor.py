@@ -133,9 +133,10 @@ class Runner(Protocol[R]):
 class Dask(Generic[R]):
     """Runs `work` on a Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `jobs` processes.
 
-    Every machine must see the same archiver version and, for ingest and export, the archive on
-    shared storage; the results come back to this process, which alone writes the archive. A
-    task whose workers keep dying (Dask's KilledWorker) gets `on_crash(args)`. Dask runs tasks in
+    Every machine must have the same archiver version. Each task carries its own data and its
+    result comes back to this process, which alone reads and writes the archive. A
+    task whose workers keep dying (Dask's KilledWorker) runs once more alone, and if it kills
+    its workers again it gets `on_crash(args)`. Dask runs tasks in
     worker threads, where the per-file time budget (a signal) cannot apply.
     """
 
@@ -165,9 +166,17 @@ class Dask(Generic[R]):
         for future, args in zip(futures, calls, strict=True):
             try:
                 out.append(future.result())
-            except killed:
-                out.append(self.on_crash(*args))
+            except killed:  # this call, or one that shared its workers, kept killing them
+                out.append(self._alone(args, killed))
         return out
+
+    def _alone(self, args: tuple[Any, ...], killed: Any) -> R:
+        """The call once more on its own: a call that only shared a dying worker now succeeds."""
+        try:
+            result: R = self.client.submit(self.work, *args, pure=False).result()
+        except killed:
+            return self.on_crash(*args)
+        return result
 
     def close(self) -> None:
         self.client.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,15 +23,6 @@ def die(n: int) -> tuple[int, int]:
 
 def crashed(n: int) -> tuple[int, int]:
     return -1, 0
-
-
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    distributed = pytest.importorskip("distributed")  # in the dev extra: present wherever tests run
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        yield cluster.scheduler_address
 
 
 def test_local_and_dask_agree_and_keep_order(scheduler: str) -> None:
