@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = 20_000  # characters; more changes no verdict and costs time on a 60 MB article
-_LAYOUT = 1  # bump when the cached files change form
+_LAYOUT = 2  # bump when the cached files change form
 
 
 def detect(text: str) -> tuple[str, float]:
@@ -74,7 +74,12 @@ def _mapped() -> tuple[Any, ...] | None:
         folder = cache_dir() / f"langid-{_LAYOUT}-{key}"
         if not (folder / "meta.json").exists():
             _write_cache(folder)
-        return _load_cache(folder)
+        try:
+            return _load_cache(folder)
+        except (ValueError, KeyError):  # a damaged copy (a file cut short): unpack it again, once
+            shutil.rmtree(folder, ignore_errors=True)
+            _write_cache(folder)
+            return _load_cache(folder)
     except (OSError, ValueError, KeyError):
         return None
 
@@ -96,7 +101,8 @@ def _write_cache(folder: Path) -> None:
         }
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        meta = {"classes": list(classes), "features": int(ptc.shape[0])}
+        sizes = {name: len(data) for name, data in files.items()}
+        meta = {"classes": list(classes), "features": int(ptc.shape[0]), "sizes": sizes}
         (tmp / "meta.json").write_text(json.dumps(meta))  # written last: its presence means complete
         try:
             os.rename(tmp, folder)
@@ -112,6 +118,9 @@ def _load_cache(folder: Path) -> tuple[Any, ...]:
     import numpy as np
 
     meta = json.loads((folder / "meta.json").read_text())
+    for name, size in meta["sizes"].items():
+        if (folder / name).stat().st_size != size:
+            raise ValueError(f"{folder / name}: {size} bytes expected")
     classes: list[str] = meta["classes"]
     ptc = np.frombuffer(_map(folder / "ptc.f32"), dtype=np.float32).reshape(meta["features"], len(classes))
     pc = np.frombuffer(_map(folder / "pc.f32"), dtype=np.float32)

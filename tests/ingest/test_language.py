@@ -58,3 +58,18 @@ def test_without_a_cache_folder_the_model_is_loaded_in_memory(
     blocked.write_text("not a folder")
     monkeypatch.setenv("ARCHIVER_MODEL_CACHE", str(blocked))
     assert [language._identifier().classify(t) for t in TEXTS] == [reference.classify(t) for t in TEXTS]
+
+
+def test_a_cached_model_cut_short_is_unpacked_again(
+    reference: LanguageIdentifier, fresh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCHIVER_MODEL_CACHE", str(tmp_path))
+    language._identifier()
+    (folder,) = tmp_path.iterdir()
+    table = folder / "nextmove.u32"
+    size = table.stat().st_size
+    with table.open("r+b") as fh:
+        fh.truncate(1000)  # as a full disk or a careless copy would leave it
+    language._identifier.cache_clear()
+    assert [language._identifier().classify(t) for t in TEXTS] == [reference.classify(t) for t in TEXTS]
+    assert table.stat().st_size == size
