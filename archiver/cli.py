@@ -598,8 +598,15 @@ def dialects(json_out: JsonOpt = False) -> None:
         out.print(f"{name:<14} {d.description}", markup=False)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like any exit: temporary files go, workers stop
+
+
 def main() -> None:
     """Console entry point: library errors become one line and an exit code."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except ArchiverError as exc:

@@ -51,7 +51,12 @@ def workers(jobs: int) -> int:
 
 
 def _worker_setup(parent: int) -> None:
-    """Worker initialiser: die with the parent (a kill -9 leaves no orphans), cap memory."""
+    """Worker initialiser: die with the parent (a kill -9 leaves no orphans), cap memory.
+
+    Ctrl-C reaches every process of the terminal's group; workers ignore it and the parent,
+    which alone decides, stops them (see Local.map).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     _limit_memory()
 
@@ -105,6 +110,18 @@ class Local(Generic[A, R]):
         except BrokenProcessPool:
             self.close()
             return [self._alone(args) for args in calls]
+        except BaseException:  # Ctrl-C or SIGTERM in the parent: stop the workers now, not after their work
+            self._stop()
+            raise
+
+    def _stop(self) -> None:
+        """End the workers at once (their results are no longer wanted)."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def _alone(self, args: tuple[A, ...]) -> R:
         from concurrent.futures import ProcessPoolExecutor
