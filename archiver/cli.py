@@ -140,7 +140,9 @@ def ingest(
     Example: archiver ingest sources/ ~/Downloads/article.txt
     """
     from archiver import pipeline
+    from archiver.executor import check_executor
 
+    check_executor(executor, scheduler)  # a wrong name stops here, before the archive is made
     if dialect:
         from archiver.ingest import dialects  # loads the readers: only when a name is to be checked
 

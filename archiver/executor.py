@@ -159,26 +159,35 @@ class Dask(Generic[R]):
 
     def __init__(self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int, scheduler: str | None):
         try:
-            dist: Any = importlib.import_module("distributed")  # untyped: used through Any
+            self.dist: Any = importlib.import_module("distributed")  # untyped: used through Any
         except ImportError:
             needs = "the Dask executor needs the distributed package: pip install 'archiver[dask]'"
             raise UsageError(needs) from None
-        self.work, self.on_crash = work, on_crash
+        self.work, self.on_crash, self.jobs, self.scheduler = work, on_crash, jobs, scheduler
         self.cluster: Any = None
+        self.client: Any = None  # connected on first use: a run with nothing to send needs no cluster
+
+    def _connect(self) -> Any:
+        if self.client is not None:
+            return self.client
+        dist, where = self.dist, self.scheduler
         try:
-            if scheduler:
-                self.client = dist.Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+            if where:
+                self.client = dist.Client(where, timeout=f"{CONNECT_TIMEOUT}s")
             else:
                 self.cluster = dist.LocalCluster(
-                    n_workers=workers(jobs), threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers(self.jobs), threads_per_worker=1, processes=True, dashboard_address=None
                 )
                 self.client = dist.Client(self.cluster)
-        except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler {where}: {exc}") from None
+        return self.client
 
     def map(self, calls: Sequence[tuple[Any, ...]]) -> list[R]:
-        killed: Any = importlib.import_module("distributed").KilledWorker
-        futures = [self.client.submit(self.work, *args, pure=False) for args in calls]
+        if not calls:
+            return []
+        client, killed = self._connect(), self.dist.KilledWorker
+        futures = [client.submit(self.work, *args, pure=False) for args in calls]
         out: list[R] = []
         for future, args in zip(futures, calls, strict=True):
             try:
@@ -196,7 +205,8 @@ class Dask(Generic[R]):
         return result
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 
@@ -220,9 +230,15 @@ def runner(
     `work` and its arguments must be picklable (top-level functions, plain data): the same call
     may run in this process, a local worker or a Dask worker on another machine.
     """
-    try:
-        make = RUNNERS[kind]
-    except KeyError:
-        raise UnknownName("executor", kind, RUNNERS) from None
+    check_executor(kind, scheduler)
+    make = RUNNERS[kind]
     made: Runner[R] = make(work, on_crash, jobs, scheduler)
     return made
+
+
+def check_executor(kind: str, scheduler: str | None) -> None:
+    """An unknown executor, or a scheduler without Dask, is a usage error (exit code 2)."""
+    if kind not in RUNNERS:
+        raise UnknownName("executor", kind, RUNNERS)
+    if scheduler and kind != "dask":
+        raise UsageError("--scheduler is for --executor dask")

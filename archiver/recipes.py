@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiverError, ExitCode, NotFoundError, Problem, UnknownName
-from archiver.executor import RUNNERS
+from archiver.executor import check_executor
 from archiver.export import EXPORTERS, Exporter, exporter
 from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
@@ -55,8 +55,7 @@ def export_job(
     found = exporter(fmt)
     if grouping not in GROUPINGS:
         raise UnknownName("grouping", grouping, GROUPINGS)
-    if executor not in RUNNERS:
-        raise UnknownName("executor", executor, RUNNERS)
+    check_executor(executor, scheduler)
     opts = parse(found.Options, options, found.name)
     return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler)
 

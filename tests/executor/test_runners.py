@@ -52,5 +52,11 @@ def test_unknown_executor_and_unreachable_scheduler_are_usage_errors(monkeypatch
     monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1)
     with pytest.raises(UnknownName):
         runner(square, crashed, kind="slurm")
-    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
-        runner(square, crashed, kind="dask", scheduler="tcp://127.0.0.1:9")
+    with pytest.raises(UsageError, match="--scheduler is for --executor dask"):
+        runner(square, crashed, scheduler="tcp://127.0.0.1:9")
+    for address in ("tcp://127.0.0.1:9", "bogus", "http://127.0.0.1:9"):
+        unreachable = runner(square, crashed, kind="dask", scheduler=address)
+        assert unreachable.map([]) == []  # nothing to send: no connection tried
+        with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
+            unreachable.map([(1,)])
+        unreachable.close()
