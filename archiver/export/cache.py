@@ -30,12 +30,40 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+# The libraries whose version can change what an export's bytes are.
+RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fonttools")
+COVER_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
+
+
 @cache
 def styles_digest() -> str:
-    """One hash of every packaged stylesheet and font list: a style change misses the cache."""
+    """One hash of everything beside the article a rendering depends on.
+
+    The packaged stylesheets, the rendering version, the versions of the rendering libraries,
+    and each font file's name, size and modification time: a style change, an upgrade of
+    WeasyPrint or of the Noto fonts misses the cache instead of mixing old and new renderings.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from archiver.export.fonts import FontMissing, declared_fonts, font_path
+
     folder = resources.files("archiver.styles")
-    files = sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file())
-    return key(RENDER_VERSION, *(part for name, data in files for part in (name, data)))
+    parts = [RENDER_VERSION]
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            parts += [item.name, hashlib.sha256(item.read_bytes()).hexdigest()]
+    for name in RENDERERS:
+        try:
+            parts += [name, version(name)]
+        except PackageNotFoundError:
+            parts += [name, "-"]
+    for font in (*declared_fonts(), *COVER_FONTS):
+        try:
+            info = font_path(font).stat()
+            parts += [font, f"{info.st_size}:{info.st_mtime_ns}"]
+        except (FontMissing, OSError):
+            parts += [font, "-"]
+    return key(*parts)
 
 
 @dataclass
