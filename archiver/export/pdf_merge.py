@@ -11,6 +11,7 @@ recorded it), the named destinations (the contents' links), page labels and foli
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ class Assembly:
         for i, page in enumerate(pdf.pages):
             if i and i not in self.blank:
                 folios.stamp(page, i + 1, right=(i + 1) % 2 == 1)
+        unique_subset_names(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
@@ -174,6 +176,53 @@ class Assembly:
     def close(self) -> None:
         for src in self.sources:
             src.close()
+
+
+def unique_subset_names(pdf: Any) -> None:
+    """Give every embedded font subset a tag of its own (`ABCDEF+Name`), made from its bytes.
+
+    Each part was a WeasyPrint document of its own, whose subsets of one face all got the same
+    tag; in one file, subsets that differ must not share a name (preflight tools flag it, and a
+    RIP may reuse the first font program it loaded under a name).
+    """
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+
+    def rename(font: Any) -> None:
+        if font.objgen in seen or "/BaseFont" not in font:
+            return
+        seen.add(font.objgen)
+        descendants = list(font.get("/DescendantFonts", []))
+        holders = [font, *descendants]
+        descriptor = next((h.FontDescriptor for h in holders if "/FontDescriptor" in h), None)
+        if descriptor is None:
+            return
+        program = next(
+            (descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None
+        )
+        base = str(font.BaseFont)[1:]
+        if program is None or "+" not in base:
+            return
+        digest = hashlib.sha256(program.read_raw_bytes()).digest()
+        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+        name = pikepdf.Name("/" + tag + "+" + base.split("+", 1)[1])
+        for holder in holders:
+            holder.BaseFont = name
+        descriptor.FontName = name
+
+    def visit(resources: Any) -> None:
+        if resources is None:
+            return
+        for font in resources.get("/Font", {}).values():
+            rename(font)
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.objgen not in seen and xobject.get("/Subtype") == "/Form":
+                seen.add(xobject.objgen)
+                visit(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
 
 
 def _only_on(element: Any, page: tuple[int, int]) -> bool:

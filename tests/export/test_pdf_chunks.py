@@ -177,3 +177,14 @@ def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
     # once counted, once with leaders); the three other articles' chunks come from the cache
     assert cache.misses == parts + 4
     assert again == _render(changed, 1)
+
+
+def test_every_font_subset_name_stands_for_one_font_program(chunked: bytes) -> None:
+    programs: dict[str, set[str]] = {}
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        for obj in p.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                data = obj.FontFile2.read_raw_bytes()
+                programs.setdefault(str(obj.FontName), set()).add(hashlib.sha256(data).hexdigest())
+    assert len(programs) > 3  # the parts' subsets of one face, each under its own name
+    assert all(len(found) == 1 for found in programs.values()), programs
