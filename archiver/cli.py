@@ -149,6 +149,7 @@ def ingest(
         dialects.get(dialect)  # an unknown name stops here, with the known ones listed
     found = pipeline.input_files(paths, follow_symlinks)
     with _open(create=True) as archive:
+        told = len(archive.notes)
         outcomes = _run_with_progress(
             archive,
             found.files,
@@ -162,6 +163,8 @@ def ingest(
             budget=time_budget,
             verbose=verbose,
         )
+        for note in archive.notes[told:]:  # what storing mended on the way (leftover temporaries)
+            _say(note)
     if json_out:
         _print_json([o.as_dict() for o in outcomes])
     else:
@@ -326,6 +329,9 @@ def verify(json_out: JsonOpt = False) -> None:
             _say(str(finding))
         bad = len({f.subject for f in result.failed})
         err.print(f"{result.checked} articles checked, {len(result.failed)} findings about {bad} items")
+        fixable = sum(f.fixable for f in result.failed)
+        if fixable:
+            err.print(f"`archiver repair` can mend {fixable} of them")
     if result.failed:
         raise typer.Exit(ExitCode.INVALID)
 

@@ -61,6 +61,7 @@ class Archive:
         self.root = root
         self.notes: list[str] = []
         self._writing = False
+        self._swept = False  # temporaries of interrupted writes removed (once, at the first store)
         if not root.exists():
             if not create:
                 raise ArchiveError(f"{root}: no archive here (ingest something first, or pass --archive)")
@@ -212,6 +213,9 @@ class Archive:
         """
         out: list[Stored | ArchiveError | None] = [None] * len(items)
         with self.writing():
+            if not self._swept:
+                self.notes += self.sweep()
+                self._swept = True
             known = self.known_many(item.entry.id for item in items)
             first: dict[str, int] = {}  # id -> the index that stores it
             plan: list[int] = []
@@ -231,6 +235,29 @@ class Archive:
                 done = out[first[item.entry.id]]
                 out[i] = Stored("unchanged", done.entry) if isinstance(done, Stored) else done
         return [r for r in out if r is not None]
+
+    def sweep(self) -> list[str]:
+        """Remove the temporary files interrupted writes left beside the XML and the originals.
+
+        Only under the archive lock (no writer can be using them then); an originals folder
+        left empty goes too. The render cache, which exports write without the lock, is left
+        alone. Returns a note when something was removed.
+        """
+        removed = 0
+        originals = self.root / "originals"
+        folders = [self.root, self.docs_dir]
+        if originals.is_dir():
+            folders += [Path(e.path) for e in os.scandir(originals) if e.is_dir(follow_symlinks=False)]
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed += 1
+            if folder.parent == originals:
+                _remove_empty(folder)
+        return [f"removed {removed} temporary files left by an interrupted write"] if removed else []
 
     def _store_group(
         self, items: Sequence[Item], plan: list[int], out: list[Stored | ArchiveError | None]
