@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archiver import __version__
-from archiver.errors import ArchiverError, ExitCode
+from archiver.errors import ArchiveError, ArchiverError, ExitCode
 
 EXIT_CODES = """Exit codes: 0 ok; 1 an input failed (or had problems, with --strict); 2 bad usage;
 3 archive missing or unusable, or an export cannot be written; 4 invalid or damaged documents
@@ -65,6 +65,11 @@ CacheOpt = Annotated[
         help="Reuse renderings of unchanged articles from the archive's cache/ folder.",
     ),
 ]
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 file", "2 files"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def shown(text: object) -> str:
@@ -177,9 +182,10 @@ def _ingest_summary(outcomes: list[Any], hidden: int) -> None:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "new-version", "unchanged", "failed")}
     problems = sum(len(o.problems) for o in outcomes)
     extra = f"; {hidden} hidden files left out" if hidden else ""
+    versions = plural(counts["new-version"], "new version")
     err.print(
-        f"{len(outcomes)} files: {counts['new']} new, {counts['new-version']} new versions, "
-        f"{counts['unchanged']} unchanged, {counts['failed']} failed, {problems} problems{extra}"
+        f"{plural(len(outcomes), 'file')}: {counts['new']} new, {versions}, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed, {plural(problems, 'problem')}{extra}"
     )
 
 
@@ -452,6 +458,9 @@ def export(
     if all_ and articles:
         err.print("archiver: give ids or --all, not both")
         raise typer.Exit(ExitCode.USAGE)
+    if each and title:
+        err.print("archiver: --title names an edition; with --each every file has its article's title")
+        raise typer.Exit(ExitCode.USAGE)
     # Bad names stop here with exit code 2, before anything is read.
     job = recipes.export_job(fmt, option or [], group_by, title, each, cache, jobs, executor, scheduler)
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
@@ -472,7 +481,8 @@ def export(
     paths = done.paths
     where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
     reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
-    err.print(shown(f"{len(paths)} {fmt} file(s) written: {where} ({done.articles} articles{reuse})"))
+    written = plural(len(paths), f"{fmt} file")
+    err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{reuse})"))
 
 
 def _print_problems(problems: list[Any]) -> None:
@@ -582,8 +592,11 @@ def cache_(
     from archiver.export import cache
 
     with _open() as archive:
-        folder = archive.root / cache.FOLDER
-        files, size = cache.clear(folder) if clear else cache.usage(folder)
+        folder = (archive.root / cache.FOLDER).resolve()
+        try:
+            files, size = cache.clear(folder) if clear else cache.usage(folder)
+        except OSError as exc:
+            raise ArchiveError(f"{exc.filename or folder}: cannot delete: {exc.strerror or exc}") from None
     if json_out:
         _print_json({"path": str(folder), "files": files, "bytes": size, "cleared": clear})
         return

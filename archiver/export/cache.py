@@ -142,7 +142,13 @@ def usage(root: Path) -> tuple[int, int]:
 
 
 def clear(root: Path) -> tuple[int, int]:
-    """Delete the cache at `root`; returns what it held. Exports rebuild whatever they need."""
+    """Delete the cache at `root`; returns what it held. Exports rebuild whatever they need.
+
+    An OSError says what could not be deleted (then the cache may be partly gone, which is fine).
+    """
     held = usage(root)
-    shutil.rmtree(root, ignore_errors=True)
+    if root.is_symlink() or root.is_file():
+        root.unlink()  # not a folder: nothing could be cached in it, and it is in the way
+    elif root.exists():
+        shutil.rmtree(root)
     return held

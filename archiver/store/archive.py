@@ -75,9 +75,7 @@ class Archive:
                 with self.writing(reopen=False):
                     if damage(self.catalog_path):  # another process may have mended it meanwhile
                         count = self.rebuild_catalog()
-                        self.notes.append(
-                            f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} documents"
-                        )
+                        self.notes.append(_rebuilt(reason, count))
         self.catalog = Catalog(self.catalog_path)
         self._inode = self._catalog_inode()
         try:
@@ -443,7 +441,7 @@ class Archive:
 
 
 def _rebuilt(reason: str, count: int) -> str:
-    return f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} documents"
+    return f"catalog.sqlite was unusable ({reason}); rebuilt it from {count} XML files (all versions)"
 
 
 def _cannot(exc: OSError) -> ArchiveError:

@@ -152,7 +152,8 @@ def damage(path: Path, seal: str = "") -> str | None:
                 return "an older layout"
             result = "ok" if trusted else db.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
-                return f"quick_check: {result}"
+                first = " ".join(str(result).split("\n")[0].split())
+                return f"quick_check: {first[:160]}"
             rows, indexed = db.execute(
                 "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM search)"
             ).fetchone()

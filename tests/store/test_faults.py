@@ -98,7 +98,7 @@ def test_a_damaged_catalog_is_rebuilt_whole(archived: tuple[Path, int], tmp_path
     assert len(json.loads(result.stdout)) == archived[1]
     assert "Traceback" not in result.stderr
     if kind != "deleted":
-        assert "rebuilt it from 40 documents" in result.stderr
+        assert "rebuilt it from 40 XML files" in result.stderr
     assert cli("verify", archive=root).returncode == 0  # mended for good
 
 
