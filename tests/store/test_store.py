@@ -130,6 +130,7 @@ def test_a_catalog_of_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
     db.execute("PRAGMA user_version = 1")
     db.close()
     with Archive(root) as archive:
-        assert archive.notes == ["catalog.sqlite was unusable (an older layout); rebuilt it from 9 XML files (all versions)"]
+        rebuilt = "catalog.sqlite was unusable (an older layout); rebuilt it from 9 XML files (all versions)"
+        assert archive.notes == [rebuilt]
         assert [e.as_dict() for e in archive.entries()] == before
         assert archive.catalog.search("Poetin")
