@@ -6,9 +6,10 @@ where one would land on a left page, the assembler keeps a blank verso before it
 edition then has up to one blank page more per chunk than one document would have (10 in
 1,341 pages at 1,000 articles). That is the price of a chunk's pages never depending on
 where it lands (mirrored margins and running heads differ left and right). The plan depends
-on the parts' kinds and order only, never on their text: a changed article leaves every chunk boundary where it was, and so the other
-chunks' cached renderings stay valid. When articles flow on (the press issue), the same rule
-holds with fewer places to cut: cut only where a page break is forced.
+on the parts' kinds and order only, never on their text: a changed article leaves every
+chunk boundary where it was, and so the other chunks' cached renderings stay valid. When
+articles flow on (the press issue), the same rule holds with fewer places to cut: cut only
+where a page break is forced.
 """
 
 from __future__ import annotations
