@@ -52,7 +52,7 @@ screenshot: run
 previews: run
 	bash scripts/pdf_previews.sh
 
-## bench: whole-process time and memory for 1 to 20,000 articles beside pandoc, WeasyPrint and calibre (about an hour)
+## bench: whole-process time and memory for 1 to 20,000 articles beside pandoc, WeasyPrint and calibre (about 35 minutes)
 bench: setup
 	bash scripts/system-deps.sh bench
 	$(BIN)/pip install -q -e '.[dev,bench]'
