@@ -140,9 +140,15 @@ def _attach(pdf: Any, edition: Edition) -> None:
             mod_date=_pdf_date(when),
             relationship=pikepdf.Name.Source,
         )
-        pdf.attachments[name] = spec
-        specs.append(pdf.attachments[name].obj)
-    pdf.Root.AF = pikepdf.Array(specs)
+        specs.append((name, spec.obj))
+    # One name tree built in one go (pdf.attachments[...] = … rewrites it per file: quadratic).
+    tree = pikepdf.NameTree.new(pdf)
+    for name, obj in sorted(specs, key=lambda pair: pair[0]):
+        tree[name] = obj
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = pikepdf.Dictionary()
+    pdf.Root.Names.EmbeddedFiles = tree.obj
+    pdf.Root.AF = pikepdf.Array([obj for _, obj in specs])
 
 
 def _pdf_date(when: datetime) -> str:
