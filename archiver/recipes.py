@@ -14,7 +14,7 @@ from archiver.document.xmlio import from_bytes
 from archiver.errors import ArchiverError, ExitCode, NotFoundError, Problem, UnknownName
 from archiver.executor import check_executor
 from archiver.export import EXPORTERS, Exporter, exporter
-from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key
+from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key, package_files
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
@@ -241,19 +241,16 @@ def _invalid(archive: Archive, cache: RenderCache | None) -> dict[str, list[str]
             invalid[entry.id] = [str(exc)]
             continue
         passed = key("valid", schema, hashlib.sha256(data).hexdigest())
-        if cache.get("valid", passed, count=False) is not None:
+        if cache.passed("valid", passed):
             continue
         errors = errors_of_bytes(data, entry.id)
         if errors:
             invalid[entry.id] = errors
         else:
-            cache.put("valid", passed, b"")
+            cache.record_pass("valid", passed)
     return invalid
 
 
 def _schema_digest() -> str:
     """One hash of the RELAX NG grammar and the Schematron rules."""
-    from importlib import resources
-
-    folder = resources.files("archiver.document").joinpath("schema")
-    return key(*(p.read_bytes() for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.is_file()))
+    return key(*package_files("archiver.document", "schema"))

@@ -35,6 +35,16 @@ RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fo
 COVER_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 
 
+def package_files(package: str, folder: str = "") -> list[str]:
+    """Name and SHA-256 of each file in a package folder, in name order (for cache keys)."""
+    found = resources.files(package).joinpath(folder) if folder else resources.files(package)
+    parts: list[str] = []
+    for item in sorted(found.iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            parts += [item.name, hashlib.sha256(item.read_bytes()).hexdigest()]
+    return parts
+
+
 @cache
 def styles_digest() -> str:
     """One hash of everything beside the article a rendering depends on.
@@ -47,11 +57,7 @@ def styles_digest() -> str:
 
     from archiver.export.fonts import FontMissing, declared_fonts, font_path
 
-    folder = resources.files("archiver.styles")
-    parts = [RENDER_VERSION]
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if item.is_file():
-            parts += [item.name, hashlib.sha256(item.read_bytes()).hexdigest()]
+    parts = [RENDER_VERSION, *package_files("archiver.styles")]
     for name in RENDERERS:
         try:
             parts += [name, version(name)]
@@ -82,20 +88,28 @@ class RenderCache:
     def path(self, kind: str, name: str) -> Path:
         return self.root / kind / name[:2] / name
 
-    def get(self, kind: str, name: str, count: bool = True) -> bytes | None:
-        """The kept bytes, or None when absent or damaged (each file carries its own SHA-256).
+    def get(self, kind: str, name: str) -> bytes | None:
+        """The kept bytes (a hit), or None when absent or damaged (each file carries its own SHA-256)."""
+        data = self._read(kind, name)
+        if data is not None:
+            self.hits += 1
+        return data
 
-        `count` False leaves the hit out of `hits` (for records that are not renderings).
-        """
+    def _read(self, kind: str, name: str) -> bytes | None:
         try:
             stored = self.path(kind, name).read_bytes()
         except OSError:
             return None
         digest, _, data = stored.partition(b"\n")
-        if hashlib.sha256(data).hexdigest().encode() != digest:
-            return None
-        self.hits += count
-        return data
+        return data if hashlib.sha256(data).hexdigest().encode() == digest else None
+
+    def passed(self, kind: str, name: str) -> bool:
+        """Whether a check recorded with `record_pass` passed (records are not renderings: no hit)."""
+        return self._read(kind, name) is not None
+
+    def record_pass(self, kind: str, name: str) -> None:
+        """Remember that the check `name` of `kind` passed, so that it need not run again."""
+        self.put(kind, name, b"")
 
     def put(self, kind: str, name: str, data: bytes) -> None:
         """Keep `data`; a cache that cannot be written (full disk, read-only) only costs time."""

@@ -186,7 +186,7 @@ def _check(data: bytes, expected: Mapping[str, Callable[[], list[str]]], framed:
                 raise ExportError(f"{archive_id}: article page missing from the EPUB") from None
             base = cache.article_key(archive_id, "epub-page-passed") if cache else None
             passed = key(base, hashlib.sha256(raw).hexdigest()) if base else None
-            if cache and passed and cache.get("passed", passed, count=False) is not None:
+            if cache and passed and cache.passed("passed", passed):
                 continue
             page = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
             have = set(xhtml.paragraph_texts(page, XHTML))
@@ -194,7 +194,7 @@ def _check(data: bytes, expected: Mapping[str, Callable[[], list[str]]], framed:
             if missing:
                 raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
             if cache and passed:
-                cache.put("passed", passed, b"")
+                cache.record_pass("passed", passed)
 
 
 def _fix_opf(data: bytes, lang: str) -> bytes:

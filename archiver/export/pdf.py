@@ -110,18 +110,6 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
 }
 
 
-def edition_html(source: Frame | Edition) -> bytes:
-    """The whole edition as one HTML document: the frame's parts, one after another."""
-    framed = as_frame(source)
-    root = xhtml.el(None, "html", lang=framed.edition.lang)
-    _head(root, framed.edition)
-    body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
-    for part in framed.parts:
-        body.append(PRINTED[part.kind](part))
-    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
-    return out
-
-
 def _attach(pdf: Any, edition: Edition) -> None:
     """Each article's canonical XML as an associated file (PDF/A-3: /AF, relationship Source)."""
     import pikepdf
@@ -188,14 +176,11 @@ def _front(framed: Frame, options: PdfOptions, numbers: dict[str, int], final: b
         _front_html(framed, numbers), options.stylesheet() + NO_FOLIOS + (FRONT_CSS if final else COUNT_CSS)
     )
     cache = framed.context.cache
-    found = cache.get("pdf", job.name) if cache is not None else None
-    if found is not None:
-        return found
-    data = render_html(job.html, job.css, [], None, declare)
-    if cache is not None:
-        cache.misses += 1
-        cache.put("pdf", job.name, data)
-    return data
+
+    def make() -> bytes:
+        return render_html(job.html, job.css, [], None, declare)
+
+    return make() if cache is None else cache.fetch("pdf", job.name, make)
 
 
 def _pages(data: bytes) -> int:
@@ -358,11 +343,6 @@ def _labels(edition: Edition) -> Any:
     return pikepdf.Dictionary(
         Nums=pikepdf.Array([0, cover_label, 1, pikepdf.Dictionary(S=pikepdf.Name.D, St=2)])
     )
-
-
-def html_to_pdf(html: bytes, options: PdfOptions, attachments: list[Any], url_fetcher: Any = None) -> bytes:
-    """HTML to PDF/A-3u bytes with the options' CSS (a resource outside archiver's own stops it)."""
-    return render_html(html, options.stylesheet(), attachments, url_fetcher)
 
 
 EXPORTER = Format(

@@ -93,7 +93,6 @@ class Rendered:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
-        self.rendered = 0  # parts rendered by WeasyPrint (not found in the cache)
 
     def close(self) -> None:
         self.scratch.cleanup()
@@ -112,7 +111,6 @@ class Rendered:
 
     def _keep(self, job: Job, data: bytes) -> Path:
         cache = self.context.cache
-        self.rendered += 1
         if cache is not None:
             cache.misses += 1
             cache.put("pdf", job.name, data)

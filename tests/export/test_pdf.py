@@ -17,6 +17,7 @@ from archiver.document.xmlio import to_bytes
 from archiver.errors import UnknownName
 from archiver.export import ExportError, pdf, pdf_gate
 from archiver.export.edition import gather
+from archiver.export.pdf_render import render_html
 from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
 from tests.conftest import SOURCES, WHEN
@@ -163,7 +164,7 @@ def test_paper_layout_bleed_and_marks(docs: list[Document]) -> None:
 def test_fetcher_refuses_anything_but_our_resources() -> None:
     html = b'<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body><p>x</p></body></html>'
     with pytest.raises(ExportError, match="only archiver's own resources"):
-        pdf.html_to_pdf(html, pdf.PdfOptions(), [])
+        render_html(html, pdf.PdfOptions().stylesheet())
     with pytest.raises(ExportError, match="bare file names"):
         pdf.font_path("../../etc/passwd")
 
