@@ -14,7 +14,7 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import ExportError, Format, cover, glyphs, linear, xhtml
+from archiver.export import Format, cover, glyphs, linear, pdf_contents, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
@@ -29,14 +29,6 @@ from archiver.export.pdf_render import PDF_VARIANT, render_html
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("book", "newspaper")
-FRONT = ("cover", "contents")
-# WeasyPrint draws a leader as one text box per repetition of its string: six dots with thin
-# spaces look like the usual dot leader and cost a sixth of leader(".") (26 s of CPU for the
-# contents of 1,000 articles with one dot, 11 s with six). The contents' length is found
-# without them (a leader only fills what its line leaves).
-LEADER = r'leader(".\2009.\2009.\2009.\2009.\2009.\2009")'
-FRONT_CSS = f' nav.contents a::after {{ content: {LEADER} " " attr(data-page) !important; }}'
-COUNT_CSS = ' nav.contents a::after { content: " " attr(data-page) !important; }'
 NO_MARKS = " @page { marks: none; }"
 __all__ = ["PDF_VARIANT", "font_path"]
 
@@ -100,13 +92,10 @@ def _run_in_head(part: Part) -> Any:
     return xhtml.el(None, "h2", part.title, cls="group", id=part.id)
 
 
-# Part kind -> its element in the one HTML document (a copy: the frame may feed other formats).
+# Body part kind -> its element in a chunk's HTML (a copy: the frame may feed other formats).
 PRINTED: dict[str, Callable[[Part], Any]] = {
-    "cover": lambda part: copy.deepcopy(part.element),
-    "contents": lambda part: copy.deepcopy(part.element),
     "section": _run_in_head,
     "article": lambda part: linear.short_runs(copy.deepcopy(part.element)),
-    "colophon": lambda part: copy.deepcopy(part.element),
 }
 
 
@@ -143,42 +132,20 @@ def _pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _front_html(framed: Frame, numbers: dict[str, int]) -> bytes:
-    """Cover and contents, the contents' page numbers written in (the pages are known by now)."""
+def _front(framed: Frame, options: PdfOptions) -> bytes:
+    """The cover as a PDF/A-3u document with the edition's metadata: the base the parts are added to."""
     edition = framed.edition
     root = xhtml.el(None, "html", lang=edition.lang)
     _head(root, edition)
     body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
-    for part in framed.parts:
-        if part.kind in FRONT:
-            element = copy.deepcopy(part.element)
-            for link in element.iter("{*}a", "a"):
-                link.set("data-page", str(numbers.get(link.get("href", "")[1:], "")))
-            body.append(element)
-    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
-    return out
-
-
-def _front(framed: Frame, options: PdfOptions, numbers: dict[str, int], final: bool = True) -> bytes:
-    """The front as a PDF/A-3u document with the edition's metadata (attachments come at assembly).
-
-    Its links to the articles point at names the assembler defines on the articles' pages; so
-    that WeasyPrint keeps them, the names are declared on the cover until then. Not `final`:
-    without leaders, only to count its pages.
-    """
-    names = list(dict.fromkeys(f"a{d.meta.archive_id}" for d in framed.edition.documents))
-
-    def declare(document: Any) -> None:
-        for name in names:
-            document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
-
-    job = Job(
-        _front_html(framed, numbers), options.stylesheet() + NO_FOLIOS + (FRONT_CSS if final else COUNT_CSS)
-    )
+    for part in framed.of("cover"):
+        body.append(copy.deepcopy(part.element))
+    html: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+    job = Job(html, options.stylesheet() + NO_FOLIOS)
     cache = framed.context.cache
 
     def make() -> bytes:
-        return render_html(job.html, job.css, [], None, declare)
+        return render_html(job.html, job.css)
 
     return make() if cache is None else cache.fetch("pdf", job.name, make)
 
@@ -276,45 +243,44 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     """The PDF of an edition, as bytes; the same edition and options always give the same bytes.
 
     The body is rendered as chunks of at most `chunk` articles (in worker processes when the
-    frame's context says so, from the render cache when it has them), then the front with the
-    page numbers the chunks give, then the colophon from the side it lands on; the whole is
-    assembled and checked.
+    frame's context says so, from the render cache when it has them), then the contents a few
+    pages at a time with empty number columns, then the colophon from the side it lands on;
+    the whole is assembled on the cover, the page numbers stamped, and checked.
     """
     framed = as_frame(source)
     options = options or PdfOptions()
     rendered = Rendered(framed.context)
+    base = options.stylesheet()
     try:
+        front = _front(framed, options)
+        start = _pages(front)
         body = [Placed.of(path, True) for path in rendered.files(_body(framed, options, chunk))]
-        front, layout = _settle(framed, options, body)
-        right = layout.end % 2 == 0  # the next index is even: an odd page number, a right page
-        colophon = rendered.files(_colophon(framed, options, right))
-        parts = body + [Placed.of(path, i > 0) for i, path in enumerate(colophon)]
-        data = _assemble(framed, options, front, parts, _layout(_pages(front), parts))
+        guess = start + sum(p.pages for p in body) + len(framed.edition.documents) // 10 + 4
+        for digits in range(len(str(guess)), len(str(guess)) + 3):
+            contents = pdf_contents.chunks(framed, base, rendered, start, digits)
+            listed = [Placed(c.path, c.pages, {}, False) for c in contents]
+            right = _layout(start, listed + body).end % 2 == 0  # the next index is even: a right page
+            colophon = rendered.files(_colophon(framed, options, right))
+            parts = listed + body + [Placed.of(path, i > 0) for i, path in enumerate(colophon)]
+            layout = _layout(start, parts)
+            if len(str(max(layout.numbers.values(), default=0))) <= digits:
+                break
+        data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()
     check(data, framed.edition)
     return data
 
 
-def _settle(framed: Frame, options: PdfOptions, body: list[Placed]) -> tuple[bytes, Layout]:
-    """The front rendered with the page numbers it leads to (its length may depend on them).
-
-    One pass without leaders counts its pages; the final front must come out as long, else
-    the numbers are laid out again from its real length (a number one digit longer can wrap a
-    title).
-    """
-    pages = _pages(_front(framed, options, _layout(2, body).numbers, final=False))
-    for _ in range(4):
-        layout = _layout(pages, body)
-        front = _front(framed, options, layout.numbers)
-        count = _pages(front)
-        if count == pages:
-            return front, layout
-        pages = count
-    raise ExportError("the contents' page count does not settle")
-
-
-def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Placed], layout: Layout) -> bytes:
+def _assemble(
+    framed: Frame,
+    options: PdfOptions,
+    front: bytes,
+    parts: list[Placed],
+    layout: Layout,
+    contents: list[pdf_contents.Chunk],
+    rendered: Rendered,
+) -> bytes:
     import pikepdf
 
     edition = framed.edition
@@ -325,12 +291,23 @@ def _assemble(framed: Frame, options: PdfOptions, front: bytes, parts: list[Plac
             xmp["dc:identifier"] = edition.identifier
         assembly = Assembly.on(pdf)
         folios = Folios(pdf, sample_pdf(options.stylesheet() + NO_MARKS, edition.lang))
+        stamps = pdf_contents.NumberStamps(framed, options.stylesheet(), rendered)
         try:
+            numbers: dict[int, list[tuple[pdf_contents.Number, int]]] = {}
             for i, (part, keep) in enumerate(zip(parts, layout.keep, strict=True), start=1):
-                assembly.append(part.path, keep, part.verso)
+                chunk = contents[i - 1] if i <= len(contents) else None
+                if chunk is None:
+                    assembly.append(part.path, keep, part.verso)
+                else:
+                    first = assembly.append(part.path, pages=chunk.pages, verso=False, navigation=False)
+                    for column in chunk.numbers:
+                        found = (column, layout.numbers[column.name])
+                        numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
-            return assembly.finish(_labels(edition), folios)
+            more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
+            return assembly.finish(_labels(edition), folios, more)
         finally:
+            stamps.close()
             folios.close()
             assembly.close()
 

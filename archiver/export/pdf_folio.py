@@ -1,11 +1,14 @@
-"""Folios stamped at assembly: WeasyPrint sets one sample folio per page side, archiver copies it per page.
+"""Numbers stamped at assembly: WeasyPrint sets a sample of digits once, archiver copies it where numbers go.
 
-Chunks render with empty folio boxes, so their bytes do not depend on the page they start on.
-A tiny document of two pages (right, then left) with the folios "1234567890" and "1234567891"
-gives, from the very stylesheet and options of the edition, the folio's text object on each side
-(position, size, colour, the subset font with the ten digits); each page of the assembled
-edition then gets that text object with its own digits, right pages right-aligned as the
-margin box would set them. The stamp is marked as an artifact, as WeasyPrint marks margin boxes.
+Chunks render with empty folio boxes and contents entries with an empty number column, so their
+bytes do not depend on the pages before them. A tiny sample document set with the very
+stylesheet and options of the edition shows the digits "1234567890" where a number goes (a
+folio on a right and on a left page, a contents entry's number), which gives that number's text
+object (position, size, colour, the subset font with the ten digits). Each page of the
+assembled edition then gets that text object with its own digits: folios where the sample had
+them, right pages right-aligned as the margin box would set them; contents numbers right-aligned
+at the end of their entry's number column. A stamp is marked as an artifact, as WeasyPrint marks
+margin boxes.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from archiver.export.pdf_parts import part_html
 from archiver.export.pdf_render import render_html
 
 SAMPLE = "1234567890"
-FONT = "/ArchiverFolio"
+FOLIO_FONT = "/ArchiverFolio"
+NUMBER_FONT = "/ArchiverNumber"
 KEEP = {"q", "Q", "cm", "BT", "ET", "Tm", "Tf", "TJ", "Tj", "rg", "g", "k"}  # no resources but the font
 
 
@@ -30,20 +34,82 @@ def sample_css(base: str) -> str:
 
 
 def sample_pdf(base: str, lang: str) -> bytes:
-    """The two-page sample, rendered untagged (its text only serves as a template)."""
+    """The two-page folio sample, rendered untagged (its text only serves as a template)."""
     html = part_html(lang, "folios", "folios", [])
     html = html.replace(b"</body>", b'<div></div><div style="break-before: page"></div></body>')
     return render_html(html, sample_css(base), tagged=False)
 
 
 @dataclass
-class Side:
-    """The folio's text object on one side: its operators, where its digits and x go, its alignment."""
+class Template:
+    """A sample's line of digits: its operators, where its digits and position go, its font and widths."""
 
     ops: list[Any]
     text_at: int  # index of the TJ/Tj operator
     matrix_at: int  # index of the Tm operator
-    right: bool  # right-aligned (right pages): x is moved by the width of the digits
+    size: float
+    codes: dict[str, bytes]  # digit -> glyph code in the subset font
+    widths: dict[str, float]  # digit -> advance width in 1/1000 em
+    font: Any  # the subset font (in the sample document)
+    name: str  # the font's resource name in stamped pages
+
+    @classmethod
+    def of(cls, page: Any, name: str) -> Template:
+        """The template of the digits shown on a sample `page` (in one face, nothing else shown)."""
+        import pikepdf
+
+        font = _font(page)
+        codes, widths = _digits(page, font)
+        ops = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, instruction.operator
+            if str(op) not in KEEP:
+                continue
+            values: list[Any] = [pikepdf.Name(name), operands[1]] if str(op) == "Tf" else list(operands)
+            ops.append(pikepdf.ContentStreamInstruction(values, op))
+        text_at = next(i for i, ins in enumerate(ops) if str(ins.operator) in ("TJ", "Tj"))
+        matrix_at = max(i for i, ins in enumerate(ops[:text_at]) if str(ins.operator) == "Tm")
+        size = float(next(ins.operands[1] for ins in ops if str(ins.operator) == "Tf"))
+        return cls(ops, text_at, matrix_at, size, codes, widths, font, name)
+
+    def width(self, digits: str) -> float:
+        """The width of `digits` in the page's units."""
+        return sum(self.widths[d] for d in digits) * self.size / 1000
+
+    def stream(self, digits: str, x: float | None = None, y: float | None = None) -> bytes:
+        """The content that shows `digits` starting at (x, y), or where the sample's digits start."""
+        import pikepdf
+
+        ops = list(self.ops)
+        ops[self.text_at] = pikepdf.ContentStreamInstruction(
+            [pikepdf.String(b"".join(self.codes[d] for d in digits))], pikepdf.Operator("Tj")
+        )
+        matrix = list(ops[self.matrix_at].operands)
+        if x is not None:
+            matrix[4] = x
+        if y is not None:
+            matrix[5] = y
+        ops[self.matrix_at] = pikepdf.ContentStreamInstruction(matrix, pikepdf.Operator("Tm"))
+        body: bytes = pikepdf.unparse_content_stream(ops)
+        return b"/Artifact BMC\nq\n" + body + b"\nQ\nEMC\n"
+
+    def origin(self) -> float:
+        """The x where the sample's digits start."""
+        return float(self.ops[self.matrix_at].operands[4])
+
+
+def stamp(pdf: Any, page: Any, template: Template, streams: list[bytes], fonts: dict[str, Any]) -> None:
+    """Add the stamped `streams` to `page`, with the template's font (copied into `pdf` once)."""
+    import pikepdf
+
+    if template.name not in fonts:
+        fonts[template.name] = pdf.copy_foreign(template.font)
+    resources = page.obj.Resources
+    if "/Font" not in resources:
+        resources.Font = pikepdf.Dictionary()
+    resources.Font[template.name] = fonts[template.name]
+    page.contents_add(b"q\n", prepend=True)  # the page's own graphics state ends before the stamps
+    page.contents_add(b"\nQ\n" + b"\n".join(streams))
 
 
 class Folios:
@@ -52,60 +118,28 @@ class Folios:
     def __init__(self, pdf: Any, sample: bytes) -> None:
         import pikepdf
 
+        self.pdf = pdf
         self.source = pikepdf.open(io.BytesIO(sample))
-        right, left = self.source.pages[0], self.source.pages[1]
-        font = _font(right)
-        self.font = pdf.copy_foreign(font)
-        self.codes, self.widths = _digits(right, font)
-        self.sides = {True: self._side(right, True), False: self._side(left, False)}
+        right = Template.of(self.source.pages[0], FOLIO_FONT)
+        left = Template.of(self.source.pages[1], FOLIO_FONT)
+        left.codes, left.widths = right.codes, right.widths  # the left page shows 1234567891
+        self.sides = {True: right, False: left}
+        self.fonts: dict[str, Any] = {}
 
-    def _side(self, page: Any, right: bool) -> Side:
-        import pikepdf
+    def stream(self, number: int, right: bool) -> bytes:
+        """The folio `number` on a right or a left page (right pages keep the sample's right edge)."""
+        side, digits = self.sides[right], str(number)
+        if not right:
+            return side.stream(digits)
+        return side.stream(digits, side.origin() + side.width(SAMPLE) - side.width(digits))
 
-        ops = []
-        for instruction in pikepdf.parse_content_stream(page):
-            operands, op = instruction.operands, instruction.operator
-            name = str(op)
-            if name not in KEEP:
-                continue
-            values: list[Any] = [pikepdf.Name(FONT), operands[1]] if name == "Tf" else list(operands)
-            ops.append(pikepdf.ContentStreamInstruction(values, op))
-        text_at = next(i for i, ins in enumerate(ops) if str(ins.operator) in ("TJ", "Tj"))
-        matrix_at = max(i for i, ins in enumerate(ops[:text_at]) if str(ins.operator) == "Tm")
-        size = float(next(ins.operands[1] for ins in ops if str(ins.operator) == "Tf"))
-        self.size = size
-        return Side(ops, text_at, matrix_at, right)
-
-    def _stream(self, number: int, right: bool) -> bytes:
-        import pikepdf
-
-        side = self.sides[right]
-        digits = str(number)
-        ops = list(side.ops)
-        ops[side.text_at] = pikepdf.ContentStreamInstruction(
-            [pikepdf.String(b"".join(self.codes[d] for d in digits))], pikepdf.Operator("Tj")
-        )
-        if right:  # the sample's right edge stays where it is
-            shift = (self._width(SAMPLE) - self._width(digits)) * self.size / 1000
-            matrix = list(ops[side.matrix_at].operands)
-            matrix[4] = float(matrix[4]) + shift
-            ops[side.matrix_at] = pikepdf.ContentStreamInstruction(matrix, pikepdf.Operator("Tm"))
-        body: bytes = pikepdf.unparse_content_stream(ops)
-        return b"\nQ\n/Artifact BMC\nq\n" + body + b"\nQ\nEMC\n"
-
-    def _width(self, digits: str) -> float:
-        return sum(self.widths[d] for d in digits)
-
-    def stamp(self, page: Any, number: int, right: bool) -> None:
-        """Add folio `number` to `page` (a right page when `right`)."""
-        import pikepdf
-
-        resources = page.obj.Resources
-        if "/Font" not in resources:
-            resources.Font = pikepdf.Dictionary()
-        resources.Font[FONT] = self.font
-        page.contents_add(b"q\n", prepend=True)
-        page.contents_add(self._stream(number, right))
+    def stamp(
+        self, page: Any, number: int, right: bool, more: tuple[Template, list[bytes]] | None = None
+    ) -> None:
+        """Add folio `number` to `page` (a right page when `right`), and any `more` stamps."""
+        stamp(self.pdf, page, self.sides[right], [self.stream(number, right)], self.fonts)
+        if more is not None:
+            stamp(self.pdf, page, more[0], more[1], self.fonts)
 
     def close(self) -> None:
         self.source.close()

@@ -82,20 +82,32 @@ class Assembly:
         made._take_navigation(pdf, pdf, 0)
         return made
 
-    def append(self, path: Path, keep: bool = True, verso: bool = True) -> None:
+    def append(
+        self,
+        path: Path,
+        keep: bool = True,
+        verso: bool = True,
+        pages: int | None = None,
+        navigation: bool = True,
+    ) -> int:
         """Append a rendered part's pages, its structure elements, outline entries and names.
 
-        A part that opens with a blank `verso` keeps it only when `keep` says so.
+        A part that opens with a blank `verso` keeps it only when `keep` says so; with `pages`,
+        only its first pages stay (what lies on the others leaves the structure tree too); without
+        `navigation`, its outline entries and names are not taken. Returns the index of the
+        part's first page in the edition.
         """
         import pikepdf
 
         src = pikepdf.open(path)
         self.sources.append(src)
+        if pages is not None and pages < len(src.pages):
+            _drop_tail(src, pages)
         if verso and not keep:
             self._drop_verso(src)
         elif verso:
             self.blank.add(len(self.pdf.pages))
-        offset = self._renumber(src)
+        offset, used = self._renumber(src)
         first = len(self.pdf.pages)
         self.pdf.pages.extend(src.pages)
         root = src.Root.StructTreeRoot
@@ -107,9 +119,12 @@ class Assembly:
             self.document.K.append(kid)
         nums = _copy(self.pdf, src, root.ParentTree).Nums
         for i in range(0, len(nums), 2):
-            self.nums.append(int(nums[i]) + offset)
-            self.nums.append(nums[i + 1])
-        self._take_navigation(src, self.pdf, first)
+            if int(nums[i]) + offset in used:
+                self.nums.append(int(nums[i]) + offset)
+                self.nums.append(nums[i + 1])
+        if navigation:
+            self._take_navigation(src, self.pdf, first)
+        return first
 
     def _drop_verso(self, src: Any) -> None:
         """Remove the part's blank first page and any structure element that sits on it alone."""
@@ -118,21 +133,21 @@ class Assembly:
         document.K = [k for k in _kids(document) if not _only_on(k, verso)]
         del src.pages[0]
 
-    def _renumber(self, src: Any) -> int:
-        """Shift the part's ParentTree keys past those already used; returns the shift."""
-        offset, top = self.next_key, self.next_key - 1
+    def _renumber(self, src: Any) -> tuple[int, set[int]]:
+        """Shift the part's ParentTree keys past those already used; the shift, and the keys its pages use."""
+        offset, top, used = self.next_key, self.next_key - 1, set()
         for page in src.pages:
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + offset
-                top = max(top, int(page.obj.StructParents))
+                used.add(int(page.obj.StructParents))
             for annot in page.obj.get("/Annots", []):
                 if "/StructParent" in annot:
                     annot.StructParent = int(annot.StructParent) + offset
-                    top = max(top, int(annot.StructParent))
+                    used.add(int(annot.StructParent))
         nums = src.Root.StructTreeRoot.ParentTree.Nums
-        top = max([top] + [int(nums[i]) + offset for i in range(0, len(nums), 2)])
+        top = max([top, *used] + [int(nums[i]) + offset for i in range(0, len(nums), 2)])
         self.next_key = top + 1
-        return offset
+        return offset, used
 
     def _take_navigation(self, src: Any, pdf: Any, first: int) -> None:
         """The part's outline entries (with their levels) and named destinations, copied."""
@@ -149,7 +164,7 @@ class Assembly:
             dests = src.Root.Names.Dests if src is pdf else _copy(pdf, src, src.Root.Names.Dests)
             self.dests.update((str(n), d) for n, d in pikepdf.NameTree(dests).items())
 
-    def finish(self, labels: Any, folios: Any) -> bytes:
+    def finish(self, labels: Any, folios: Any, more: dict[int, Any] | None = None) -> bytes:
         """Outline, names, ParentTree, labels and folios in place; the document saved deterministically."""
         import pikepdf
 
@@ -167,7 +182,7 @@ class Assembly:
         pdf.Root.PageLabels = labels
         for i, page in enumerate(pdf.pages):
             if i and i not in self.blank:
-                folios.stamp(page, i + 1, right=(i + 1) % 2 == 1)
+                folios.stamp(page, i + 1, right=(i + 1) % 2 == 1, more=(more or {}).get(i))
         unique_subset_names(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
@@ -223,6 +238,41 @@ def unique_subset_names(pdf: Any) -> None:
 
     for page in pdf.pages:
         visit(page.obj.get("/Resources"))
+
+
+def _drop_tail(src: Any, keep: int) -> None:
+    """Remove the part's pages after the first `keep`, and what lies on them from its structure tree."""
+    dropped = {page.objgen for page in list(src.pages)[keep:]}
+    _prune(_kids(src.Root.StructTreeRoot)[0], dropped)
+    while len(src.pages) > keep:
+        del src.pages[-1]
+
+
+def _prune(element: Any, dropped: set[tuple[int, int]]) -> bool:
+    """Take out of `element` whatever marks content on `dropped` pages; whether nothing is left of it."""
+    import pikepdf
+
+    page = element.get("/Pg")
+    here = page is not None and page.objgen in dropped
+    kids = _kids(element)
+    left = []
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary):
+            if kid.get("/Type") in ("/MCR", "/OBJR"):
+                on = kid.get("/Pg", page)
+                if on is not None and on.objgen in dropped:
+                    continue
+            elif _prune(kid, dropped):
+                continue
+        elif here:  # a marked-content id on the element's own page
+            continue
+        left.append(kid)
+    if len(left) == len(kids):
+        return here and not kids
+    if not left:
+        return True
+    element.K = pikepdf.Array(left)
+    return False
 
 
 def _only_on(element: Any, page: tuple[int, int]) -> bool:

@@ -12,7 +12,7 @@ redone at assembly, which costs no WeasyPrint layout.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,10 @@ class Rendered:
         path = Path(self.scratch.name) / job.name
         path.write_bytes(data)
         return path
+
+    def one(self, job: Job, render: Callable[[bytes, str], bytes]) -> Path:
+        """The job's file: found, or rendered in this process by `render(html, css)` and kept."""
+        return self._found(job) or self._keep(job, render(job.html, job.css))
 
     def files(self, jobs: Sequence[Job]) -> list[Path]:
         """One file per job, in order: found in the cache or rendered, a few at a time.

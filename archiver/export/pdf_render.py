@@ -47,14 +47,16 @@ def render_html(
     css: str,
     attachments: list[Any] | None = None,
     url_fetcher: Any = None,
-    prepare: Callable[[Any], None] | None = None,
+    prepare: Callable[[Any], dict[str, list[Any]] | None] | None = None,
     tagged: bool = True,
 ) -> bytes:
     """HTML to PDF/A-3u bytes; a resource outside archiver's own stops the render with an ExportError.
 
-    `prepare(document)` may adjust the laid-out document before it is written. The catalog of
-    the result carries LEVELS, the bookmark level of each outline entry in outline order, so
-    that an assembler can nest the entries of several documents as one document would.
+    `prepare(document)` may adjust the laid-out document before it is written, and return notes
+    for the assembler ({catalog key: flat list of numbers and strings}), written into the
+    catalog. The catalog also carries LEVELS, the bookmark level of each outline entry in
+    outline order, so that an assembler can nest the entries of several documents as one
+    document would.
     """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -68,14 +70,17 @@ def render_html(
             font_config=fonts,
             pdf_tags=tagged,
         )
-        if prepare is not None:
-            prepare(document)
+        extra = (prepare(document) if prepare is not None else None) or {}
         levels = [level for page in document.pages for level, *_ in page.bookmarks]
 
         def finisher(_document: Any, pdf: Any) -> None:
             import pydyf
 
             pdf.catalog[LEVELS[1:]] = pydyf.Array(levels)
+            for name, values in extra.items():
+                pdf.catalog[name[1:]] = pydyf.Array(
+                    [pydyf.String(v) if isinstance(v, str) else v for v in values]
+                )
 
         data: bytes = document.write_pdf(
             pdf_variant=PDF_VARIANT, pdf_tags=tagged, attachments=attachments or [], finisher=finisher

@@ -1,0 +1,213 @@
+"""The PDF edition's contents, rendered a few pages at a time, its page numbers stamped at assembly.
+
+A contents of thousands of entries as one WeasyPrint document is slow, holds every page in
+memory, and its numbers would tie it to the length of every article. So the entries are set a
+chunk at a time: a chunk keeps the pages it filled but its last, and the next chunk starts with
+the first entry that reached that last page (the page is set again with what follows it, so page
+breaks fall as in one document). Each entry ends in an empty number column (figure spaces
+after the leader, as wide as the edition's longest page number); while laying a chunk out,
+archiver notes where each column ends and which entries each page holds, in the chunk's
+catalog, and the numbers are stamped into the columns at assembly, as folios are. A chunk's
+bytes depend on its entries, the side it starts on and the options alone: a changed article
+re-renders the one chunk that lists it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from archiver.export import xhtml
+from archiver.export.frame import Frame
+from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered
+from archiver.export.pdf_render import render_html
+
+ENTRIES = 160  # entries a chunk sets: about four A4 pages, of which the last is set again
+LEADER = r'leader(".\2009.\2009.\2009.\2009.\2009.\2009")'  # six dots: a sixth of the boxes of "."
+NUMBERS = "/ArchiverNumbers"  # a chunk's catalog: page, link target, column's right edge, baseline, …
+SPANS = "/ArchiverSpans"  # … and each entry's first and last page
+SAMPLE = "1234567890"
+
+
+def number_css(digits: int) -> str:
+    """Each entry's leader, then an en space and a column of `digits` figure spaces for its number."""
+    column = r"\2007" * digits
+    return f' nav.contents a::after {{ content: {LEADER} "\\2002" "{column}" !important; }}'
+
+
+def chunk_css(base: str, side: str, digits: int, first: bool) -> str:
+    """A contents chunk: the options' CSS, no folios (stamped later), starting on `side`.
+
+    A chunk that continues the contents starts as a page of one document would: the body's
+    top margin, which only the first page has, is left out.
+    """
+    css = f"{base}{NO_FOLIOS}{number_css(digits)} html {{ break-before: {side}; }}"
+    return css if first else f"{css} body {{ margin-top: 0 !important; }}"
+
+
+def sample_html(framed: Frame) -> bytes:
+    """One contents entry without a title whose number column shows SAMPLE (the stamp's template)."""
+    nav = xhtml.el(None, "nav", cls="contents")
+    item = xhtml.el(xhtml.el(nav, "ol"), "li")
+    xhtml.el(item, "a", "")
+    return _html(framed, [nav])
+
+
+def sample_css(base: str) -> str:
+    """The sample's CSS: its number column holds the digits, nothing else shows."""
+    hide = " @page { marks: none; @top-left { content: none; } @top-right { content: none; } }"
+    return f'{base}{NO_FOLIOS}{hide} nav.contents a::after {{ content: "{SAMPLE}" !important; }}'
+
+
+def _html(framed: Frame, elements: Sequence[Any]) -> bytes:
+    edition = framed.edition
+    root = xhtml.el(None, "html", lang=edition.lang)
+    head = xhtml.el(root, "head")
+    xhtml.el(head, "meta", charset="utf-8")
+    xhtml.el(head, "title", edition.title)
+    xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
+    body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
+    for element in elements:
+        body.append(element)
+    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+    return out
+
+
+def _chunk_html(framed: Frame, head: Sequence[Any], items: Sequence[Any], first: int) -> bytes:
+    """The contents' heading (first chunk only) and some of its entries, numbered for the layout notes."""
+    (contents,) = framed.of("contents")
+    nav = xhtml.el(None, "nav", cls=contents.element.get("class"))
+    for element in head:
+        nav.append(copy.deepcopy(element))
+    listing = xhtml.el(nav, "ol")
+    for n, item in enumerate(items, start=first):
+        entry = copy.deepcopy(item)
+        entry.set("data-entry", str(n))
+        listing.append(entry)
+    return _html(framed, [nav])
+
+
+def notes(document: Any) -> dict[str, list[Any]]:
+    """Where each number column ends and which pages each entry spans, from a laid-out chunk.
+
+    Also declares every link target on the first page, so that WeasyPrint keeps the links to
+    the articles (their pages come at assembly, which points the links at them).
+    """
+    numbers: list[Any] = []
+    spans: dict[int, list[int]] = {}
+    targets: set[str] = set()
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            tag = getattr(box, "element_tag", "")
+            if tag == "li":
+                n = int(box.element.get("data-entry", -1))
+                if n >= 0:
+                    span = spans.setdefault(n, [index, index])
+                    span[1] = index
+            elif tag == "a::after" and _is_column(getattr(box, "text", "")):
+                href = box.element.get("href", "")
+                right = box.position_x + box.width
+                numbers += [index, href, round(right, 3), round(box.position_y + box.baseline, 3)]
+                targets.add(href[1:])
+    for name in targets:
+        document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
+    flat = [value for n in sorted(spans) for value in (n, *spans[n])]
+    return {NUMBERS: numbers, SPANS: flat}
+
+
+def _is_column(text: str) -> bool:
+    """Whether a text box is an entry's number column (an en space, then figure spaces)."""
+    return text.startswith("\u2002") and len(text) > 1 and not text[1:].strip("\u2007")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number column to stamp: its page in the chunk, the article it refers to, its end."""
+
+    page: int
+    name: str  # the named destination of the article (its anchor)
+    right: float
+    baseline: float
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A rendered contents chunk: its file, how many of its pages stay, the numbers on them."""
+
+    path: Path
+    pages: int
+    numbers: tuple[Number, ...]
+
+
+def _facts(path: Path) -> tuple[int, list[Number], dict[int, tuple[int, int]]]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        raw = list(pdf.Root.get(NUMBERS, []))
+        numbers = [
+            Number(int(raw[i]), str(raw[i + 1])[1:], float(raw[i + 2]), float(raw[i + 3]))
+            for i in range(0, len(raw), 4)
+        ]
+        flat = [int(x) for x in pdf.Root.get(SPANS, [])]
+        spans = {flat[i]: (flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)}
+        return len(pdf.pages), numbers, spans
+
+
+def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int) -> list[Chunk]:
+    """The contents as chunks, the first starting at page index `start` (after the cover)."""
+    (contents,) = framed.of("contents")
+    children = list(contents.element)
+    head = [c for c in children if c.tag != "ol"]
+    items = [item for c in children if c.tag == "ol" for item in c]
+    out: list[Chunk] = []
+    first, at = 0, start
+    while first < len(items) or not out:
+        end = min(len(items), first + ENTRIES)
+        side = "left" if at % 2 == 1 else "right"  # an odd index is an even page number: a left page
+        job = Job(
+            _chunk_html(framed, head if first == 0 else [], items[first:end], first),
+            chunk_css(base, side, digits, first == 0),
+        )
+        path = rendered.one(job, lambda html, css: render_html(html, css, prepare=notes))
+        pages, numbers, spans = _facts(path)
+        keep, following = pages, end
+        if end < len(items):
+            cut = min(n for n, (_, last) in spans.items() if last == pages - 1)
+            if spans[cut][0] > 0:  # else one entry fills every page: keep them all
+                keep, following = spans[cut][0], cut
+        out.append(Chunk(path, keep, tuple(n for n in numbers if n.page < keep)))
+        first, at = following, at + keep
+    return out
+
+
+class NumberStamps:
+    """The contents numbers' template: the sample entry's digits, set by this edition's stylesheet."""
+
+    def __init__(self, framed: Frame, base: str, rendered: Rendered) -> None:
+        import pikepdf
+
+        from archiver.export.pdf_folio import NUMBER_FONT, Template
+
+        path = rendered.one(Job(sample_html(framed), sample_css(base)), _untagged)
+        self.source = pikepdf.open(path)
+        self.template = Template.of(self.source.pages[0], NUMBER_FONT)
+
+    def streams(self, numbers: Sequence[tuple[Number, int]]) -> list[bytes]:
+        """The content that sets each (column, page number) right-aligned in its column."""
+        t = self.template
+        return [t.stream(str(n), col.right - t.width(str(n)), col.baseline) for col, n in numbers]
+
+    def width(self, digits: str) -> float:
+        return self.template.width(digits)
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def _untagged(html: bytes, css: str) -> bytes:
+    return render_html(html, css, tagged=False)
