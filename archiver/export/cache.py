@@ -111,6 +111,14 @@ class RenderCache:
         """Remember that the check `name` of `kind` passed, so that it need not run again."""
         self.put(kind, name, b"")
 
+    def checked(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
+        """A check's result, worked out once (`make()`) and then read back; not counted as a rendering."""
+        found = self._read(kind, name)
+        if found is None:
+            found = make()
+            self.put(kind, name, found)
+        return found
+
     def put(self, kind: str, name: str, data: bytes) -> None:
         """Keep `data`; a cache that cannot be written (full disk, read-only) only costs time."""
         stored = hashlib.sha256(data).hexdigest().encode() + b"\n" + data

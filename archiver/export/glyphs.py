@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from archiver.errors import Problem
+from archiver.export.cache import RenderCache
 from archiver.export.fonts import without_glyph
 from archiver.export.frame import Frame, Part
 
@@ -20,12 +21,25 @@ def missing(source: Frame) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for part in sorted(source.parts, key=lambda p: p.kind != "article"):
-        chars = without_glyph("".join(part.element.itertext()))
+        chars = _without_glyph(part, source.context.cache)
         if part.kind != "article":
             chars -= seen
         seen |= chars
         problems += _report(part, sorted(chars))
     return problems
+
+
+def _without_glyph(part: Part, cache: RenderCache | None) -> set[str]:
+    """The part's characters without a glyph; an article's are worked out once per XML and fonts."""
+    name = cache.article_key(part.document.meta.archive_id, "glyphs") if cache and part.document else None
+    if cache is None or name is None:
+        return without_glyph("".join(part.element.itertext()))
+
+    def make() -> bytes:
+        return "".join(sorted(without_glyph("".join(part.element.itertext())))).encode("utf-8")
+
+    found = cache.checked("glyphs", name, make)
+    return set(found.decode("utf-8"))
 
 
 def _report(part: Part, chars: list[str]) -> list[Problem]:

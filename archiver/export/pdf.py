@@ -20,7 +20,7 @@ from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
 from archiver.export.options import validate
-from archiver.export.pdf_folio import Folios, sample_pdf
+from archiver.export.pdf_folio import Folios, sample, untagged
 from archiver.export.pdf_gate import check
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
@@ -290,7 +290,9 @@ def _assemble(
             xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
             xmp["dc:identifier"] = edition.identifier
         assembly = Assembly.on(pdf)
-        folios = Folios(pdf, sample_pdf(options.stylesheet() + NO_MARKS, edition.lang))
+        folios = Folios(
+            pdf, rendered.one(Job(*sample(options.stylesheet() + NO_MARKS, edition.lang)), untagged)
+        )
         stamps = pdf_contents.NumberStamps(framed, options.stylesheet(), rendered)
         try:
             numbers: dict[int, list[tuple[pdf_contents.Number, int]]] = {}

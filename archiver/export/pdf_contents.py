@@ -191,9 +191,9 @@ class NumberStamps:
     def __init__(self, framed: Frame, base: str, rendered: Rendered) -> None:
         import pikepdf
 
-        from archiver.export.pdf_folio import NUMBER_FONT, Template
+        from archiver.export.pdf_folio import NUMBER_FONT, Template, untagged
 
-        path = rendered.one(Job(sample_html(framed), sample_css(base)), _untagged)
+        path = rendered.one(Job(sample_html(framed), sample_css(base)), untagged)
         self.source = pikepdf.open(path)
         self.template = Template.of(self.source.pages[0], NUMBER_FONT)
 
@@ -207,7 +207,3 @@ class NumberStamps:
 
     def close(self) -> None:
         self.source.close()
-
-
-def _untagged(html: bytes, css: str) -> bytes:
-    return render_html(html, css, tagged=False)

@@ -14,8 +14,8 @@ margin boxes.
 from __future__ import annotations
 
 import collections
-import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from archiver.export.pdf_parts import part_html
@@ -33,11 +33,16 @@ def sample_css(base: str) -> str:
     return f"{base} @page {{ marks: none; {hide} }} @page :first {{ counter-reset: page {SAMPLE}; }}"
 
 
-def sample_pdf(base: str, lang: str) -> bytes:
-    """The two-page folio sample, rendered untagged (its text only serves as a template)."""
+def sample(base: str, lang: str) -> tuple[bytes, str]:
+    """The two-page folio sample's HTML and CSS (rendered untagged: its text only serves as a template)."""
     html = part_html(lang, "folios", "folios", [])
     html = html.replace(b"</body>", b'<div></div><div style="break-before: page"></div></body>')
-    return render_html(html, sample_css(base), tagged=False)
+    return html, sample_css(base)
+
+
+def untagged(html: bytes, css: str) -> bytes:
+    """A sample rendered without tags."""
+    return render_html(html, css, tagged=False)
 
 
 @dataclass
@@ -115,11 +120,11 @@ def stamp(pdf: Any, page: Any, template: Template, streams: list[bytes], fonts: 
 class Folios:
     """Stamps folios on the pages of an assembled edition, from the sample's template."""
 
-    def __init__(self, pdf: Any, sample: bytes) -> None:
+    def __init__(self, pdf: Any, sample: Path) -> None:
         import pikepdf
 
         self.pdf = pdf
-        self.source = pikepdf.open(io.BytesIO(sample))
+        self.source = pikepdf.open(sample)
         right = Template.of(self.source.pages[0], FOLIO_FONT)
         left = Template.of(self.source.pages[1], FOLIO_FONT)
         left.codes, left.widths = right.codes, right.widths  # the left page shows 1234567891
