@@ -173,13 +173,13 @@ def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
     cache = RenderCache(tmp_path / "cache")
     cold = _render(some, 1, cache, jobs=2)
     parts = cache.misses
-    assert parts == 8  # four articles, the colophon, the cover, the contents, the numbers' sample
+    assert parts == 9  # four articles, the colophon, the cover, the contents, the two numbers' samples
     warm = _render(some, 1, cache)
     assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
     changed = [_changed(d) if i == 1 else d for i, d in enumerate(some)]
     again = _render(changed, 1, cache)
     # its chunk, the colophon that names it and the contents chunk that lists it (its link goes
-    # to the new id; its number is stamped); the cover, the number sample and the three other
+    # to the new id; its number is stamped); the cover, the samples and the three other
     # articles' chunks come from the cache
     assert cache.misses == parts + 3
     assert again == _render(changed, 1)
