@@ -311,7 +311,6 @@ def _assemble(
         finally:
             stamps.close()
             folios.close()
-            assembly.close()
 
 
 def _labels(edition: Edition) -> Any:

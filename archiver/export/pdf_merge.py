@@ -69,7 +69,6 @@ class Assembly:
     next_key: int
     marks: list[Mark] = field(default_factory=list)
     dests: dict[str, Any] = field(default_factory=dict)
-    sources: list[Any] = field(default_factory=list)  # kept open: pikepdf copies stream data on save
     blank: set[int] = field(default_factory=set)  # indices of blank versos (no folio)
 
     @classmethod
@@ -99,8 +98,12 @@ class Assembly:
         """
         import pikepdf
 
-        src = pikepdf.open(path)
-        self.sources.append(src)
+        with pikepdf.open(path) as src:  # what is copied is copied at once: the part closes after
+            return self._append(src, keep, verso, pages, navigation)
+
+    def _append(self, src: Any, keep: bool, verso: bool, pages: int | None, navigation: bool) -> int:
+        import pikepdf
+
         if pages is not None and pages < len(src.pages):
             _drop_tail(src, pages)
         if verso and not keep:
@@ -187,10 +190,6 @@ class Assembly:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
-
-    def close(self) -> None:
-        for src in self.sources:
-            src.close()
 
 
 def unique_subset_names(pdf: Any) -> None:
