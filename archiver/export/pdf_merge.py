@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,9 @@ class Assembly:
             self.blank.add(len(self.pdf.pages))
         offset, used = self._renumber(src)
         first = len(self.pdf.pages)
-        self.pdf.pages.extend(src.pages)
+        with warnings.catch_warnings():  # names and outline are carried over below, our own way
+            warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+            self.pdf.pages.extend(src.pages)
         root = src.Root.StructTreeRoot
         (document,) = _kids(root)
         del document["/P"]  # not the part's own tree root: that stays behind
