@@ -476,13 +476,16 @@ def export(
                 "problems": [p.as_dict() for p in done.problems],
             }
         )
-        return
-    _print_problems(done.problems)
-    paths = done.paths
-    where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
-    reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
-    written = plural(len(paths), f"{fmt} file")
-    err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{reuse})"))
+    else:
+        _print_problems(done.problems)
+        paths = done.paths
+        where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
+        reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
+        written = plural(len(paths), f"{fmt} file")
+        left = f", {done.left_out} left out (unreadable)" if done.left_out else ""
+        err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{left}{reuse})"))
+    if done.left_out:
+        raise typer.Exit(ExitCode.INVALID)
 
 
 def _print_problems(problems: list[Any]) -> None:

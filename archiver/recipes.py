@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes
-from archiver.errors import ArchiverError, ExitCode, NotFoundError, Problem, UnknownName
+from archiver.errors import (
+    ArchiveError,
+    ArchiverError,
+    DocumentError,
+    ExitCode,
+    NotFoundError,
+    Problem,
+    UnknownName,
+)
 from archiver.executor import check_executor
 from archiver.export import EXPORTERS, Exporter, exporter
 from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key, package_files
@@ -69,6 +77,7 @@ class Exported:
     articles: int = 0  # articles exported
     cached: int = 0  # renderings taken from the render cache
     rendered: int = 0  # renderings made (and kept in the cache, when it is on)
+    left_out: int = 0  # selected articles that could not be read
 
 
 def export(
@@ -77,22 +86,30 @@ def export(
     selection: Selection,
     out: Path | None = None,
     on_stage: StageProgress | None = None,
+    leave_out: frozenset[str] = frozenset(),
 ) -> Exported:
     """Write one edition (or, with job.each, one file per article) of the selected articles.
 
     `on_stage(stage, done, total)` hears of long work: "read", "typeset", the format's own
-    stages (the PDF's "render" and "assemble") and, for one file per article, "write".
+    stages (the PDF's "render" and "assemble") and, for one file per article, "write". A
+    document that cannot be read is left out with an "invalid-document" problem (and so are
+    the ids in `leave_out`, known to be invalid); the others are exported.
     """
-    entries = selection.entries(archive)
+    entries = [e for e in selection.entries(archive) if e.id not in leave_out]
     if not entries:
         raise NotFoundError("no article matches the selection")
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
     context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage)
-    docs = []
+    docs, unread = [], []
     for i, entry in enumerate(entries, start=1):
-        docs.append(_load(archive, entry.id, cache))
+        try:
+            docs.append(_load(archive, entry.id, cache))
+        except (DocumentError, ArchiveError) as exc:
+            unread.append(Problem("invalid-document", f"{exc}; left out of the export", entry.id))
         if i % 100 == 0 or i == len(entries):
             context.stage("read", i, len(entries))
+    if not docs:
+        raise DocumentError(f"no selected article could be read ({unread[0].message})")
     suffix = job.exporter.suffix
     if job.each:
         folder = out or Path("dist") / job.exporter.name
@@ -103,7 +120,7 @@ def export(
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"
         plan = [(whole, target)]
-    done = Exported(articles=len(docs))
+    done = Exported(articles=len(docs), problems=unread, left_out=len(unread))
     for ed, path in plan:
         done.problems += _write_one(job, ed, path, context)
         done.paths.append(path)
@@ -208,7 +225,12 @@ def build(
         step = _prefixed(fmt, on_stage)
         for each, target in ((False, out), (True, out / fmt)):
             job = export_job(fmt, each=each, cache=cache, jobs=jobs, executor=executor, scheduler=scheduler)
-            done = export(archive, job, Selection(), target, step)
+            try:
+                done = export(archive, job, Selection(), target, step, frozenset(invalid))
+            except NotFoundError:
+                if invalid:  # every archived document is invalid: they are the report
+                    break
+                raise
             written += done.paths
             problems.update(dict.fromkeys(done.problems))
     return BuildReport(outcomes, invalid, written, list(problems))

@@ -285,3 +285,18 @@ def test_export_pdf_reports_missing_glyphs_and_goes_on(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if "glyph-missing" in line]
     assert len(lines) == 1 and "U+1F600 GRINNING FACE" in lines[0], result.stderr
     assert (tmp_path / "grin.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_damaged_document_is_left_out_of_exports_and_build_goes_on(tmp_path: Path) -> None:
+    root = tmp_path / "arc"
+    assert run("ingest", *sorted(SOURCES.iterdir())[:3], archive=root).returncode == 0
+    damaged = sorted((root / "documents").rglob("*.xml"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:200])  # cut off: not even XML any more
+    exported = run("export", "epub", "--json", "-o", tmp_path / "e.epub", archive=root)
+    assert exported.returncode == 4, exported.stderr
+    found = json.loads(exported.stdout)
+    assert found["articles"] == 2 and [p["code"] for p in found["problems"]] == ["invalid-document"]
+    assert damaged.stem in found["problems"][0]["source"] and (tmp_path / "e.epub").exists()
+    built = run("build", SOURCES, "--out", tmp_path / "dist", archive=root)
+    assert built.returncode == 4 and "invalid" in built.stderr  # reported, and the rest exported
+    assert len(list((tmp_path / "dist").rglob("*.epub"))) == len(list(SOURCES.iterdir()))  # n-1 + edition
