@@ -80,10 +80,9 @@ def _head(root: Any, edition: Edition) -> None:
         xhtml.el(head, "meta", name="keywords", content=", ".join(keywords))
     xhtml.el(head, "meta", name="description", content=cover.subtitle(edition))
     xhtml.el(head, "meta", name="generator", content=f"archiver {__version__}")
-    dates = sorted(d.published.value for d in edition.documents if d.published)
-    if dates:
-        xhtml.el(head, "meta", name="dcterms.created", content=dates[0][:10])  # W3C-DTF keeps "2019-04"
-    xhtml.el(head, "meta", name="dcterms.modified", content=edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    made = edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ")  # the edition's own date, not an article's
+    xhtml.el(head, "meta", name="dcterms.created", content=made)
+    xhtml.el(head, "meta", name="dcterms.modified", content=made)
     xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
 
 
@@ -165,11 +164,14 @@ class Placed:
     pages: int
     names: dict[str, int]
     verso: bool
+    langs: tuple[tuple[int, str], ...] = ()  # (page index where an article starts, its language)
 
     @classmethod
-    def of(cls, path: Path, verso: bool) -> Placed:
+    def of(cls, path: Path, verso: bool, articles: tuple[tuple[str, str], ...] = ()) -> Placed:
+        """The part at `path`; `articles` are the anchors and languages of the articles it holds."""
         pages, names = part_facts(path)
-        return cls(path, pages, names, verso)
+        langs = tuple((names[anchor], lang) for anchor, lang in articles if anchor in names)
+        return cls(path, pages, names, verso, langs)
 
 
 @dataclass(frozen=True)
@@ -195,15 +197,21 @@ def _layout(front: int, parts: list[Placed]) -> Layout:
     return Layout(tuple(keep), numbers, at)
 
 
-def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[Job]:
-    """The body chunks (sections and articles) as documents to render, each opening with a verso."""
+def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[tuple[Job, tuple[tuple[str, str], ...]]]:
+    """The body chunks (sections and articles) as documents to render, each opening with a verso,
+    with the anchor and language of each of their articles."""
     edition = framed.edition
     css = part_css(options.stylesheet(), edition.title)
     body = [p for p in framed.parts if p.kind in ("section", "article")]
     return [
-        Job(
-            part_html(edition.lang, edition.title, _body_class(framed), [PRINTED[p.kind](p) for p in parts]),
-            css,
+        (
+            Job(
+                part_html(
+                    edition.lang, edition.title, _body_class(framed), [PRINTED[p.kind](p) for p in parts]
+                ),
+                css,
+            ),
+            tuple((p.id, p.lang) for p in parts if p.kind == "article"),
         )
         for parts in plan(body, chunk)
     ]
@@ -254,7 +262,9 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     try:
         front = _front(framed, options)
         start = _pages(front)
-        body = [Placed.of(path, True) for path in rendered.files(_body(framed, options, chunk))]
+        jobs = _body(framed, options, chunk)
+        files = rendered.files([job for job, _ in jobs])
+        body = [Placed.of(path, True, langs) for path, (_, langs) in zip(files, jobs, strict=True)]
         guess = start + sum(p.pages for p in body) + len(framed.edition.documents) // 10 + 4
         for digits in range(len(str(guess)), len(str(guess)) + 3):
             contents = pdf_contents.chunks(framed, base, rendered, start, digits)
@@ -289,6 +299,9 @@ def _assemble(
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
             xmp["dc:identifier"] = edition.identifier
+            dates = [d.published.value for d in edition.documents if d.published]
+            if len(edition.documents) == 1 and dates:
+                xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
         assembly = Assembly.on(pdf)
         folios = Folios(
             pdf, rendered.one(Job(*sample(options.stylesheet() + NO_MARKS, edition.lang)), untagged)
@@ -299,7 +312,7 @@ def _assemble(
             for i, (part, keep) in enumerate(zip(parts, layout.keep, strict=True), start=1):
                 chunk = contents[i - 1] if i <= len(contents) else None
                 if chunk is None:
-                    assembly.append(part.path, keep, part.verso)
+                    assembly.append(part.path, keep, part.verso, langs=part.langs)
                 else:
                     first = assembly.append(part.path, pages=chunk.pages, verso=False, navigation=False)
                     for column in chunk.numbers:

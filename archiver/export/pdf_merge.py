@@ -89,22 +89,34 @@ class Assembly:
         verso: bool = True,
         pages: int | None = None,
         navigation: bool = True,
+        langs: tuple[tuple[int, str], ...] = (),
     ) -> int:
         """Append a rendered part's pages, its structure elements, outline entries and names.
 
         A part that opens with a blank `verso` keeps it only when `keep` says so; with `pages`,
         only its first pages stay (what lies on the others leaves the structure tree too); without
-        `navigation`, its outline entries and names are not taken. Returns the index of the
+        `navigation`, its outline entries and names are not taken; `langs` says on which page each
+        of its articles starts and in which language, which goes on the article's /Art elements
+        as /Lang (readers choose the voice and hyphenation by it). Returns the index of the
         part's first page in the edition.
         """
         import pikepdf
 
         with pikepdf.open(path) as src:  # what is copied is copied at once: the part closes after
-            return self._append(src, keep, verso, pages, navigation)
+            return self._append(src, keep, verso, pages, navigation, langs)
 
-    def _append(self, src: Any, keep: bool, verso: bool, pages: int | None, navigation: bool) -> int:
+    def _append(
+        self,
+        src: Any,
+        keep: bool,
+        verso: bool,
+        pages: int | None,
+        navigation: bool,
+        langs: tuple[tuple[int, str], ...],
+    ) -> int:
         import pikepdf
 
+        index = {page.objgen: i for i, page in enumerate(src.pages)}  # as the part was rendered
         if pages is not None and pages < len(src.pages):
             _drop_tail(src, pages)
         if verso and not keep:
@@ -119,6 +131,7 @@ class Assembly:
         root = src.Root.StructTreeRoot
         (document,) = _kids(root)
         del document["/P"]  # not the part's own tree root: that stays behind
+        _languages(document, index, langs)
         for kid in _kids(_copy(self.pdf, src, document)):
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = self.document
@@ -240,6 +253,24 @@ def unique_subset_names(pdf: Any) -> None:
 
     for page in pdf.pages:
         visit(page.obj.get("/Resources"))
+
+
+def _languages(document: Any, index: dict[tuple[int, int], int], langs: tuple[tuple[int, str], ...]) -> None:
+    """Set /Lang on each /Art element: the language of the article that starts last on or before its page.
+
+    WeasyPrint makes one /Art element per page an article covers; articles start on pages of
+    their own, so an element belongs to the last article that started on or before its page.
+    """
+    import pikepdf
+
+    starts = sorted(langs)
+    for kid in _kids(document):
+        if not isinstance(kid, pikepdf.Dictionary) or kid.get("/S") != "/Art" or "/Pg" not in kid:
+            continue
+        page = index.get(kid.Pg.objgen)
+        found = [lang for start, lang in starts if page is not None and start <= page]
+        if found:
+            kid.Lang = pikepdf.String(found[-1])
 
 
 def _drop_tail(src: Any, keep: int) -> None:

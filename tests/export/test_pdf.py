@@ -76,7 +76,8 @@ def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: by
     with pikepdf.open(io.BytesIO(seed_pdf)) as p:
         meta = p.open_metadata()
         assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
-        assert meta["xmp:CreateDate"] == "2019-04"  # the article date at its real precision
+        assert meta["xmp:CreateDate"] == "2024-01-01T00:00:00Z"  # when the file was made (the epoch)
+        assert meta["dc:date"] == ["2019-04"]  # the article's date at its real precision
         assert (
             meta["dc:language"] == {"nl"} and meta["dc:identifier"] == f"urn:archiver:{doc.meta.archive_id}"
         )

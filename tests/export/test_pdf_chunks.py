@@ -194,3 +194,19 @@ def test_every_font_subset_name_stands_for_one_font_program(chunked: bytes) -> N
                 programs.setdefault(str(obj.FontName), set()).add(hashlib.sha256(data).hexdigest())
     assert len(programs) > 3  # the parts' subsets of one face, each under its own name
     assert all(len(found) == 1 for found in programs.values()), programs
+
+
+def test_every_article_element_carries_its_language(docs: list[Document], chunked: bytes) -> None:
+    starts = _article_pages(chunked)  # page numbers, in edition order
+    wanted = [d.meta.language.text for d in gather(docs, "month").documents]
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        root = p.Root.StructTreeRoot
+        (document,) = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        number = {page.objgen: i + 1 for i, page in enumerate(p.pages)}
+        found = [(number[k.Pg.objgen], str(k.Lang)) for k in document.K if k.get("/S") == "/Art"]
+        created = p.open_metadata()["xmp:CreateDate"]
+    assert len(found) > len(wanted)  # an article over two pages has an element on each
+    for page, lang in found:  # each element: the article that started last on or before its page
+        assert lang == wanted[max(i for i, start in enumerate(starts) if start <= page)]
+    assert {"nl", "en", "fr", "de"} <= {lang for _, lang in found}
+    assert created.startswith("2024-01-01")  # the edition's date (SOURCE_DATE_EPOCH), not an article's
