@@ -31,14 +31,15 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:  # type: ignore[no-un
 
 
 def subtitle_lines(edition: Edition) -> list[str]:
-    """["april 2019 – mei 2019", "12 artikelen"]: the date range (if any) and the count."""
+    """["april 2019 – mei 2019", "12 artikelen"]: the date range (if any) and the count (if more than one)."""
     docs, lang = edition.documents, edition.lang
     dated = sorted((d.published for d in docs if d.published), key=lambda v: v.value)
     lines = []
     if dated:
         first, last = format_date(dated[0], lang), format_date(dated[-1], lang)
         lines.append(first if first == last else f"{first} – {last}")
-    lines.append(count(len(docs), lang))
+    if len(docs) > 1:  # one article's own file says nothing of a count
+        lines.append(count(len(docs), lang))
     return lines
 
 

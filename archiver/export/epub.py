@@ -18,7 +18,7 @@ from archiver.export import ExportError, Format, cover, xhtml
 from archiver.export.cache import key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
-from archiver.export.labels import label
+from archiver.export.labels import colon, label
 
 A11Y = [
     ("schema:accessMode", "textual"),
@@ -99,7 +99,8 @@ def _text_page(part: Part, uid: str) -> tuple[Any, Any]:
 
 def _cover_page(part: Part, edition: Edition) -> tuple[Any, Any]:
     """The cover image (stores and shelves want one) as the first page; its words are the alt text."""
-    alt = f"{label('cover', part.lang)}: {part.title}, {cover.subtitle(edition)}"
+    words = ", ".join(w for w in (part.title, cover.subtitle(edition)) if w)
+    alt = f"{label('cover', part.lang)}{colon(part.lang)}{words}"
     root = xhtml.el(None, "section", cls="cover")
     xhtml.el(root, "img", src="../images/cover.png", alt=alt)
     return _page(part.title, f"text/{part.name}.xhtml", part.lang, xhtml.fragment(root)), None

@@ -30,6 +30,11 @@ def label(key: str, lang: str) -> str:
     return WORDS[key][LANGS.index(base) if base in LANGS else 0]
 
 
+def colon(lang: str) -> str:
+    """A colon and its space as `lang` sets them: French puts a narrow no-break space before it."""
+    return "\u202f: " if lang.split("-")[0] == "fr" else ": "
+
+
 def count(n: int, lang: str) -> str:
     """ "12 artikelen", "1 article"."""
     return f"{n} {label('article' if n == 1 else 'articles', lang)}"

@@ -183,6 +183,22 @@ def test_cover_is_a_png_of_kindle_shape(edition_epub: bytes) -> None:
     assert img.format == "PNG" and img.size == (1600, 2560)
 
 
+def _cover_alt(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        page = etree.fromstring(zf.read("EPUB/text/cover.xhtml"))
+    return str(page.find(".//{http://www.w3.org/1999/xhtml}img").get("alt"))
+
+
+def test_cover_words_count_articles_only_in_editions_and_set_french_colons(
+    docs: list[Document], edition_epub: bytes
+) -> None:
+    one = _cover_alt(epub.render(gather([seed(docs)])))
+    assert one.startswith("Omslag: ") and "april 2019" in one and "artikel" not in one
+    assert _cover_alt(edition_epub).endswith(f"{len(docs)} articles")
+    french = [d for d in docs if d.meta.language.text == "fr"]
+    assert _cover_alt(epub.render(gather(french))).startswith("Couverture\u202f: ")
+
+
 def test_default_edition_title_says_what_it_holds(docs: list[Document]) -> None:
     doc = seed(docs)
     twin = Document(doc.meta, doc.body[:3], doc.provenance)
