@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import zipfile
@@ -97,13 +98,71 @@ def _text_page(part: Part, uid: str) -> tuple[Any, Any]:
     return page, epub.Link(page.file_name, part.title, uid)
 
 
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+
+
 def _cover_page(part: Part, edition: Edition) -> tuple[Any, Any]:
-    """The cover image (stores and shelves want one) as the first page; its words are the alt text."""
+    """The cover image (stores and shelves want one) as the first page; its words are the alt text.
+
+    The image sits in an SVG viewport scaled to the screen with its proportions kept, as
+    calibre's cover pages do: an img's max-height has nothing to be a percentage of on most
+    readers, so the cover ran off the screen.
+    """
     words = ", ".join(w for w in (part.title, cover.subtitle(edition)) if w)
     alt = f"{label('cover', part.lang)}{colon(part.lang)}{words}"
+    width, height = cover.SIZE
     root = xhtml.el(None, "section", cls="cover")
-    xhtml.el(root, "img", src="../images/cover.png", alt=alt)
-    return _page(part.title, f"text/{part.name}.xhtml", part.lang, xhtml.fragment(root)), None
+    svg = etree.SubElement(
+        root,
+        f"{{{SVG}}}svg",
+        nsmap={None: SVG, "xlink": XLINK},
+        attrib={
+            "version": "1.1",
+            "width": "100%",
+            "height": "100%",
+            "viewBox": f"0 0 {width} {height}",
+            "preserveAspectRatio": "xMidYMid meet",
+            "role": "img",
+            "aria-label": alt,
+        },
+    )
+    etree.SubElement(svg, f"{{{SVG}}}title").text = alt
+    image = etree.SubElement(svg, f"{{{SVG}}}image", width=str(width), height=str(height))
+    image.set(f"{{{XLINK}}}href", "../images/cover.png")
+    return _exact_page(part.title, f"text/{part.name}.xhtml", part.lang, root, ["svg"]), None
+
+
+def _exact_page(title: str, file_name: str, lang: str, body: Any, properties: list[str]) -> Any:
+    """A page written exactly as built (ebooklib re-parses pages as HTML, which lowercases SVG's
+    viewBox and preserveAspectRatio and so breaks the scaling)."""
+    from ebooklib import epub
+
+    root = etree.Element(f"{XHTML}html", nsmap={None: XHTML[1:-1]})
+    root.set("lang", lang)
+    root.set(XML_LANG, lang)
+    head = etree.SubElement(root, f"{XHTML}head")
+    etree.SubElement(head, f"{XHTML}title").text = title
+    etree.SubElement(head, f"{XHTML}link", href="../styles/epub.css", rel="stylesheet", type="text/css")
+    etree.SubElement(root, f"{XHTML}body").append(_in_xhtml(body))
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+    class Exact(epub.EpubHtml):  # type: ignore[misc]
+        def get_content(self, default: Any = None) -> bytes:
+            return data
+
+    page = Exact(title=title, file_name=file_name, lang=lang)
+    page.properties.extend(properties)
+    return page
+
+
+def _in_xhtml(element: Any) -> Any:
+    """A copy of `element` with its un-namespaced (HTML) elements in the XHTML namespace."""
+    out = copy.deepcopy(element)
+    for node in out.iter():
+        if isinstance(node.tag, str) and not node.tag.startswith("{"):
+            node.tag = XHTML + node.tag
+    return out
 
 
 # Part kind -> (spine item, table-of-contents link or None). "nav" is ebooklib's name for the

@@ -184,9 +184,16 @@ def test_cover_is_a_png_of_kindle_shape(edition_epub: bytes) -> None:
 
 
 def _cover_alt(data: bytes) -> str:
+    """The cover's text alternative; the image scales in an SVG viewport, proportions kept."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         page = etree.fromstring(zf.read("EPUB/text/cover.xhtml"))
-    return str(page.find(".//{http://www.w3.org/1999/xhtml}img").get("alt"))
+        opf = zf.read("EPUB/content.opf").decode()
+    svg = page.find(".//{http://www.w3.org/2000/svg}svg")
+    assert svg.get("viewBox") == "0 0 1600 2560" and svg.get("preserveAspectRatio") == "xMidYMid meet"
+    assert re.search(r'href="text/cover.xhtml"[^>]*properties="svg"', opf)
+    alt = str(svg.get("aria-label"))
+    assert svg.find("{http://www.w3.org/2000/svg}title").text == alt and svg.get("role") == "img"
+    return alt
 
 
 def test_cover_words_count_articles_only_in_editions_and_set_french_colons(
