@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -14,7 +15,6 @@ from archiver.document.model import FIELDS, Block, DateValue, Document, Event, V
 from archiver.errors import ArchiverError, Problem
 from archiver.pipeline import parse, timestamp
 from archiver.store import Archive, Entry
-from archiver.store.audit import sha256_of
 
 Status = Literal["changed", "unchanged", "failed"]
 EXCERPT = 80  # characters of a block shown in a diff
@@ -139,12 +139,13 @@ def _one(archive: Archive, entry: Entry, dry_run: bool) -> Reingested:
     path = archive.original_path(entry)
     if not path.exists():
         raise _Failed("unreadable", f"original {archive.relative(path)} is missing; restore it from a backup")
-    if sha256_of(path) != entry.sha256:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
         raise _Failed("archive", f"original {archive.relative(path)} has changed; restore it from a backup")
     old_xml = archive.xml_bytes(entry.id)
     old = from_bytes(old_xml, entry.id)
     when = old.provenance.events[0].when if old.provenance.events else entry.ingested or timestamp()
-    parsed = parse(path.read_bytes(), entry.name, when, None, keep=True)
+    parsed = parse(data, entry.name, when, None, keep=True)
     if parsed.failure or parsed.document is None:
         failure = parsed.failure or Problem("internal-error", "no document", entry.id)
         raise _Failed(failure.code, f"the current rules refuse it: {failure.message}")
@@ -164,7 +165,7 @@ def _one(archive: Archive, entry: Entry, dry_run: bool) -> Reingested:
     if not dry_run:
         aside = archive.set_aside(entry.id)
         try:
-            archive.restore(path.read_bytes(), new, xml, entry.version)
+            archive.restore(data, new, xml, entry.version)
         except ArchiverError:  # nothing new was kept: the old XML goes back where it was
             os.replace(aside, archive.xml_path(entry.id))
             raise

@@ -13,7 +13,7 @@ from archiver import pipeline
 from archiver.cli import app
 from archiver.document.model import How, Paragraph, Value
 from archiver.document.xmlio import from_bytes
-from archiver.errors import UsageError
+from archiver.errors import ArchiveError, UsageError
 from archiver.ingest import assemble, structure
 from archiver.reingest import reingest, summary
 from archiver.store import Archive
@@ -153,3 +153,21 @@ def test_cli_reports_a_failure_in_one_line_and_goes_on(archive_root: Path) -> No
     lines = [line for line in result.stderr.splitlines() if seed.id in line]
     assert len(lines) == 1 and "unreadable" in lines[0] and "missing" in lines[0]
     assert f"{len(list(SOURCES.iterdir()))} articles: 0 changed" in result.stderr
+
+
+def test_a_store_that_fails_puts_the_old_xml_back(
+    archive_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise ArchiveError("cannot store it: No space left on device; nothing of it was kept")
+
+    with Archive(archive_root) as archive:
+        seed = next(e for e in archive.entries() if e.name == SEED.name)
+        old_xml = archive.xml_bytes(seed.id)
+        _new_rules(monkeypatch)
+        monkeypatch.setattr(Archive, "restore", refuse)
+        results = reingest(archive, [seed])
+        assert [(r.status, r.failure.code if r.failure else "") for r in results] == [("failed", "archive")]
+        assert archive.xml_bytes(seed.id) == old_xml
+        assert not any((archive_root / "set-aside").glob("*.xml"))
+        assert verify(archive).failed == []
