@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
 
-.PHONY: setup run test lint typecheck unit golden a11y screenshot previews bench clean
+.PHONY: setup run test lint typecheck unit golden eval a11y screenshot previews bench clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,10 @@ typecheck:
 
 unit:
 	$(BIN)/pytest -q
+
+## eval: ingest the labelled corpus (tests/eval/truth.tsv, ../shared/eval-corpus) and score it (EVAL_ARGS="--slice 24 --json")
+eval: setup
+	$(BIN)/python scripts/eval.py $(EVAL_ARGS)
 
 ## a11y: DAISY Ace (npm @daisy/ace-cli, Debian chromium) on the edition of everything: no violations
 a11y: run

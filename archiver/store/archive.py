@@ -359,6 +359,16 @@ class Archive:
             except ArchiveError as exc:
                 out[i], reason = exc, str(exc)
 
+    def set_aside(self, id: str) -> Path:
+        """Move an article's XML into set-aside/ (as <id>.<n>.xml, never overwriting); its new place."""
+        folder = self.root / "set-aside"
+        folder.mkdir(exist_ok=True)
+        n = 1
+        while (folder / f"{id}.{n}.xml").exists():
+            n += 1
+        os.replace(self.xml_path(id), folder / f"{id}.{n}.xml")
+        return folder / f"{id}.{n}.xml"
+
     def restore(self, original: bytes, doc: Document, xml: bytes, version: int | None) -> Stored:
         """Store a re-derived document over whatever is there, keeping its version (repair)."""
         with self.writing():
