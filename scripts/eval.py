@@ -114,11 +114,16 @@ def read_truth(tsv: Path, base: Path) -> list[Truth]:
 
 def corpus(extra: Iterable[Path]) -> list[Truth]:
     """The committed truth, plus each corpus folder's truth.tsv (the shared one when present)."""
-    rows = read_truth(TRUTH, ROOT.parent)
+    rows = [row for row in read_truth(TRUTH, ROOT) if row.path.is_file() or _in_project(row.path)]
     folders = list(extra) or ([SHARED_CORPUS] if (SHARED_CORPUS / "truth.tsv").exists() else [])
     for folder in folders:
         rows += read_truth(folder / "truth.tsv", folder)
     return rows
+
+
+def _in_project(path: Path) -> bool:
+    """Whether a corpus file is the project's own (a missing one is an error, not an absent corpus)."""
+    return path.resolve().is_relative_to(ROOT)
 
 
 def take_slice(rows: list[Truth], n: int) -> list[Truth]:
