@@ -171,3 +171,14 @@ def test_dutch_and_french_header_keys(head: str, lang: str, date: str) -> None:
     assert meta.title.how.origin == "explicit" and meta.dates[0].value == date
     assert len(meta.authors) == 1 and meta.source is not None
     assert meta.language.text == lang and not result.problems
+
+
+def test_a_date_in_the_file_name_is_taken_only_when_the_text_has_none() -> None:
+    text = b"Elfstedentocht gaat door\n\nHet ijs is dik genoeg, zegt de vereniging in een verklaring.\n"
+    doc = ingest_bytes(text, "LC_1987-01-17_p3_elfsteden.txt", WHEN).document
+    date = doc.published
+    assert date is not None and (date.value, date.precision, date.raw) == ("1987-01-17", "day", "1987-01-17")
+    assert (date.how.origin, date.how.method) == ("layout", "file-name") and date.how.confidence < 0.8
+    dated = b"Title: Elfstedentocht\nDate: 1997-01-04\n\nHet ijs is dik genoeg, zegt de vereniging.\n"
+    doc = ingest_bytes(dated, "LC_1987-01-17_p3_elfsteden.txt", WHEN).document
+    assert [d.value for d in doc.meta.dates] == ["1997-01-04"]
