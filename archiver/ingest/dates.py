@@ -14,9 +14,13 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 # RFC 822 with the obsolete forms RFC 5322 still reads: a two-digit year ("7 May 93 09:12:44 GMT",
 # years 50-99 are 19xx) and runs of spaces ("12 Mar 93  08:01:17"), as Usenet posts of the 1990s have.
-_RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s{0,9})?\d{1,2}\s{1,9}[A-Z][a-z]{2}\s{1,9}(?:\d{4}|\d{2})\s{1,9}\d{1,2}:\d{2}")
+_RFC822 = re.compile(
+    r"^(?:[A-Z][a-z]{2},\s{0,9})?\d{1,2}\s{1,9}[A-Z][a-z]{2}\s{1,9}(?:\d{4}|\d{2})\s{1,9}\d{1,2}:\d{2}"
+)
 # asctime, as Unix mail and some newsreaders wrote it: "Fri May  7 09:12:44 1993".
-_ASCTIME = re.compile(r"^[A-Z][a-z]{2}\s{1,9}[A-Z][a-z]{2}\s{1,9}\d{1,2}\s{1,9}\d{1,2}:\d{2}(?::\d{2})?\s{1,9}\d{4}$")
+_ASCTIME = re.compile(
+    r"^[A-Z][a-z]{2}\s{1,9}[A-Z][a-z]{2}\s{1,9}\d{1,2}\s{1,9}\d{1,2}:\d{2}(?::\d{2})?\s{1,9}\d{4}$"
+)
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _YEAR = re.compile(r"\d{4}")
 LANGS = ("en", "nl", "de", "fr")

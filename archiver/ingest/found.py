@@ -125,6 +125,7 @@ class Found(Fields):
         raw = raw.strip()
         if not raw:
             return
+        self.lifted.append(raw)  # every branch below keeps the value: as a field if nothing else
         if name in ("date", "modified"):
             self.add_date(raw, how, "published" if name == "date" else "modified")
         elif name == "author":
@@ -153,14 +154,20 @@ class Found(Fields):
         self.language = Value(code.lower() if len(code) <= 3 else code, how)
         self.lang_hint = self.language.text.split("-")[0]
 
+    def keep_field(self, name: str, raw: str) -> None:
+        """Keep a value verbatim as a named field, and account for it."""
+        self.fields.append((name, raw))
+        self.lifted.append(raw)
+
     def assign_header(self, key: str, raw: str, method_prefix: str) -> None:
         """Assign a `Key: value` pair: known keys to fields, unknown ones kept verbatim.
 
-        The dialect accounts for the header lines themselves (in `consumed`).
+        The value is accounted for (in `lifted`) here, where it is kept; the dialect accounts for
+        the key and its colon (in `consumed`), so that a value no field keeps is a text gap.
         """
         name = KEY_TO_FIELD.get(key.strip().lower())
         if name is None:  # a field needs a name: YAML can spell an empty key ("": x)
-            self.fields.append((key.strip() or "unnamed", raw.strip()))
+            self.keep_field(key.strip() or "unnamed", raw.strip())
         else:
             self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0))
 
