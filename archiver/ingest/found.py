@@ -89,6 +89,12 @@ _LANGUAGE_NAMES = {
     "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
     "german": "de", "duits": "de", "deutsch": "de", "allemand": "de",
     "french": "fr", "frans": "fr", "französisch": "fr", "français": "fr",
+    # Further English names, as Project Gutenberg headers give them ("Language: Finnish").
+    "italian": "it", "spanish": "es", "portuguese": "pt", "latin": "la", "finnish": "fi",
+    "swedish": "sv", "danish": "da", "norwegian": "no", "polish": "pl", "hungarian": "hu",
+    "czech": "cs", "greek": "el", "russian": "ru", "chinese": "zh", "japanese": "ja",
+    "esperanto": "eo", "catalan": "ca", "welsh": "cy", "irish": "ga", "icelandic": "is",
+    "frisian": "fy", "afrikaans": "af", "tagalog": "tl", "hebrew": "he", "arabic": "ar",
 }  # fmt: skip
 
 
