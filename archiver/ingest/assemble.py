@@ -24,7 +24,7 @@ from archiver.document.model import (
     texts_of,
 )
 from archiver.errors import InputError, Problem
-from archiver.ingest import dates, dialects, language, structure
+from archiver.ingest import dates, dialects, furniture, language, structure
 from archiver.ingest._text import Decoded, clean
 from archiver.ingest.found import Found
 from archiver.ingest.ids import archive_id
@@ -150,6 +150,7 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     found = Found()
     body_text = reader.read(decoded.text, found)
     blocks = structure.parse(body_text, found)
+    furniture.split_title(found)
     if not blocks:
         raise InputError("empty", "has no body text")
     problems = _problems(name, decoded, blocks, found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.document.model import How, Value
+from archiver.document.model import Block, Figure, How, Paragraph, Value
 from archiver.ingest.dates import WRITTEN_DATE
 from archiver.ingest.found import Found, split_names
 
@@ -119,3 +119,107 @@ def credit_line(text: str, consumed: list[str]) -> str | None:
         return None
     consumed.append(text.replace(m.group(1), "", 1))
     return m.group(1).strip()
+
+
+# Web-page titles carry the site or the writer after a separator: "Harbour closes after storm | Jane
+# Doe", "… - BBC News", "… — Le Monde". A pipe is never inside a headline; a dash is, so after a dash
+# the tail must look like a name.
+_TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ")
+_PARTICLES = {"de", "van", "der", "den", "het", "von", "und", "and", "of", "the", "la", "le", "les", "du",
+              "des", "&", "et", "en", "y", "di", "da"}  # fmt: skip
+_SITE_WORD = re.compile(
+    r"(?i:news|nieuws|nachrichten|times|post|journal|daily|courant|krant|dagblad|zeitung|monde|figaro|"
+    r"guardian|tribune|herald|gazette|online|magazine|radio|tv|telegraaf|volkskrant|spiegel|welt|express|"
+    r"blog|wiki\w*|libération|liberation|parisien|observer|independent|reuters|press|presse|"
+    r"[\w-]+\.(?:com|nl|de|fr|be|org|net|co\.uk|uk))"
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+MAX_SUFFIX = 40
+
+
+def _name_like(suffix: str) -> bool:
+    """Every word capitalised (or a particle: "van", "the"), or a domain name ("nu.nl")."""
+    words = suffix.split()
+    if " " not in suffix and "." in suffix:
+        return True
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words) and bool(words[0][:1].isupper())
+
+
+def _suffix_kind(suffix: str) -> str | None:
+    """ "source", "byline" or None (not a site or a writer) for the text after a title separator."""
+    words = suffix.split()
+    if not words or len(suffix) > MAX_SUFFIX or len(words) > 5 or re.search(r"[,;:!?]|\.\s", suffix):
+        return None
+    if not _name_like(suffix):
+        return None
+    if _SITE_WORD.search(suffix) or any(_ACRONYM.match(w) for w in words):
+        return "source"
+    if 2 <= len(words) <= 4 and all(
+        w.isalpha() or w.replace("-", "").replace("'", "").isalpha() for w in words
+    ):
+        return "byline"
+    return "source"
+
+
+def split_title(found: Found) -> None:
+    """Lift a site or writer after a title separator into source or byline; the title keeps the rest.
+
+    The title as written stays in the document as the field `title-as-written`.
+    """
+    title = found.title
+    if title is None or title.how.method.split(":")[0] in ("mail", "sgml", "gutenberg"):
+        return
+    text = title.text
+    cut = max(((text.rfind(sep), sep) for sep in _TITLE_SEPARATORS), key=lambda c: c[0])
+    if cut[0] <= 0:
+        return
+    head, suffix = text[: cut[0]].strip(), text[cut[0] + len(cut[1]) :].strip()
+    kind = _suffix_kind(suffix)
+    if (
+        kind is None
+        or len(head.split()) < 2
+        or (cut[1] != " | " and kind == "byline" and len(head.split()) < 4)
+    ):
+        return
+    sure = 0.8 if cut[1] == " | " else 0.6
+    how = How("layout", f"title-suffix:{cut[1].strip()}", sure)
+    found.title = Value(head, How(title.how.origin, f"{title.how.method}+suffix-split", title.how.confidence))
+    found.fields.append(("title-as-written", text))
+    if kind == "source" and found.source is None:
+        found.source = Value(suffix, how)
+    elif kind == "byline" and found.byline is None:
+        found.byline = Value(suffix, how)
+        if not found.authors:
+            found.authors = [Value(suffix, how)]
+    else:
+        found.fields.append((f"title-suffix-{kind}", suffix))
+
+
+# A photo caption with no credit: a descriptive line between paragraphs, without closing punctuation,
+# longer than a subheading or holding a comma (headings rarely do), or naming who is left and right.
+_CLOSING = re.compile(r"[.!?…:;\"'”’»)\]]$")
+_CAPTION_CUE = re.compile(
+    r"(?i:\b(?:links|rechts|left|right|pictured|archiefbeeld|archive photo|v\.l\.n\.r)\b)"
+)
+MIN_CAPTION_WORDS = 8
+
+
+def is_caption(text: str) -> bool:
+    """Whether a one-paragraph line reads as a photo caption rather than a subheading or prose."""
+    words = text.split()
+    if len(words) < MIN_CAPTION_WORDS or len(text) > 400 or _CLOSING.search(text) or "\n" in text:
+        return False
+    return len(text) > 100 or "," in text or bool(_CAPTION_CUE.search(text))
+
+
+def captions(blocks: list[Block]) -> list[Block]:
+    """Paragraphs between paragraphs that read as uncredited captions become figures."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        between = 0 < i < len(blocks) - 1 and isinstance(blocks[i - 1], Paragraph | Figure)
+        between = between and isinstance(blocks[i + 1], Paragraph)
+        if between and isinstance(block, Paragraph) and not block.em and is_caption(block.text):
+            out.append(Figure(block.text))
+        else:
+            out.append(block)
+    return out

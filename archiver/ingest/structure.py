@@ -249,5 +249,5 @@ def parse(text: str, found: Found) -> list[Block]:
     """The body blocks of an article, with furniture lifted into `found`."""
     blocks = parse_blocks(text, found)
     blocks = _furniture(blocks, found)
-    blocks = _figures(blocks, found)
+    blocks = furniture.captions(_figures(blocks, found))
     return _headings(blocks)
