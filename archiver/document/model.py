@@ -155,6 +155,7 @@ class Figure:
 
     caption: str
     credit: str = ""
+    credit_label: str = ""  # the source's word before the credit ("Bild", "Photo"), kept as written
 
 
 @dataclass(frozen=True)

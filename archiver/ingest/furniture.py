@@ -16,14 +16,18 @@ _CREDIT_WORDS = (
 # paragraphs, and an unbounded `\s*` in front would make a long run of spaces cost its square.
 _S = r"\s{0,9}"
 # "(foto: AFP)" glued to the caption's last sentence, or "(Photo: Reuters)".
-CREDIT_PAREN = re.compile(rf"\((?i:{_CREDIT_WORDS}){_S}(?:[:/]{_S})?([^()]{{1,60}}?){_S}\){_S}$")
+CREDIT_PAREN = re.compile(
+    rf"\((?P<label>(?i:{_CREDIT_WORDS})){_S}(?:[:/]{_S})?(?P<credit>[^()]{{1,60}}?){_S}\){_S}$"
+)
 # "… in 2002. Foto: ANP" at the end of a caption.
-CREDIT_TAIL = re.compile(rf"(?<=[.!?…]){_S}(?i:{_CREDIT_WORDS}){_S}:{_S}([^.:()]{{1,60}}?){_S}$")
+CREDIT_TAIL = re.compile(
+    rf"(?<=[.!?…]){_S}(?P<label>(?i:{_CREDIT_WORDS})){_S}:{_S}(?P<credit>[^.:()]{{1,60}}?){_S}$"
+)
 # Both patterns end at the paragraph's end and match at most ~110 characters: only the tail of a
 # long paragraph is searched.
 _CREDIT_REACH = 200
 # A line of its own: "Foto: ANP".
-CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS}){_S}:{_S}([^:()]{{1,60}}?)\)?$")
+CREDIT_LINE = re.compile(rf"^\(?(?P<label>(?i:{_CREDIT_WORDS})){_S}:{_S}(?P<credit>[^:()]{{1,60}}?)\)?$")
 
 _BY = r"(?:Door|By|Von|Par|Texte|Text|Tekst)"
 _NAME_WORD = (
@@ -100,25 +104,30 @@ def _set_dateline(line: str, found: Found) -> None:
         found.add_date(m.group(0), How("layout", "dateline", 0.8))
 
 
-def split_credit(text: str, consumed: list[str]) -> tuple[str, str] | None:
-    """(caption, credit) when a paragraph ends with a photo credit, else None."""
+def split_credit(text: str, consumed: list[str]) -> tuple[str, str, str] | None:
+    """(caption, credit, its label as written) when a paragraph ends with a photo credit, else None."""
     for pattern in (CREDIT_PAREN, CREDIT_TAIL):
         m = pattern.search(text, max(0, len(text) - _CREDIT_REACH))
         if m and m.start() > 0:
-            caption, credit = text[: m.start()].strip(), m.group(1).strip()
+            caption, credit = text[: m.start()].strip(), m.group("credit").strip()
             if caption and credit:
-                consumed.append(m.group(0).replace(m.group(1), "", 1))
-                return caption, credit
+                consumed.append(_markup(m))
+                return caption, credit, m.group("label")
     return None
 
 
-def credit_line(text: str, consumed: list[str]) -> str | None:
-    """The credit of a paragraph that is only a credit line ("Foto: ANP"), else None."""
+def credit_line(text: str, consumed: list[str]) -> tuple[str, str] | None:
+    """(credit, label) of a paragraph that is only a credit line ("Bild: dpa"), else None."""
     m = CREDIT_LINE.match(text)
     if not m:
         return None
-    consumed.append(text.replace(m.group(1), "", 1))
-    return m.group(1).strip()
+    consumed.append(_markup(m))
+    return m.group("credit").strip(), m.group("label")
+
+
+def _markup(m: re.Match[str]) -> str:
+    """What a credit match holds besides the credit: the label (kept as the credit's label) and marks."""
+    return m.group(0).replace(m.group("credit"), "", 1)
 
 
 # Web-page titles carry the site or the writer after a separator: "Harbour closes after storm | Jane
@@ -131,7 +140,7 @@ _SITE_WORD = re.compile(
     r"(?i:news|nieuws|nachrichten|times|post|journal|daily|courant|krant|dagblad|zeitung|monde|figaro|"
     r"guardian|tribune|herald|gazette|online|magazine|radio|tv|telegraaf|volkskrant|spiegel|welt|express|"
     r"blog|wiki\w*|libération|liberation|parisien|observer|independent|reuters|press|presse|"
-    r"[\w-]+\.(?:com|nl|de|fr|be|org|net|co\.uk|uk))"
+    r"[\w-]{1,63}\.(?:com|nl|de|fr|be|org|net|co\.uk|uk))"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 MAX_SUFFIX = 40

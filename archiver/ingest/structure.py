@@ -217,7 +217,7 @@ def _figures(blocks: list[Block], found: Found) -> list[Block]:
             continue
         credit = furniture.credit_line(block.text, found.consumed)
         if credit is not None and out and isinstance(out[-1], Paragraph):
-            out[-1] = Figure(out[-1].text, credit)
+            out[-1] = Figure(out[-1].text, *credit)
             continue
         if credit is not None:
             found.consumed.pop()

@@ -36,13 +36,14 @@ def test_datelines(text: str, dateline: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "split"),
     [
-        ("De ferry in de haven van Oslo. (foto: AFP)", ("De ferry in de haven van Oslo.", "AFP")),
-        ("De ferry in de haven van Oslo. Foto: ANP", ("De ferry in de haven van Oslo.", "ANP")),
-        ("Lange tekst. " * 30_000 + "Foto: ANP", ("Lange tekst. " * 29_999 + "Lange tekst.", "ANP")),
+        ("De ferry in de haven van Oslo. (foto: AFP)", ("De ferry in de haven van Oslo.", "AFP", "foto")),
+        ("De ferry in de haven van Oslo. Foto: ANP", ("De ferry in de haven van Oslo.", "ANP", "Foto")),
+        ("Die Fähre im Hafen. Bild: dpa", ("Die Fähre im Hafen.", "dpa", "Bild")),  # the label as written
+        ("Lange tekst. " * 30_000 + "Foto: ANP", ("Lange tekst. " * 29_999 + "Lange tekst.", "ANP", "Foto")),
         ("Geen bijschrift: gewoon tekst.", None),
     ],
 )
-def test_credits_are_found_at_the_end_of_any_paragraph(text: str, split: tuple[str, str] | None) -> None:
+def test_credits_are_found_at_the_end_of_any_paragraph(text: str, split: tuple[str, str, str] | None) -> None:
     assert furniture.split_credit(text, []) == split
 
 

@@ -34,6 +34,8 @@ _KEYS = {
 
 def _split(text: str) -> tuple[int, int, int] | None:
     """Where the START marker line starts and ends, and where the END marker starts (or the text ends)."""
+    if text.find("*** START", 0, HEAD_REACH) < 0 and text.find("***START", 0, HEAD_REACH) < 0:
+        return None  # a plain substring search first: most texts are not e-texts
     start = _START.search(text, 0, HEAD_REACH)
     if start is None or "gutenberg" not in text[: start.start()].lower():
         return None
