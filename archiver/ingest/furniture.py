@@ -206,7 +206,7 @@ def split_title(found: Found) -> None:
 
 # A photo caption with no credit: a descriptive line between paragraphs, without closing punctuation,
 # longer than a subheading or holding a comma (headings rarely do), or naming who is left and right.
-_CLOSING = re.compile(r"[.!?…:;\"'”’»)\]]$")
+_CLOSING = ".!?…:;\"'”’»)]"
 _CAPTION_CUE = re.compile(
     r"(?i:\b(?:links|rechts|left|right|pictured|archiefbeeld|archive photo|v\.l\.n\.r)\b)"
 )
@@ -215,8 +215,9 @@ MIN_CAPTION_WORDS = 8
 
 def is_caption(text: str) -> bool:
     """Whether a one-paragraph line reads as a photo caption rather than a subheading or prose."""
-    words = text.split()
-    if len(words) < MIN_CAPTION_WORDS or len(text) > 400 or _CLOSING.search(text) or "\n" in text:
+    if not text or text[-1] in _CLOSING or len(text) > 400 or "\n" in text:  # most paragraphs end here
+        return False
+    if len(text.split()) < MIN_CAPTION_WORDS:
         return False
     return len(text) > 100 or "," in text or bool(_CAPTION_CUE.search(text))
 
@@ -224,10 +225,16 @@ def is_caption(text: str) -> bool:
 def captions(blocks: list[Block]) -> list[Block]:
     """Paragraphs between paragraphs that read as uncredited captions become figures."""
     out: list[Block] = []
+    last = len(blocks) - 1
     for i, block in enumerate(blocks):
-        between = 0 < i < len(blocks) - 1 and isinstance(blocks[i - 1], Paragraph | Figure)
-        between = between and isinstance(blocks[i + 1], Paragraph)
-        if between and isinstance(block, Paragraph) and not block.em and is_caption(block.text):
+        if (
+            isinstance(block, Paragraph)
+            and not block.em
+            and 0 < i < last
+            and is_caption(block.text)
+            and isinstance(blocks[i - 1], Paragraph | Figure)
+            and isinstance(blocks[i + 1], Paragraph)
+        ):
             out.append(Figure(block.text))
         else:
             out.append(block)
