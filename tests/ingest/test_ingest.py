@@ -186,8 +186,16 @@ def test_a_date_in_the_file_name_is_taken_only_when_the_text_has_none() -> None:
     assert [d.value for d in doc.meta.dates] == ["1997-01-04"]
 
 
-def test_a_header_value_that_no_field_keeps_is_a_text_gap(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = b"Title: Harbour ferry resumes\nSource: Harlingen Courant\n\nThe ferry sails again from Monday.\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"Title: Harbour ferry resumes\nSource: Harlingen Courant\n\nThe ferry sails again from Monday.\n",
+        b'---\ntitle: "Harbour ferry resumes"\nSource: Harlingen Courant\n---\n\nThe ferry sails again.\n',
+    ],
+)
+def test_a_header_value_that_no_field_keeps_is_a_text_gap(
+    monkeypatch: pytest.MonkeyPatch, text: bytes
+) -> None:
     assert ingest_bytes(text, "ferry.txt", WHEN).problems == []
     real = Found.assign_header
 
