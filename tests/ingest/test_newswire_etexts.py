@@ -106,3 +106,11 @@ def test_without_a_title_header_the_ebook_line_gives_title_and_author_not_itself
 def test_detection_does_not_take_ordinary_text_for_the_new_dialects() -> None:
     for text in ("Title: Harbour\n\nThe <b>ferry</b> sails.\n", "Harbour news\n\nNo e-text here.\n"):
         assert dialects.detect(text)[0].name not in ("sgml-newswire", "gutenberg")
+
+
+def test_deeply_nested_or_unclosed_tags_cost_little_and_lose_nothing() -> None:
+    story = b"<P>The ferry sails again from Monday, the harbour master said. "
+    raw = b"<DOC>\n<TEXT>\n" + story * 20_000 + b"</X>" * 20_000 + b"\n</TEXT>\n</DOC>\n"
+    result = ingest_bytes(raw, "deep.txt", WHEN)
+    assert {p.code for p in result.problems} <= {"language-uncertain"}  # one sentence 20,000 times
+    assert " ".join(result.document.text_blocks()).count("ferry") == 20_000

@@ -11,6 +11,7 @@ from archiver.ingest import dates
 from archiver.ingest._text import xml_safe
 from archiver.ingest.found import Found, split_names
 
+MAX_DEPTH = 32  # newswire nests three or four deep; a deeper tag is kept as an empty element
 # The document elements that open a file of this dialect, after an optional <!DOCTYPE …>.
 _ROOTS = ("REUTERS", "DOC")
 _OPENING = re.compile(r"\A\s{0,200}(?:<!DOCTYPE[^<>]{0,200}>\s{0,200})?<(REUTERS|DOC)(?=[\s>])", re.I)
@@ -58,7 +59,8 @@ def _tree(text: str, consumed: list[str]) -> _Element:
         if not closing:
             element = _Element(name, m.group(3).strip())
             stack[-1].children.append(element)
-            stack.append(element)
+            if len(stack) <= MAX_DEPTH:  # deeper tags stay empty elements: recursion and lookups stay bounded
+                stack.append(element)
         elif any(e.name == name for e in stack[1:]):
             while stack[-1].name != name:
                 stack.pop()
