@@ -17,10 +17,10 @@ from archiver.ingest.dialects.title_line import TitleLine
 DIALECTS: dict[str, Dialect] = {
     d.name: d
     for d in (
-        Sgml(),
-        Gutenberg(),
         FrontMatter(),
         Mail(),
+        Sgml(),
+        Gutenberg(),
         HeaderBlock(),
         DatePrefix(),
         TitleLine(),
