@@ -71,6 +71,7 @@ class Fields:
     source: Value | None = None
     url: Value | None = None
     keywords: list[str] = field(default_factory=list)
+    signature: Value | None = None  # a mail or Usenet signature (after "-- "), kept apart from the body
     fields: list[tuple[str, str]] = field(default_factory=list)  # unknown header fields, kept
     identifiers: list[Identifier] = field(default_factory=list)
 
@@ -111,6 +112,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("source", "source", "value", "source"),
     FieldSpec("url", "url", "value", "url"),
     FieldSpec("keywords", "keyword", "words", "keywords"),
+    FieldSpec("signature", "signature", "value", "signature"),
     FieldSpec("fields", "field", "pairs", "field"),
 )
 FIELD_NAMES = tuple(spec.name for spec in FIELDS)
@@ -153,6 +155,7 @@ class Figure:
 
     caption: str
     credit: str = ""
+    credit_label: str = ""  # the source's word before the credit ("Bild", "Photo"), kept as written
 
 
 @dataclass(frozen=True)

@@ -150,11 +150,11 @@ def _write_block(parent: Element, block: Block) -> None:
             lst = _sub(parent, "list", type="ordered" if ordered else "bullet")
             for item in items:
                 _sub(lst, "item", item)
-        case Figure(caption, credit):
+        case Figure(caption, credit, credit_label):
             fig = _sub(parent, "figure")
             _sub(fig, "caption", caption)
             if credit:
-                _sub(fig, "credit", credit)
+                _sub(fig, "credit", credit, **({"label": credit_label} if credit_label else {}))
         case Preformatted(text):
             pre = _sub(parent, "pre", text)
             pre.set(f"{{{XML_NS}}}space", "preserve")
@@ -298,12 +298,20 @@ def _read_block(el: Element) -> Block:
     return reader(el)
 
 
+def _read_figure(el: Element) -> Figure:
+    credit = el.find(q("credit"))
+    caption = el.findtext(q("caption")) or ""
+    if credit is None:
+        return Figure(caption)
+    return Figure(caption, credit.text or "", credit.get("label", ""))
+
+
 _BLOCK_FROM_XML: dict[str, Callable[[Element], Block]] = {
     "p": _read_inline,
     "h": lambda el: Heading(el.text or "", int(el.get("level", "2"))),
     "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
     "list": lambda el: ListBlock(tuple(i.text or "" for i in el), el.get("type") == "ordered"),
-    "figure": lambda el: Figure(el.findtext(q("caption")) or "", el.findtext(q("credit")) or ""),
+    "figure": lambda el: _read_figure(el),
     "pre": lambda el: Preformatted(el.text or ""),
     "break": lambda el: Break(),
 }

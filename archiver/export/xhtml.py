@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from archiver.export.labels import format_date, label
 from archiver.export.typography import typeset, typeset_marked
 
 BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
+_WEB_URL = re.compile(r"^https?://[^\s<>\"]{1,2000}$")
 Element = Any
 
 
@@ -73,7 +75,20 @@ def header(parent: Element, doc: Document, t: Any) -> Element:
         facts.append(part)
     if not parts:
         head.remove(facts)
+    if meta.dateline and not (date is not None and date.raw == meta.dateline.text):  # a bare date is shown
+        el(head, "p", t(meta.dateline.text), cls="dateline")
+    if meta.url:
+        _url(head, meta.url.text)
     return head
+
+
+def _url(head: Element, url: str) -> None:
+    """Where the article was published, as written (for CC BY sources it is the credit); linked if web."""
+    line = el(head, "p", cls="url")
+    if _WEB_URL.match(url):
+        el(line, "a", url, href=url)
+    else:
+        line.text = url
 
 
 def _block(parent: Element, block: Block, lang: str, t: Any, t_marked: Any) -> None:
@@ -91,12 +106,14 @@ def _block(parent: Element, block: Block, lang: str, t: Any, t_marked: Any) -> N
             lst = el(parent, "ol" if ordered else "ul")
             for item in items:
                 el(lst, "li", t(item))
-        case Figure(caption, credit):
+        case Figure(caption, credit, credit_label):
             fig = el(parent, "figure", cls="photo")
             cap = el(fig, "figcaption", t(caption))
             if credit:
                 sep = " : " if lang.startswith("fr") else ": "
-                credit_el = el(cap, "span", f"{label('photo', lang)}{sep}{t(credit)}", cls="credit")
+                # The source's own word ("Bild: dpa" stays "Bild"), capitalised as it opens the credit.
+                word = credit_label[:1].upper() + credit_label[1:] if credit_label else label("photo", lang)
+                credit_el = el(cap, "span", f"{word}{sep}{t(credit)}", cls="credit")
                 credit_el.tail = None
                 cap.text = (cap.text or "") + " "
         case Preformatted(text):
@@ -119,6 +136,8 @@ def article(doc: Document, typography: bool = True) -> Element:
     header(root, doc, t)
     for block in doc.body:
         _block(root, block, lang, t, t_marked)
+    if doc.meta.signature:  # a signature, as written: line breaks and spacing kept, no typography
+        el(root, "pre", doc.meta.signature.text, cls="signature")
     return root
 
 

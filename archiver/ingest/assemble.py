@@ -12,6 +12,7 @@ from archiver import RULES_VERSION, __version__
 from archiver.document.model import (
     FIELD_NAMES,
     Block,
+    DateValue,
     Document,
     Event,
     How,
@@ -23,11 +24,12 @@ from archiver.document.model import (
     texts_of,
 )
 from archiver.errors import InputError, Problem
-from archiver.ingest import dialects, language, structure
+from archiver.ingest import dates, dialects, furniture, language, structure
 from archiver.ingest._text import Decoded, clean
 from archiver.ingest.found import Found
 from archiver.ingest.ids import archive_id
 
+FILE_NAME_DATE = 0.5  # confidence of a date read from the file name: names are often the save date
 LANGUAGE_DOUBT = 0.6  # below this, the detected language is reported as a problem
 _EXTERNAL_ID = re.compile(r"(?:^|[_-])([0-9a-f]{12,}|\d{4,})$")
 _SENTENCE = re.compile(r"^(.+?[.!?…])(?:\s|$)")
@@ -53,6 +55,17 @@ def _derive_title(blocks: list[Block]) -> Value:
         return Value(sentence, How("derived", "first-sentence", 0.5))
     cut = sentence[:90].rsplit(" ", 1)[0].rstrip(",;:")
     return Value(cut + "…", How("derived", "first-sentence-truncated", 0.3))
+
+
+def _file_name_date(found: Found, stem: str) -> None:
+    """When the text gives no publication date, take one from the file name (origin layout)."""
+    if any(d.kind == "published" for d in found.dates):
+        return
+    parsed = dates.from_file_name(stem)
+    if parsed is not None:
+        value, precision, raw = parsed
+        how = How("layout", "file-name", FILE_NAME_DATE)
+        found.dates.insert(0, DateValue(value, precision, how, "published", raw))
 
 
 def _sample(texts: list[str], size: int = language.SAMPLE) -> str:
@@ -137,10 +150,12 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     found = Found()
     body_text = reader.read(decoded.text, found)
     blocks = structure.parse(body_text, found)
+    furniture.split_title(found)
     if not blocks:
         raise InputError("empty", "has no body text")
     problems = _problems(name, decoded, blocks, found)
     stem = PurePath(name).stem
+    _file_name_date(found, stem)
     ids = list(found.identifiers)
     m = _EXTERNAL_ID.search(stem)
     if m:

@@ -12,7 +12,15 @@ from archiver.document.model import Precision
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_RFC822 = re.compile(r"^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
+# RFC 822 with the obsolete forms RFC 5322 still reads: a two-digit year ("7 May 93 09:12:44 GMT",
+# years 50-99 are 19xx) and runs of spaces ("12 Mar 93  08:01:17"), as Usenet posts of the 1990s have.
+_RFC822 = re.compile(
+    r"^(?:[A-Z][a-z]{2},\s{0,9})?\d{1,2}\s{1,9}[A-Z][a-z]{2}\s{1,9}(?:\d{4}|\d{2})\s{1,9}\d{1,2}:\d{2}"
+)
+# asctime, as Unix mail and some newsreaders wrote it: "Fri May  7 09:12:44 1993".
+_ASCTIME = re.compile(
+    r"^[A-Z][a-z]{2}\s{1,9}[A-Z][a-z]{2}\s{1,9}\d{1,2}\s{1,9}\d{1,2}:\d{2}(?::\d{2})?\s{1,9}\d{4}$"
+)
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _YEAR = re.compile(r"\d{4}")
 LANGS = ("en", "nl", "de", "fr")
@@ -51,7 +59,7 @@ def parse(raw: str, lang: str = "") -> tuple[str, Precision] | None:
         except ValueError:
             return None
         return _format_time(dt, bool(_HAS_SECONDS.search(text)))
-    if _RFC822.match(text):
+    if _RFC822.match(text) or _ASCTIME.match(text):
         try:
             return _format_time(parsedate_to_datetime(text), bool(_HAS_SECONDS.search(text)))
         except (TypeError, ValueError, OverflowError):  # "+99999999999999999999" overflows a C int
@@ -159,3 +167,24 @@ WRITTEN_DATE = (
     rf"|(?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}})"
 )
+
+
+# Dates in file names, the way archives and scrapers name files: "LC_1987-01-17_p3_elfsteden.txt",
+# "2019-04_noord-korea.txt", "nl.regio.groningen-19990614-0017.txt". Digits must not run on
+# either side, so that an id like 201904121 is not read as a date.
+_FILE_NAME_DATES: tuple[tuple[re.Pattern[str], Precision], ...] = (
+    (re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)([-_.])(\d\d)\2(\d\d)(?!\d)"), "day"),
+    (re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)()(\d\d)(\d\d)(?!\d)"), "day"),
+    (re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)([-_.])(\d\d)()(?![-_.]?\d)"), "month"),
+)
+
+
+def from_file_name(stem: str) -> tuple[str, Precision, str] | None:
+    """(ISO value, precision, the digits as written) of the first date in a file name, or None."""
+    for pattern, precision in _FILE_NAME_DATES:
+        for m in pattern.finditer(stem[:MAX_LENGTH]):
+            y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4) or 1)
+            if _valid(y, mo, d):
+                value = f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if precision == "day" else "")
+                return value, precision, m.group(0)
+    return None

@@ -89,6 +89,12 @@ _LANGUAGE_NAMES = {
     "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
     "german": "de", "duits": "de", "deutsch": "de", "allemand": "de",
     "french": "fr", "frans": "fr", "französisch": "fr", "français": "fr",
+    # Further English names, as Project Gutenberg headers give them ("Language: Finnish").
+    "italian": "it", "spanish": "es", "portuguese": "pt", "latin": "la", "finnish": "fi",
+    "swedish": "sv", "danish": "da", "norwegian": "no", "polish": "pl", "hungarian": "hu",
+    "czech": "cs", "greek": "el", "russian": "ru", "chinese": "zh", "japanese": "ja",
+    "esperanto": "eo", "catalan": "ca", "welsh": "cy", "irish": "ga", "icelandic": "is",
+    "frisian": "fy", "afrikaans": "af", "tagalog": "tl", "hebrew": "he", "arabic": "ar",
 }  # fmt: skip
 
 
@@ -125,6 +131,7 @@ class Found(Fields):
         raw = raw.strip()
         if not raw:
             return
+        self.lifted.append(raw)  # every branch below keeps the value: as a field if nothing else
         if name in ("date", "modified"):
             self.add_date(raw, how, "published" if name == "date" else "modified")
         elif name == "author":
@@ -153,14 +160,20 @@ class Found(Fields):
         self.language = Value(code.lower() if len(code) <= 3 else code, how)
         self.lang_hint = self.language.text.split("-")[0]
 
+    def keep_field(self, name: str, raw: str) -> None:
+        """Keep a value verbatim as a named field, and account for it."""
+        self.fields.append((name, raw))
+        self.lifted.append(raw)
+
     def assign_header(self, key: str, raw: str, method_prefix: str) -> None:
         """Assign a `Key: value` pair: known keys to fields, unknown ones kept verbatim.
 
-        The dialect accounts for the header lines themselves (in `consumed`).
+        The value is accounted for (in `lifted`) here, where it is kept; the dialect accounts for
+        the key and its colon (in `consumed`), so that a value no field keeps is a text gap.
         """
         name = KEY_TO_FIELD.get(key.strip().lower())
         if name is None:  # a field needs a name: YAML can spell an empty key ("": x)
-            self.fields.append((key.strip() or "unnamed", raw.strip()))
+            self.keep_field(key.strip() or "unnamed", raw.strip())
         else:
             self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0))
 

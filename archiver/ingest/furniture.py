@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.document.model import How, Value
+from archiver.document.model import Block, Figure, How, Paragraph, Value
 from archiver.ingest.dates import WRITTEN_DATE
 from archiver.ingest.found import Found, split_names
 
@@ -16,14 +16,18 @@ _CREDIT_WORDS = (
 # paragraphs, and an unbounded `\s*` in front would make a long run of spaces cost its square.
 _S = r"\s{0,9}"
 # "(foto: AFP)" glued to the caption's last sentence, or "(Photo: Reuters)".
-CREDIT_PAREN = re.compile(rf"\((?i:{_CREDIT_WORDS}){_S}(?:[:/]{_S})?([^()]{{1,60}}?){_S}\){_S}$")
+CREDIT_PAREN = re.compile(
+    rf"\((?P<label>(?i:{_CREDIT_WORDS})){_S}(?:[:/]{_S})?(?P<credit>[^()]{{1,60}}?){_S}\){_S}$"
+)
 # "… in 2002. Foto: ANP" at the end of a caption.
-CREDIT_TAIL = re.compile(rf"(?<=[.!?…]){_S}(?i:{_CREDIT_WORDS}){_S}:{_S}([^.:()]{{1,60}}?){_S}$")
+CREDIT_TAIL = re.compile(
+    rf"(?<=[.!?…]){_S}(?P<label>(?i:{_CREDIT_WORDS})){_S}:{_S}(?P<credit>[^.:()]{{1,60}}?){_S}$"
+)
 # Both patterns end at the paragraph's end and match at most ~110 characters: only the tail of a
 # long paragraph is searched.
 _CREDIT_REACH = 200
 # A line of its own: "Foto: ANP".
-CREDIT_LINE = re.compile(rf"^\(?(?i:{_CREDIT_WORDS}){_S}:{_S}([^:()]{{1,60}}?)\)?$")
+CREDIT_LINE = re.compile(rf"^\(?(?P<label>(?i:{_CREDIT_WORDS})){_S}:{_S}(?P<credit>[^:()]{{1,60}}?)\)?$")
 
 _BY = r"(?:Door|By|Von|Par|Texte|Text|Tekst)"
 _NAME_WORD = (
@@ -100,22 +104,138 @@ def _set_dateline(line: str, found: Found) -> None:
         found.add_date(m.group(0), How("layout", "dateline", 0.8))
 
 
-def split_credit(text: str, consumed: list[str]) -> tuple[str, str] | None:
-    """(caption, credit) when a paragraph ends with a photo credit, else None."""
+def split_credit(text: str, consumed: list[str]) -> tuple[str, str, str] | None:
+    """(caption, credit, its label as written) when a paragraph ends with a photo credit, else None."""
     for pattern in (CREDIT_PAREN, CREDIT_TAIL):
         m = pattern.search(text, max(0, len(text) - _CREDIT_REACH))
         if m and m.start() > 0:
-            caption, credit = text[: m.start()].strip(), m.group(1).strip()
+            caption, credit = text[: m.start()].strip(), m.group("credit").strip()
             if caption and credit:
-                consumed.append(m.group(0).replace(m.group(1), "", 1))
-                return caption, credit
+                consumed.append(_markup(m))
+                return caption, credit, m.group("label")
     return None
 
 
-def credit_line(text: str, consumed: list[str]) -> str | None:
-    """The credit of a paragraph that is only a credit line ("Foto: ANP"), else None."""
+def credit_line(text: str, consumed: list[str]) -> tuple[str, str] | None:
+    """(credit, label) of a paragraph that is only a credit line ("Bild: dpa"), else None."""
     m = CREDIT_LINE.match(text)
     if not m:
         return None
-    consumed.append(text.replace(m.group(1), "", 1))
-    return m.group(1).strip()
+    consumed.append(_markup(m))
+    return m.group("credit").strip(), m.group("label")
+
+
+def _markup(m: re.Match[str]) -> str:
+    """What a credit match holds besides the credit: the label (kept as the credit's label) and marks."""
+    return m.group(0).replace(m.group("credit"), "", 1)
+
+
+# Web-page titles carry the site or the writer after a separator: "Harbour closes after storm | Jane
+# Doe", "… - BBC News", "… — Le Monde". A pipe is never inside a headline; a dash is, so after a dash
+# the tail must look like a name.
+_TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ")
+_PARTICLES = {"de", "van", "der", "den", "het", "von", "und", "and", "of", "the", "la", "le", "les", "du",
+              "des", "&", "et", "en", "y", "di", "da"}  # fmt: skip
+_SITE_WORD = re.compile(
+    r"(?i:news|nieuws|nachrichten|times|post|journal|daily|courant|krant|dagblad|zeitung|monde|figaro|"
+    r"guardian|tribune|herald|gazette|online|magazine|radio|tv|telegraaf|volkskrant|spiegel|welt|express|"
+    r"blog|wiki\w*|libération|liberation|parisien|observer|independent|reuters|press|presse|"
+    r"[\w-]{1,63}\.(?:com|nl|de|fr|be|org|net|co\.uk|uk))"
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+MAX_SUFFIX = 40
+
+
+def _name_like(suffix: str) -> bool:
+    """Every word capitalised (or a particle: "van", "the"), or a domain name ("nu.nl")."""
+    words = suffix.split()
+    if " " not in suffix and "." in suffix:
+        return True
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words) and bool(words[0][:1].isupper())
+
+
+def _suffix_kind(suffix: str) -> str | None:
+    """ "source", "byline" or None (not a site or a writer) for the text after a title separator."""
+    words = suffix.split()
+    if not words or len(suffix) > MAX_SUFFIX or len(words) > 5 or re.search(r"[,;:!?]|\.\s", suffix):
+        return None
+    if not _name_like(suffix):
+        return None
+    if _SITE_WORD.search(suffix) or any(_ACRONYM.match(w) for w in words):
+        return "source"
+    if 2 <= len(words) <= 4 and all(
+        w.isalpha() or w.replace("-", "").replace("'", "").isalpha() for w in words
+    ):
+        return "byline"
+    return "source"
+
+
+def split_title(found: Found) -> None:
+    """Lift a site or writer after a title separator into source or byline; the title keeps the rest.
+
+    The title as written stays in the document as the field `title-as-written`.
+    """
+    title = found.title
+    if title is None or title.how.method.split(":")[0] in ("mail", "sgml", "gutenberg"):
+        return
+    text = title.text
+    cut = max(((text.rfind(sep), sep) for sep in _TITLE_SEPARATORS), key=lambda c: c[0])
+    if cut[0] <= 0:
+        return
+    head, suffix = text[: cut[0]].strip(), text[cut[0] + len(cut[1]) :].strip()
+    kind = _suffix_kind(suffix)
+    if (
+        kind is None
+        or len(head.split()) < 2
+        or (cut[1] != " | " and kind == "byline" and len(head.split()) < 4)
+    ):
+        return
+    sure = 0.8 if cut[1] == " | " else 0.6
+    how = How("layout", f"title-suffix:{cut[1].strip()}", sure)
+    found.title = Value(head, How(title.how.origin, f"{title.how.method}+suffix-split", title.how.confidence))
+    found.fields.append(("title-as-written", text))
+    if kind == "source" and found.source is None:
+        found.source = Value(suffix, how)
+    elif kind == "byline" and found.byline is None:
+        found.byline = Value(suffix, how)
+        if not found.authors:
+            found.authors = [Value(suffix, how)]
+    else:
+        found.fields.append((f"title-suffix-{kind}", suffix))
+
+
+# A photo caption with no credit: a descriptive line between paragraphs, without closing punctuation,
+# longer than a subheading or holding a comma (headings rarely do), or naming who is left and right.
+_CLOSING = ".!?…:;\"'”’»)]"
+_CAPTION_CUE = re.compile(
+    r"(?i:\b(?:links|rechts|left|right|pictured|archiefbeeld|archive photo|v\.l\.n\.r)\b)"
+)
+MIN_CAPTION_WORDS = 8
+
+
+def is_caption(text: str) -> bool:
+    """Whether a one-paragraph line reads as a photo caption rather than a subheading or prose."""
+    if not text or text[-1] in _CLOSING or len(text) > 400 or "\n" in text:  # most paragraphs end here
+        return False
+    if len(text.split()) < MIN_CAPTION_WORDS:
+        return False
+    return len(text) > 100 or "," in text or bool(_CAPTION_CUE.search(text))
+
+
+def captions(blocks: list[Block]) -> list[Block]:
+    """Paragraphs between paragraphs that read as uncredited captions become figures."""
+    out: list[Block] = []
+    last = len(blocks) - 1
+    for i, block in enumerate(blocks):
+        if (
+            isinstance(block, Paragraph)
+            and not block.em
+            and 0 < i < last
+            and is_caption(block.text)
+            and isinstance(blocks[i - 1], Paragraph | Figure)
+            and isinstance(blocks[i + 1], Paragraph)
+        ):
+            out.append(Figure(block.text))
+        else:
+            out.append(block)
+    return out

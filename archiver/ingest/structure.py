@@ -217,7 +217,7 @@ def _figures(blocks: list[Block], found: Found) -> list[Block]:
             continue
         credit = furniture.credit_line(block.text, found.consumed)
         if credit is not None and out and isinstance(out[-1], Paragraph):
-            out[-1] = Figure(out[-1].text, credit)
+            out[-1] = Figure(out[-1].text, *credit)
             continue
         if credit is not None:
             found.consumed.pop()
@@ -249,5 +249,5 @@ def parse(text: str, found: Found) -> list[Block]:
     """The body blocks of an article, with furniture lifted into `found`."""
     blocks = parse_blocks(text, found)
     blocks = _furniture(blocks, found)
-    blocks = _figures(blocks, found)
+    blocks = furniture.captions(_figures(blocks, found))
     return _headings(blocks)

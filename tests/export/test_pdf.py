@@ -62,7 +62,7 @@ def test_qpdf_pdffonts_pdfinfo(which: str, seed_pdf: bytes, edition_pdf: bytes, 
     assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # only our faces, subset
     info = dict(line.split(":", 1) for line in tool("pdfinfo", data=data, tmp_path=tmp_path).splitlines())
     assert info["Tagged"].strip() == "yes" and int(info["Pages"]) > 2
-    expected = "Archive, 1999–2023" if which == "edition" else typeset(_seed_title(), "nl")
+    expected = "Archive, 1987–2023" if which == "edition" else typeset(_seed_title(), "nl")
     assert info["Title"].strip() == expected
 
 

@@ -82,3 +82,32 @@ def test_parse_reads_the_plain_forms() -> None:
     assert dates.parse("3. März 2021") == ("2021-03-03", "day")
     assert dates.parse("20 août 2012") == ("2012-08-20", "day")
     assert dates.parse("zondag 6 januari 2019") == ("2019-01-06", "day")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("7 May 93 09:12:44 GMT", ("1993-05-07T09:12:44+00:00", "second")),
+        ("12 Mar 93  08:01:17", ("1993-03-12T08:01:17", "second")),  # doubled space, no zone
+        ("Fri,  7 May 93 09:12 EDT", ("1993-05-07T09:12:00-04:00", "minute")),
+        ("Fri May  7 09:12:44 1993", ("1993-05-07T09:12:44", "second")),  # asctime
+    ],
+)
+def test_usenet_dates_with_two_digit_years_and_doubled_spaces(raw: str, expected: tuple[str, str]) -> None:
+    assert dates.parse(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("LC_1987-01-17_p3_elfsteden", ("1987-01-17", "day", "1987-01-17")),
+        ("2019-04_noord-korea-poetin", ("2019-04", "month", "2019-04")),
+        ("nl.regio.groningen-19990614-0017", ("1999-06-14", "day", "19990614")),
+        ("2023_11_02-night-trains", ("2023-11-02", "day", "2023_11_02")),
+        ("000_46013887131c49c3", None),  # hex id, no date
+        ("scan-201904121", None),  # nine digits: an id, not a date
+        ("report-2019-13-01", None),  # no month 13
+    ],
+)
+def test_dates_in_file_names(stem: str, expected: tuple[str, str, str] | None) -> None:
+    assert dates.from_file_name(stem) == expected

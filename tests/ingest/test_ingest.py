@@ -81,9 +81,11 @@ def test_mail_headers() -> None:
 
 
 def test_mail_body_quotes_and_signature() -> None:
-    body = _ingest("nl.regio.groningen-19990614-0017.txt").document.body
+    doc = _ingest("nl.regio.groningen-19990614-0017.txt").document
+    body = doc.body
     assert isinstance(body[1], Quote)
-    assert isinstance(body[-1], Preformatted) and body[-1].text.endswith("Groningen")
+    assert doc.meta.signature is not None and doc.meta.signature.text == "Henk de Vries\nGroningen"
+    assert not any(isinstance(b, Preformatted) for b in body)  # the signature is no longer body text
     assert any(isinstance(b, Paragraph) and "noordkant" in b.text for b in body)
 
 
@@ -171,3 +173,67 @@ def test_dutch_and_french_header_keys(head: str, lang: str, date: str) -> None:
     assert meta.title.how.origin == "explicit" and meta.dates[0].value == date
     assert len(meta.authors) == 1 and meta.source is not None
     assert meta.language.text == lang and not result.problems
+
+
+def test_a_date_in_the_file_name_is_taken_only_when_the_text_has_none() -> None:
+    text = b"Elfstedentocht gaat door\n\nHet ijs is dik genoeg, zegt de vereniging in een verklaring.\n"
+    doc = ingest_bytes(text, "LC_1987-01-17_p3_elfsteden.txt", WHEN).document
+    date = doc.published
+    assert date is not None and (date.value, date.precision, date.raw) == ("1987-01-17", "day", "1987-01-17")
+    assert (date.how.origin, date.how.method) == ("layout", "file-name") and date.how.confidence < 0.8
+    dated = b"Title: Elfstedentocht\nDate: 1997-01-04\n\nHet ijs is dik genoeg, zegt de vereniging.\n"
+    doc = ingest_bytes(dated, "LC_1987-01-17_p3_elfsteden.txt", WHEN).document
+    assert [d.value for d in doc.meta.dates] == ["1997-01-04"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"Title: Harbour ferry resumes\nSource: Harlingen Courant\n\nThe ferry sails again from Monday.\n",
+        b'---\ntitle: "Harbour ferry resumes"\nSource: Harlingen Courant\n---\n\nThe ferry sails again.\n',
+    ],
+)
+def test_a_header_value_that_no_field_keeps_is_a_text_gap(
+    monkeypatch: pytest.MonkeyPatch, text: bytes
+) -> None:
+    assert ingest_bytes(text, "ferry.txt", WHEN).problems == []
+    real = Found.assign_header
+
+    def drop_source(self: Found, key: str, raw: str, prefix: str) -> None:
+        if key != "Source":
+            real(self, key, raw, prefix)
+
+    monkeypatch.setattr(Found, "assign_header", drop_source)
+    gaps = [p for p in ingest_bytes(text, "ferry.txt", WHEN).problems if p.code == "text-gap"]
+    assert len(gaps) == 1 and "16 characters" in gaps[0].message  # "HarlingenCourant" without its space
+
+
+USENET = b"""\
+From: jan@rug.nl (Jan de Vries)
+Newsgroups: nl.regio.groningen
+Subject: Re: Martinitoren dicht
+Date: 12 Mar 93  08:01:17
+Message-ID: <1993Mar12.080117.123@rug.nl>
+
+De toren is dicht tot juni, zegt de gemeente.
+
+--\x20
+Jan de Vries  | jan@rug.nl
+Rijksuniversiteit Groningen
+"""
+
+
+def test_a_usenet_signature_is_kept_apart_from_the_body() -> None:
+    result = ingest_bytes(USENET, "post.txt", WHEN)
+    doc = result.document
+    assert result.problems == []
+    assert doc.meta.signature is not None
+    assert doc.meta.signature.text == "Jan de Vries  | jan@rug.nl\nRijksuniversiteit Groningen"
+    assert doc.text_blocks() == ["De toren is dicht tot juni, zegt de gemeente."]
+    assert doc.published is not None and doc.published.value == "1993-03-12T08:01:17"
+
+
+def test_a_long_tail_after_a_dash_line_stays_body_text() -> None:
+    tail = b"".join(b"Regel %d van het verslag, dat gewoon doorloopt.\n" % i for i in range(20))
+    doc = ingest_bytes(USENET.split(b"-- \n")[0] + b"-- \n" + tail, "post.txt", WHEN).document
+    assert doc.meta.signature is None and "Regel 19" in " ".join(doc.text_blocks())

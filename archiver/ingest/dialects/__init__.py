@@ -7,13 +7,25 @@ from archiver.ingest.dialects.base import Dialect
 from archiver.ingest.dialects.body_only import BodyOnly
 from archiver.ingest.dialects.date_prefix import DatePrefix
 from archiver.ingest.dialects.front_matter import FrontMatter
+from archiver.ingest.dialects.gutenberg import Gutenberg
 from archiver.ingest.dialects.header_block import HeaderBlock
 from archiver.ingest.dialects.mail import Mail
+from archiver.ingest.dialects.sgml import Sgml
 from archiver.ingest.dialects.title_line import TitleLine
 
 # Order breaks ties: the more specific layout first.
 DIALECTS: dict[str, Dialect] = {
-    d.name: d for d in (FrontMatter(), Mail(), HeaderBlock(), DatePrefix(), TitleLine(), BodyOnly())
+    d.name: d
+    for d in (
+        FrontMatter(),
+        Mail(),
+        Sgml(),
+        Gutenberg(),
+        HeaderBlock(),
+        DatePrefix(),
+        TitleLine(),
+        BodyOnly(),
+    )
 }
 
 

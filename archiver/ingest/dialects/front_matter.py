@@ -111,6 +111,25 @@ def _as_text(value: Any) -> str:
     return "" if value is None else xml_safe(str(value))
 
 
+_SCALAR_LINE = re.compile(r"^[\"']?([^\W\d][\w .'/-]{0,40}?)[\"']?[ \t]*:[ \t]+(\S.*)$")
+
+
+def _markup(lines: list[str], data: dict[Any, Any]) -> list[str]:
+    """The YAML lines less each plain one-line value, which must be accounted for where it is kept.
+
+    Lists, nested mappings and folded values stay whole lines: their syntax and text are interleaved.
+    """
+    out = []
+    for line in lines:
+        m = _SCALAR_LINE.match(line)
+        value = data.get(m.group(1)) if m else None
+        if m and isinstance(value, str) and value and value in m.group(2):
+            out.append(line[: m.start(2)] + m.group(2).replace(value, "", 1))
+        else:
+            out.append(line)
+    return out
+
+
 class FrontMatter:
     """A YAML mapping between `---` lines at the top of the file."""
 
@@ -130,7 +149,7 @@ class FrontMatter:
         if head.data is None:
             found.problems.append(Problem("header-invalid", f"front matter {head.error}; kept as text"))
             return text
-        found.consumed.extend(first_lines(text, head.n_lines))  # the YAML holds every key and value
+        found.consumed.extend(_markup(first_lines(text, head.n_lines), head.data))
         # Language first, so that dates are read in the article's language.
         items = sorted(head.data.items(), key=lambda kv: KEY_TO_FIELD.get(str(kv[0]).lower()) != "language")
         for key, value in items:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, head_lines, rest_after
+from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, first_lines, head_lines, rest_after
 from archiver.ingest.found import KEY_TO_FIELD, Found
 
 
@@ -35,7 +35,9 @@ class HeaderBlock:
 
     def read(self, text: str, found: Found) -> str:
         pairs = _pairs(text) or []
-        found.consumed.extend(text.split("\n")[: len(pairs)])  # the lines hold every key and value
+        # The keys and colons; each value is accounted for where a field keeps it (assign_header).
+        lines = first_lines(text, len(pairs))
+        found.consumed.extend(line[: len(line) - len(v)] for line, (_, v) in zip(lines, pairs, strict=True))
         # Language first, so that dates are read in the article's language.
         ordered = sorted(pairs, key=lambda kv: KEY_TO_FIELD.get(kv[0].strip().lower()) != "language")
         for key, value in ordered:

@@ -8,6 +8,7 @@ from email.utils import getaddresses
 
 from archiver.document.model import How, Identifier, Value
 from archiver.ingest._text import xml_safe
+from archiver.ingest.dialects import signature
 from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, head_lines, rest_after
 from archiver.ingest.found import Found
 
@@ -70,18 +71,21 @@ class Mail:
         if parsed is None:
             return text
         pairs, n = parsed
-        found.consumed.extend(text.split("\n")[:n])  # header lines hold every name and value
         for key, raw in pairs:
+            # The name and colon are markup; the value as written is accounted for once it is kept.
+            found.consumed.append("From" if key == "mbox-from" else key + ":")
             value = _decode(raw).strip()
             name = _MAPPED.get(key.lower())
             how = How("explicit", f"mail:{key}", 1.0)
-            if name:
+            if name and value:
                 found.assign(name, value, how)
-            else:
-                found.fields.append((key, value))
+            elif value:
+                found.keep_field(key, value)
+            if value != raw.strip():
+                found.lifted.append(raw)  # RFC 2047 words: kept decoded, accounted as written
             if key.lower() == "from":
                 names = (display.strip() or addr.strip() for display, addr in getaddresses([value]))
                 found.authors.extend(Value(name, how) for name in names if name)  # "From: <>" names none
             elif key.lower() == "message-id" and value.strip("<> "):
                 found.identifiers.append(Identifier("message-id", value.strip("<> ")))
-        return rest_after(text, n)
+        return signature.split_off(rest_after(text, n), found)
