@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -49,6 +50,37 @@ def font_path(name: str) -> Path:
         if path.is_file():
             return path
     raise FontMissing(f"font {name} is not installed (make setup installs fonts-noto-core, fonts-noto-cjk)")
+
+
+FACE_RULE = re.compile(r"@font-face\s*\{([^}]*)\}")
+
+
+@functools.cache
+def postscript_names() -> dict[str, str]:
+    """WeasyPrint's name of each declared face ("Archiver-Serif-Bold") -> the font's own PostScript
+    name ("NotoSerif-Bold"), so that a preflight report says which typeface a PDF really uses."""
+    css = resources.files("archiver.styles").joinpath("print.css").read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+    for rule in FACE_RULE.findall(css):
+        family, file = re.search(r'font-family:\s*"([^"]+)"', rule), FONT_URL.search(rule)
+        if family is None or file is None:
+            continue
+        styled = family.group(1) + (" Bold" if re.search(r"font-weight:\s*(bold|700)", rule) else "")
+        styled += " Italic" if re.search(r"font-style:\s*italic", rule) else ""
+        with contextlib.suppress(FontMissing, OSError, KeyError):
+            names[styled.replace(" ", "-")] = _postscript_name(file.group(1))
+    return names
+
+
+def _postscript_name(file: str) -> str:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    path = str(font_path(file))
+    face = TTCollection(path, lazy=True).fonts[0] if path.endswith(".ttc") else TTFont(path, lazy=True)
+    name = face["name"].getDebugName(6)
+    if not name:
+        raise KeyError(file)
+    return str(name)
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver.export.fonts import postscript_names
 from archiver.export.pdf_render import LEVELS
 
 Mark = tuple[int, Any, Any]  # bookmark level, title (a PDF string), destination array
@@ -209,7 +210,8 @@ class Assembly:
 
 
 def unique_subset_names(pdf: Any) -> None:
-    """Give every embedded font subset a tag of its own (`ABCDEF+Name`), made from its bytes.
+    """Give every embedded font subset a tag of its own (`ABCDEF+Name`), made from its bytes, and
+    the font's own PostScript name (WeasyPrint names faces after the stylesheet's families).
 
     Each part was a WeasyPrint document of its own, whose subsets of one face all got the same
     tag; in one file, subsets that differ must not share a name (preflight tools flag it, and a
@@ -236,7 +238,8 @@ def unique_subset_names(pdf: Any) -> None:
             return
         digest = hashlib.sha256(program.read_raw_bytes()).digest()
         tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-        name = pikepdf.Name("/" + tag + "+" + base.split("+", 1)[1])
+        face = base.split("+", 1)[1]
+        name = pikepdf.Name("/" + tag + "+" + postscript_names().get(face, face))
         for holder in holders:
             holder.BaseFont = name
         descriptor.FontName = name

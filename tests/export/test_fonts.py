@@ -10,7 +10,7 @@ from archiver.document.model import Document
 from archiver.errors import PROBLEM_CODES
 from archiver.export import exporter, glyphs, pdf
 from archiver.export.edition import gather
-from archiver.export.fonts import declared_fonts, font_path, without_glyph
+from archiver.export.fonts import declared_fonts, font_path, postscript_names, without_glyph
 from archiver.export.frame import frame
 from archiver.ingest import ingest_bytes
 from tests.conftest import ROOT, WHEN
@@ -60,5 +60,6 @@ def test_the_pdf_uses_no_font_but_ours(tmp_path: Path) -> None:
     path.write_bytes(data)
     rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in rows.splitlines()[2:]]
-    assert names and all(re.match(r"[A-Z]{6}\+Archiver-Serif", n) for n in names), names
+    ours = set(postscript_names().values())
+    assert names and all(re.match(r"[A-Z]{6}\+NotoSerif-", n) and n[7:] in ours for n in names), names
     assert "Ethiopic" not in rows and "DejaVu" not in rows  # what fontconfig fell back to before

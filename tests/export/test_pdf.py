@@ -17,6 +17,7 @@ from archiver.document.xmlio import to_bytes
 from archiver.errors import UnknownName
 from archiver.export import ExportError, pdf, pdf_gate
 from archiver.export.edition import gather
+from archiver.export.fonts import postscript_names as fonts_of_ours
 from archiver.export.pdf_render import render_html
 from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
@@ -59,7 +60,8 @@ def test_qpdf_pdffonts_pdfinfo(which: str, seed_pdf: bytes, edition_pdf: bytes, 
     assert "No syntax or stream encoding errors" in tool("qpdf", "--check", data=data, tmp_path=tmp_path)
     rows = fonts(data, tmp_path)
     assert rows and all(r[-5:-2] == ["yes", "yes", "yes"] for r in rows), rows  # emb, sub, uni
-    assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # only our faces, subset
+    ours = set(fonts_of_ours().values())
+    assert all(re.match(r"[A-Z]{6}\+", r[0]) and r[0][7:] in ours for r in rows), rows  # our faces, subset
     info = dict(line.split(":", 1) for line in tool("pdfinfo", data=data, tmp_path=tmp_path).splitlines())
     assert info["Tagged"].strip() == "yes" and int(info["Pages"]) > 2
     expected = "Archive, 1987–2023" if which == "edition" else typeset(_seed_title(), "nl")
@@ -132,8 +134,9 @@ def test_every_script_renders_with_a_real_glyph(tmp_path: Path) -> None:
     doc = ingest_bytes(MULTI_SCRIPT.encode(), "scripts.txt", WHEN).document
     data = pdf.render(gather([doc]))
     rows = fonts(data, tmp_path)
-    assert all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) for r in rows), rows  # no system fallback
-    families = {r[0].split("+")[1].split("-")[1] for r in rows}
+    ours = fonts_of_ours()  # by their own PostScript names, no system fallback
+    assert all(r[0][7:] in set(ours.values()) for r in rows), rows
+    families = {face.split("-")[1] for face, name in ours.items() if name in {r[0][7:] for r in rows}}
     assert {"Serif", "Arabic", "Hebrew", "Thai", "CJK"} <= families
     text = pdf_gate.pdf_text(data)
     cmaps: list[dict[int, str]] = []

@@ -16,6 +16,7 @@ from archiver.document.xmlio import to_bytes
 from archiver.export import pdf, pdf_gate
 from archiver.export.cache import Context, RenderCache
 from archiver.export.edition import gather
+from archiver.export.fonts import postscript_names
 from archiver.export.frame import frame
 from archiver.export.pdf_plan import plan, slices
 from archiver.export.typography import typeset
@@ -55,7 +56,10 @@ def test_plan_cuts_before_sections_and_keeps_heads_with_their_article(docs: list
 def test_qpdf_fonts_and_tagged(chunked: bytes, tmp_path: Path) -> None:
     assert "No syntax or stream encoding errors" in _run("qpdf", "--check", data=chunked, tmp_path=tmp_path)
     rows = [line.split() for line in _run("pdffonts", data=chunked, tmp_path=tmp_path).splitlines()[2:]]
-    assert rows and all(re.match(r"[A-Z]{6}\+Archiver-", r[0]) and r[-5:-2] == ["yes"] * 3 for r in rows)
+    ours = set(postscript_names().values())
+    assert rows and all(
+        re.match(r"[A-Z]{6}\+", r[0]) and r[0][7:] in ours and r[-5:-2] == ["yes"] * 3 for r in rows
+    )
     info = _run("pdfinfo", data=chunked, tmp_path=tmp_path)
     assert re.search(r"Tagged:\s+yes", info)
 
