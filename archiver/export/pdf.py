@@ -302,7 +302,9 @@ def _assemble(
             dates = [d.published.value for d in edition.documents if d.published]
             if len(edition.documents) == 1 and dates:
                 xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
-        assembly = Assembly.on(pdf)
+        # a text with non-breaking hyphens of its own keeps them: they share the line-break glyph
+        soft = not any("\u2011" in "".join(p.element.itertext()) for p in framed.parts)
+        assembly = Assembly.on(pdf, soft)
         folios = Folios(
             pdf, rendered.one(Job(*sample(options.stylesheet() + NO_MARKS, edition.lang)), untagged)
         )

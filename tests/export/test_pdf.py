@@ -111,7 +111,7 @@ def test_edition_outline_sections_articles_and_attachments(docs: list[Document],
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\-\u00ad\u2010]", "", text)  # WeasyPrint breaks words with U+2010
+    return re.sub(r"[\s\-\u00ad]", "", text)  # line-break hyphens read as soft hyphens
 
 
 def test_every_paragraph_of_the_seed_is_in_the_text_layer(docs: list[Document], seed_pdf: bytes) -> None:
@@ -121,6 +121,17 @@ def test_every_paragraph_of_the_seed_is_in_the_text_layer(docs: list[Document], 
     for para in paragraphs:
         assert _squash(typeset(para, "nl")) in text, para[:50]
     assert "Foto: AFP" in pdf_gate.pdf_text(seed_pdf).replace("FOTO", "Foto")
+
+
+def test_a_word_broken_by_hyphenation_reads_whole(docs: list[Document]) -> None:
+    data = pdf.render(gather([_seed(docs)]), pdf.PdfOptions(paper="A5", layout="newspaper"))
+    text = pdf_gate.pdf_text(data)
+    breaks = re.findall(r"(\w+)\u00ad\n(\w+)", text)
+    assert len(breaks) > 10 and "\u2010" not in text and "\u2011" not in text
+    joined = text.replace("\u00ad\n", "")  # what a reader's search does with a soft hyphen
+    for head, tail in breaks:
+        assert head + tail in joined
+    assert "kernwapenprogramma" in joined.replace("\n", " ")
 
 
 def test_two_builds_are_identical(docs: list[Document], seed_pdf: bytes) -> None:
