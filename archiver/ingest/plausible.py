@@ -1,0 +1,250 @@
+"""How plausible a decoding is: letters of one script per word, and the letters its language writes."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from archiver.ingest import language
+
+# Non-ASCII letters that each Latin-script language writes (loan words included: café, façade).
+# A wrong single-byte codec turns them into letters of another alphabet ("pøíliš" for "příliš").
+_WESTERN = "áàâäéèêëíìîïóòôöúùûüçñ"
+ALPHABETS: dict[str, str] = {
+    "nl": _WESTERN,
+    "en": _WESTERN + "æœ",
+    "de": _WESTERN + "ß",
+    "fr": _WESTERN + "æœÿ",
+    "es": _WESTERN,
+    "it": _WESTERN,
+    "pt": _WESTERN + "ãõ",
+    "ca": _WESTERN,
+    "la": _WESTERN + "æœ",
+    "af": _WESTERN,
+    "cs": "áčďéěíňóřšťúůýž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "pl": "ąćęłńóśźż",
+    "hu": "áéíóöőúüű",
+    "ro": "ăâîșțşţ",
+    "hr": "čćđšž",
+    "sl": "čćđšž",
+    "bs": "čćđšž",
+    "sv": "åäöéü",
+    "da": "æøåéü",
+    "no": "æøåéèêóòô",
+    "nb": "æøåéèêóòô",
+    "nn": "æøåéèêóòô",
+    "fi": "äöåšž",
+    "et": "äöõüšž",
+    "is": "áðéíóúýþæö",
+    "lv": "āčēģīķļņšūž",
+    "lt": "ąčęėįšųūž",
+    "tr": "çğıöşüâîû",
+    "sq": "çë",
+    "mt": "ċġħżàèìòù",
+    "eo": "ĉĝĥĵŝŭ",
+    "cy": "âêîôûŵŷáéíóúàèìòùäëïöü",
+    "ga": "áéíóú",
+    "eu": "ñ",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+    "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
+    "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+}
+_ANY_ALPHABET = frozenset("".join(ALPHABETS.values()))
+# Languages written in another script: their letters are that script's.
+SCRIPT_OF: dict[str, str] = {
+    **dict.fromkeys(("kk", "ky", "mn", "tg"), "Cyrillic"),
+    "el": "Greek",
+    **dict.fromkeys(("he", "yi"), "Hebrew"),
+    **dict.fromkeys(("ar", "fa", "ur", "ps", "ug"), "Arabic"),
+    "th": "Thai",
+    "ko": "Hangul",
+    **dict.fromkeys(("ja", "zh"), "CJK"),
+}
+_SCRIPTS = frozenset(SCRIPT_OF.values()) | {"Greek", "Hebrew", "Arabic", "Thai", "Hangul", "CJK"}
+# Code point ranges of the scripts (Han and Kana together: Japanese writes both in one word).
+_RANGES = (
+    (0x00C0, 0x024F, "Latin"),
+    (0x0370, 0x03FF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0750, 0x077F, "Arabic"),
+    (0x0E00, 0x0E7F, "Thai"),
+    (0x1100, 0x11FF, "Hangul"),
+    (0x1E00, 0x1EFF, "Latin"),
+    (0x1F00, 0x1FFF, "Greek"),
+    (0x3040, 0x30FF, "CJK"),
+    (0x3130, 0x318F, "Hangul"),
+    (0x31F0, 0x31FF, "CJK"),
+    (0x3400, 0x4DBF, "CJK"),
+    (0x4E00, 0x9FFF, "CJK"),
+    (0xAC00, 0xD7AF, "Hangul"),
+    (0xF900, 0xFAFF, "CJK"),
+    (0xFB50, 0xFDFF, "Arabic"),
+    (0xFE70, 0xFEFF, "Arabic"),
+    (0x20000, 0x3134F, "CJK"),
+)
+_STARTS = [start for start, _, _ in _RANGES]
+_IN_WORD = "’'ʼ·‧-"  # marks that may stand between letters of one word
+# Punctuation, signs and spaces every Western codec has (Latin-1's, General Punctuation, currency).
+_COMMON_MARKS = re.compile("[\u00a0-\u00bf\u00d7\u00f7\u2000-\u20cf\u2122]")
+# How much the surest signs of a wrong codec weigh against letters: a control or unassigned
+# character, and a letter of another script inside a word (or a capital inside a small word).
+_NOT_TEXT_WEIGHT, _MIXED_WEIGHT = 5, 3
+_FEW = 20  # letters: fewer say nothing about the share of capitals
+# Four accented Latin letters in a row: no language writes words so ("Íîâàÿ", Russian read as cp1252).
+_ACCENTED_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{4,}")
+_NOT_TEXT = {"Cc", "Cn", "Co", "Cs"}
+SURE_LANGUAGE = 0.5  # below this, the language identifier's verdict is not used
+LANGUAGE_SAMPLE = 4000  # characters handed to the language identifier
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """How likely a decoding is right (0..1), and the language it reads as."""
+
+    score: float
+    language: str
+
+
+def script(ch: str) -> str:
+    """The script of a letter: Latin, Cyrillic, Greek, CJK, Hangul, … or Other."""
+    code = ord(ch)
+    if code < 0x80:
+        return "Latin"
+    i = bisect.bisect_right(_STARTS, code) - 1
+    if i >= 0 and code <= _RANGES[i][1]:
+        return _RANGES[i][2]
+    return "Other"
+
+
+# Where the common characters of the East Asian codecs lie (GB2312, Big5 and JIS X 0208 level 1,
+# KS X 1001): a wrong multi-byte codec spreads text over the rare ones, or half-width katakana.
+_COMMON = (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6), ("cp932", 0x88, 0x9F), ("euc_kr", 0xB0, 0xC8))
+
+
+def _common_east_asian(ch: str) -> bool:
+    """Whether a Han character or Hangul syllable is among the common ones of some codec."""
+    for codec, low, high in _COMMON:
+        try:
+            if low <= ch.encode(codec)[0] <= high:
+                return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _kind(ch: str) -> tuple[str, str]:
+    """(what the character is: letter, upper, bad or mark; its script)."""
+    cat = unicodedata.category(ch)
+    if cat in _NOT_TEXT and ch not in "\t\n\r":
+        return "bad", ""
+    if "\uff66" <= ch <= "\uff9f":
+        return "bad", ""  # half-width katakana: Chinese or Korean bytes read as Shift-JIS
+    scr = script(ch)
+    ideograph = scr in ("CJK", "Hangul") and unicodedata.name(ch, "").startswith(("CJK", "HANGUL SYLLABLE"))
+    if ideograph and not _common_east_asian(ch):
+        return "rare", scr
+    if cat[0] in "LM":
+        return ("upper" if cat == "Lu" else "letter"), script(ch)
+    return "mark", ""
+
+
+def _odd_characters(text: str) -> tuple[int, int]:
+    """(non-ASCII letters, odd non-ASCII characters) of `text`.
+
+    Odd: controls, unassigned and private characters; a letter beside a letter of another script
+    ("Zo鐀s", Chinese read into Dutch); a capital after a small letter inside a word ("нОВАЯ",
+    KOI8-R read as cp1251); a symbol between Latin letters ("Za¿ó³æ", Polish read as cp1252). And
+    what no language writes: runs of accented Latin letters ("Íîâàÿ", Russian read as cp1252), or
+    mostly capitals.
+    """
+    letters = odd = upper = latin = plain = 0
+    prev_kind, prev_script = "mark", ""
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            if ch.isalpha():
+                plain += 1
+                prev_kind, prev_script = "letter", "Latin"
+            else:
+                prev_kind, prev_script = "mark", ""
+            continue
+        kind, scr = _kind(ch)
+        if kind == "bad":
+            odd += _NOT_TEXT_WEIGHT
+        elif kind == "rare":
+            letters += 1
+            odd += 1
+        elif kind != "mark":
+            letters += 1
+            upper += kind == "upper"
+            latin += scr == "Latin"
+            odd += _MIXED_WEIGHT * _odd_letter(kind, scr, prev_kind, prev_script, text[i + 1 : i + 2])
+        elif ch not in _IN_WORD and prev_script not in ("CJK", "Hangul", ""):
+            nxt = text[i + 1 : i + 2]
+            if nxt.isalpha() and script(nxt) not in ("CJK", "Hangul"):
+                odd += 1
+        prev_kind, prev_script = kind, scr
+    odd += sum(map(len, _ACCENTED_RUN.findall(text)))
+    if letters >= _FEW:
+        odd += max(0, upper - letters // 2)
+    return letters, odd
+
+
+def _odd_letter(kind: str, scr: str, prev_kind: str, prev_script: str, nxt: str) -> bool:
+    """A letter beside a letter of another script, or a capital after a small letter in a word."""
+    if nxt < "\x80":
+        nxt_kind, nxt_script = ("letter", "Latin") if nxt.isalpha() else ("mark", "")
+    else:
+        nxt_kind, nxt_script = _kind(nxt)
+    if prev_kind != "mark" and prev_script != scr:
+        return True
+    if nxt_kind not in ("mark", "bad") and nxt_script != scr:
+        return True
+    return kind == "upper" and prev_kind == "letter" and scr not in ("CJK", "Hangul")
+
+
+def _fit(text: str, lang: str, sure: bool) -> float:
+    """How well the non-ASCII letters fit the language: 1 for each that `lang` writes, 1/2 for each
+    that only some other language writes (a foreign name; 3/4 when the language is not sure), 1/4
+    for a digit or sign of another script, else 0.
+    """
+    letters = Counter(_lower(ch) for ch in text if ch >= "\x80" and not _COMMON_MARKS.match(ch))
+    total = sum(letters.values())
+    if not total:
+        return 1.0
+    own = ALPHABETS.get(lang, "") if sure else ""
+    wanted = SCRIPT_OF.get(lang) if sure else None
+    points = 0.0
+    for ch, n in letters.items():
+        if ch in own or (wanted is not None and script(ch) == wanted):
+            points += n
+        elif ch.isalpha() and (ch in _ANY_ALPHABET or script(ch) in _SCRIPTS):
+            points += (0.5 if own or wanted else 0.75) * n
+        elif not ch.isalpha():
+            points += 0.25 * n  # a digit or sign of another script ("๑" for "ñ")
+    return points / total
+
+
+def _lower(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch  # "İ" lowers to two characters
+
+
+def plausibility(text: str) -> Plausibility:
+    """Score a decoded sample: few odd characters, and letters that its detected language writes."""
+    letters, odd = _odd_characters(text)
+    lang, prob = language.detect(text[:LANGUAGE_SAMPLE])
+    clean = max(0.0, 1.0 - odd / max(1, letters))
+    fit = _fit(text, lang, prob >= SURE_LANGUAGE)
+    score = clean * fit * (0.9 + 0.1 * prob)
+    return Plausibility(round(score, 2), lang)
