@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from archiver.errors import Problem
@@ -39,7 +38,6 @@ CLOSE = 0.05
 _SAMPLE = 2**15  # bytes of the lines that hold non-ASCII bytes: they alone tell codecs apart
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _ASCII = bytes(range(0x80))
-_HIGH_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
 
 
 @dataclass(frozen=True)
@@ -66,10 +64,11 @@ def western_codec(data: bytes) -> str:
 def sample(data: bytes) -> bytes:
     """The lines that hold non-ASCII bytes, up to about 32 KiB (whole lines: no character is cut)."""
     out = bytearray()
-    for m in _HIGH_LINE.finditer(data):
-        out += m.group(0)
-        if len(out) >= _SAMPLE:
-            break
+    for line in data.splitlines(keepends=True):
+        if not line.isascii():
+            out += line
+            if len(out) >= _SAMPLE:
+                break
     return bytes(out)
 
 

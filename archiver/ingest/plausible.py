@@ -57,6 +57,7 @@ ALPHABETS: dict[str, str] = {
     "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
     "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
 }
+_COMMON_WESTERN = frozenset("áàâäéèêëíìîïóòôöúùüçñßæœ" + "ÁÀÂÄÉÈÊËÍÌÎÏÓÒÔÖÚÙÜÇÑ")
 _ANY_ALPHABET = frozenset("".join(ALPHABETS.values()))
 # Languages written in another script: their letters are that script's.
 SCRIPT_OF: dict[str, str] = {
@@ -103,8 +104,9 @@ _FEW = 20  # letters: fewer say nothing about the share of capitals
 # Four accented Latin letters in a row: no language writes words so ("Íîâàÿ", Russian read as cp1252).
 _ACCENTED_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{4,}")
 _NOT_TEXT = {"Cc", "Cn", "Co", "Cs"}
+SIGNS_ONLY = 0.9  # the fit of a reading whose non-ASCII characters are all signs: no letter to judge by
 SURE_LANGUAGE = 0.5  # below this, the language identifier's verdict is not used
-LANGUAGE_SAMPLE = 4000  # characters handed to the language identifier
+LANGUAGE_SAMPLE = 1000  # characters handed to the language identifier
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,7 @@ def _fit(text: str, lang: str, sure: bool) -> float:
     letters = Counter(_lower(ch) for ch in text if ch >= "\x80" and not _COMMON_MARKS.match(ch))
     total = sum(letters.values())
     if not total:
-        return 1.0
+        return 1.0 if text.isascii() else SIGNS_ONLY
     own = ALPHABETS.get(lang, "") if sure else ""
     wanted = SCRIPT_OF.get(lang) if sure else None
     points = 0.0
@@ -240,9 +242,21 @@ def _lower(ch: str) -> str:
     return low if len(low) == 1 else ch  # "İ" lowers to two characters
 
 
+def _only_common_western(text: str) -> bool:
+    """Whether every non-ASCII letter is one that Dutch, English, German, Spanish or Italian write.
+
+    Left out: letters that another codec's text also shows when read as cp1252 (õ, û and ã stand
+    for Hungarian ő and ű, and Romanian ă, in Latin-2).
+    """
+    letters = {ch for ch in set(text) if ch >= "\x80" and ch.isalpha()}
+    return bool(letters) and letters <= _COMMON_WESTERN
+
+
 def plausibility(text: str) -> Plausibility:
     """Score a decoded sample: few odd characters, and letters that its detected language writes."""
     letters, odd = _odd_characters(text)
+    if not odd and _only_common_western(text):
+        return Plausibility(1.0, "")  # no need to ask the identifier (a millisecond a file)
     lang, prob = language.detect(text[:LANGUAGE_SAMPLE])
     clean = max(0.0, 1.0 - odd / max(1, letters))
     fit = _fit(text, lang, prob >= SURE_LANGUAGE)
