@@ -40,7 +40,7 @@ _MARK = "[\ue000\ue001]"  # emphasis edges (EM_OPEN, EM_CLOSE) are transparent t
 _INNER_APOSTROPHE = re.compile(rf"(?:(?<={_WORD})|(?<={_WORD}{_MARK}))'(?={_MARK}?{_WORD})")  # collega's
 # What may stand before a word-initial apostrophe: space, an opening bracket or quote, emphasis
 # edges, or a dash ("—'t zal": the apostrophe of 't, not an opening quote).
-_WORD_START = "\\s(\\[\"“„«»‘\ue000\ue001–—-"
+_WORD_START = '\\s(\\["“„«»‘\ue000\ue001–—-'
 _YEAR_ELISION = re.compile(rf"(?<![^{_WORD_START}])'(?=\d\ds?\b)")  # '63, '90s
 # Three or more hyphens touching a word or a sign; a run standing alone (a drawn rule) stays.
 # Each alternative starts only where a run starts: a long run is backtracked over once, not per hyphen.
