@@ -35,7 +35,9 @@ THIN, THIN_PRIOR = 20, 0.3  # with fewer non-ASCII bytes than this, the prior we
 SURE = 0.9  # a Western reading this plausible is taken without trying the others (the usual case)
 DOUBT = 0.75  # below this, or with a runner-up this close, the choice is reported
 CLOSE = 0.05
-_SAMPLE = 2**15  # bytes of the lines that hold non-ASCII bytes: they alone tell codecs apart
+_SAMPLE = 2**13  # bytes of the lines that hold non-ASCII bytes: they alone tell codecs apart
+_SCREEN = 2**10  # bytes of that on which every candidate is tried
+FINALISTS = 4  # candidates tried on the whole sample
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _ASCII = bytes(range(0x80))
 
@@ -61,15 +63,29 @@ def western_codec(data: bytes) -> str:
     return "latin-1"
 
 
-def sample(data: bytes) -> bytes:
-    """The lines that hold non-ASCII bytes, up to about 32 KiB (whole lines: no character is cut)."""
+def sample(data: bytes, limit: int = _SAMPLE) -> bytes:
+    """The lines that hold non-ASCII bytes, up to `limit` bytes (the last character may be cut)."""
     out = bytearray()
     for line in data.splitlines(keepends=True):
         if not line.isascii():
             out += line
-            if len(out) >= _SAMPLE:
+            if len(out) >= limit:
                 break
-    return bytes(out)
+    return bytes(out[:limit])
+
+
+def _read(part: bytes, codec: str) -> str | None:
+    """`part` decoded, less a multi-byte character cut at its end; None when `codec` cannot read it."""
+    try:
+        return part.decode(codec)
+    except UnicodeDecodeError as exc:
+        cut = exc.start
+    if cut < len(part) - 3:
+        return None
+    try:
+        return part[:cut].decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _name(codec: str) -> str:
@@ -89,7 +105,10 @@ def choose(data: bytes) -> Choice:
     first = plausibility(part.decode(western))
     if first.score >= SURE:
         return Choice(data.decode(western), _name(western), first.score)
-    scored = _scored(part, western)
+    codecs = [western if c == "western" else c for c in SINGLE_BYTE + MULTI_BYTE]
+    screened = _scored(part[:_SCREEN], codecs)  # every codec on a little, the likeliest on more
+    finalists = [codec for _, codec in sorted(screened, reverse=True)[:FINALISTS]]
+    scored = _scored(part, [c for c in codecs if c in finalists or c == western])
     single = max((score for score, codec in scored if codec not in MULTI_BYTE), default=0.0)
     prior = WESTERN_PRIOR if len(part.translate(None, _ASCII)) >= THIN else THIN_PRIOR
     ranked = sorted(
@@ -115,17 +134,14 @@ def _rank(score: float, codec: str, western: str, single: float, prior: float) -
     return score
 
 
-def _scored(part: bytes, western: str) -> list[tuple[float, str]]:
-    """(plausibility, codec) of every candidate that decodes the sample to a reading of its own."""
+def _scored(part: bytes, codecs: list[str]) -> list[tuple[float, str]]:
+    """(plausibility, codec) of each codec that reads the sample, one per distinct reading."""
     seen: set[str] = set()
     scored: list[tuple[float, str]] = []
-    for codec in (western if c == "western" else c for c in SINGLE_BYTE + MULTI_BYTE):
-        try:
-            text = part.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if text in seen:
-            continue  # the same reading as an earlier codec's: the earlier one stands for both
+    for codec in codecs:
+        text = _read(part, codec)
+        if text is None or text in seen:
+            continue  # unreadable, or the same reading as an earlier codec's (which stands for both)
         seen.add(text)
         scored.append((plausibility(text).score, codec))
     return scored

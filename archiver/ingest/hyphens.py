@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from functools import cache
+from functools import lru_cache
 
 from archiver.ingest import language
 
@@ -52,7 +52,7 @@ def text_language(text: str) -> str:
     return _WORDFREQ_CODE.get(code, code)
 
 
-@cache
+@lru_cache(maxsize=4)  # a large list takes some 40 MB: a batch in many languages keeps only a few
 def _frequencies(lang: str, wordlist: str) -> dict[str, float] | None:
     """wordfreq's word frequencies for `lang` (its "small" or its largest list), or None."""
     import wordfreq

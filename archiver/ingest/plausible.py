@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -57,7 +58,7 @@ ALPHABETS: dict[str, str] = {
     "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
     "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
 }
-_COMMON_WESTERN = frozenset("áàâäéèêëíìîïóòôöúùüçñßæœ" + "ÁÀÂÄÉÈÊËÍÌÎÏÓÒÔÖÚÙÜÇÑ")
+_COMMON_WESTERN = frozenset("áàâäéèêëíìîïóòôöúùüçñßæœ" + "ÁÀÂÄÉÈÊËÍÌÎÏÓÒÔÖÚÙÜÇÑÆŒ")
 _ANY_ALPHABET = frozenset("".join(ALPHABETS.values()))
 # Languages written in another script: their letters are that script's.
 SCRIPT_OF: dict[str, str] = {
@@ -94,15 +95,22 @@ _RANGES = (
     (0x20000, 0x3134F, "CJK"),
 )
 _STARTS = [start for start, _, _ in _RANGES]
-_IN_WORD = "’'ʼ·‧-"  # marks that may stand between letters of one word
-# Punctuation, signs and spaces every Western codec has (Latin-1's, General Punctuation, currency).
-_COMMON_MARKS = re.compile("[\u00a0-\u00bf\u00d7\u00f7\u2000-\u20cf\u2122]")
+# Punctuation, signs and spaces of every codec of their script (Latin-1's, General Punctuation,
+# currency; CJK and full-width punctuation).
+_COMMON_MARKS = re.compile("[\u00a0-\u00bf\u00d7\u00f7\u2000-\u20cf\u2122\u3000-\u303f\uff01-\uff20]")
 # How much the surest signs of a wrong codec weigh against letters: a control or unassigned
 # character, and a letter of another script inside a word (or a capital inside a small word).
 _NOT_TEXT_WEIGHT, _MIXED_WEIGHT = 5, 3
 _FEW = 20  # letters: fewer say nothing about the share of capitals
-# Four accented Latin letters in a row: no language writes words so ("Íîâàÿ", Russian read as cp1252).
-_ACCENTED_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{4,}")
+# Five accented Latin letters in a row: no language writes words so ("Íîâàÿ", Russian read as
+# cp1252); Polish comes closest ("żółć").
+_ACCENTED_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{5,}")
+# Letters of the alphabetic scripts (Latin, Greek, Cyrillic, Hebrew, Arabic), between which a
+# sign is odd; Chinese and Japanese put punctuation between characters.
+_ALPHABETIC = (
+    "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f\u05d0-\u05ea\u0620-\u064a]"
+)
+_IN_WORD = "’ʼ·‧"  # signs that may stand between letters of one word
 _NOT_TEXT = {"Cc", "Cn", "Co", "Cs"}
 SIGNS_ONLY = 0.9  # the fit of a reading whose non-ASCII characters are all signs: no letter to judge by
 SURE_LANGUAGE = 0.5  # below this, the language identifier's verdict is not used
@@ -162,57 +170,65 @@ def _kind(ch: str) -> tuple[str, str]:
 
 
 def _odd_characters(text: str) -> tuple[int, int]:
-    """(non-ASCII letters, odd non-ASCII characters) of `text`.
+    """(non-ASCII letters, odd non-ASCII characters) of `text`, counted per distinct character.
 
     Odd: controls, unassigned and private characters; a letter beside a letter of another script
     ("Zo鐀s", Chinese read into Dutch); a capital after a small letter inside a word ("нОВАЯ",
-    KOI8-R read as cp1251); a symbol between Latin letters ("Za¿ó³æ", Polish read as cp1252). And
-    what no language writes: runs of accented Latin letters ("Íîâàÿ", Russian read as cp1252), or
+    KOI8-R read as cp1251); a symbol between letters ("Za¿ó³æ", Polish read as cp1252). And what
+    no language writes: runs of accented Latin letters ("Íîâàÿ", Russian read as cp1252), or
     mostly capitals.
     """
-    letters = odd = upper = latin = plain = 0
-    prev_kind, prev_script = "mark", ""
-    for i, ch in enumerate(text):
+    letters = odd = upper = 0
+    signs: list[str] = []
+    for ch, n in Counter(text).items():
         if ch < "\x80":
-            if ch.isalpha():
-                plain += 1
-                prev_kind, prev_script = "letter", "Latin"
-            else:
-                prev_kind, prev_script = "mark", ""
             continue
-        kind, scr = _kind(ch)
+        kind, _ = _kind(ch)
         if kind == "bad":
-            odd += _NOT_TEXT_WEIGHT
-        elif kind == "rare":
-            letters += 1
-            odd += 1
-        elif kind != "mark":
-            letters += 1
-            upper += kind == "upper"
-            latin += scr == "Latin"
-            odd += _MIXED_WEIGHT * _odd_letter(kind, scr, prev_kind, prev_script, text[i + 1 : i + 2])
-        elif ch not in _IN_WORD and prev_script not in ("CJK", "Hangul", ""):
-            nxt = text[i + 1 : i + 2]
-            if nxt.isalpha() and script(nxt) not in ("CJK", "Hangul"):
-                odd += 1
-        prev_kind, prev_script = kind, scr
+            odd += _NOT_TEXT_WEIGHT * n
+        elif kind == "mark":
+            signs += [] if ch in _IN_WORD else [ch]
+        else:
+            letters += n
+            upper += n if kind == "upper" else 0
+            odd += n if kind == "rare" else 0
+    odd += _MIXED_WEIGHT * _odd_pairs(text) + _signs_in_words(text, signs)
     odd += sum(map(len, _ACCENTED_RUN.findall(text)))
     if letters >= _FEW:
         odd += max(0, upper - letters // 2)
     return letters, odd
 
 
-def _odd_letter(kind: str, scr: str, prev_kind: str, prev_script: str, nxt: str) -> bool:
-    """A letter beside a letter of another script, or a capital after a small letter in a word."""
-    if nxt < "\x80":
-        nxt_kind, nxt_script = ("letter", "Latin") if nxt.isalpha() else ("mark", "")
-    else:
-        nxt_kind, nxt_script = _kind(nxt)
-    if prev_kind != "mark" and prev_script != scr:
-        return True
-    if nxt_kind not in ("mark", "bad") and nxt_script != scr:
-        return True
-    return kind == "upper" and prev_kind == "letter" and scr not in ("CJK", "Hangul")
+def _signs_in_words(text: str, signs: list[str]) -> int:
+    """How often one of `signs` stands between two letters of an alphabetic script ("Za¿ó³æ")."""
+    if not signs:
+        return 0
+    pattern = f"(?<={_ALPHABETIC})[{''.join(map(re.escape, signs))}](?={_ALPHABETIC})"
+    return len(re.findall(pattern, text))
+
+
+def _odd_pairs(text: str) -> int:
+    """Neighbouring letters of two scripts (one of them not ASCII), or a small letter then a capital."""
+    odd = 0
+    for (a, b), n in Counter(itertools.pairwise(text)).items():
+        if a < "\x80" and b < "\x80":
+            continue
+        (kind_a, script_a), (kind_b, script_b) = _any_kind(a), _any_kind(b)
+        if kind_a in ("mark", "bad") or kind_b in ("mark", "bad"):
+            continue
+        capital_inside = kind_a == "letter" and kind_b == "upper" and b >= "\x80"
+        if script_a != script_b or (capital_inside and script_b not in ("CJK", "Hangul")):
+            odd += n
+    return odd
+
+
+def _any_kind(ch: str) -> tuple[str, str]:
+    """`_kind` for any character, ASCII too."""
+    if ch >= "\x80":
+        return _kind(ch)
+    if ch.isalpha():
+        return ("upper" if ch.isupper() else "letter"), "Latin"
+    return "mark", ""
 
 
 def _fit(text: str, lang: str, sure: bool) -> float:
@@ -220,7 +236,10 @@ def _fit(text: str, lang: str, sure: bool) -> float:
     that only some other language writes (a foreign name; 3/4 when the language is not sure), 1/4
     for a digit or sign of another script, else 0.
     """
-    letters = Counter(_lower(ch) for ch in text if ch >= "\x80" and not _COMMON_MARKS.match(ch))
+    letters: Counter[str] = Counter()
+    for ch, n in Counter(text).items():
+        if ch >= "\x80" and not _COMMON_MARKS.match(ch):
+            letters[_lower(ch)] += n
     total = sum(letters.values())
     if not total:
         return 1.0 if text.isascii() else SIGNS_ONLY
