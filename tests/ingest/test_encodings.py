@@ -113,6 +113,13 @@ def test_dutch_that_also_decodes_as_cjk_stays_dutch() -> None:
     assert decoded.text == text and decoded.encoding == "iso-8859-1"
 
 
+@pytest.mark.parametrize("text", ["“Één” ‘ïë’ reünie.\n", "‘één’ “één”\n"])
+def test_short_dutch_full_of_accents_and_quotes_is_not_read_as_another_codec(text: str) -> None:
+    """Charset detection read these as mac-latin2 and cp1125 ("СщщnТ УщщnФ"), and said nothing."""
+    decoded = clean(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding, decoded.problems) == (text, "cp1252", [])
+
+
 def test_a_doubtful_reading_is_reported_with_its_runner_up() -> None:
     """A codec's letter table (capitals and small letters in code order) reads as no language well."""
     decoded = clean(bytes(range(0xC0, 0x100)) + b"\n")
@@ -131,10 +138,13 @@ def test_utf8_with_stray_controls_is_text_and_the_controls_are_counted() -> None
     assert {r.kind: r.count for r in decoded.repairs}["control-chars"] == data.count(b"\x1b")
 
 
-def test_chinese_utf8_with_stray_controls_is_not_read_as_utf16() -> None:
-    data = (CHINESE * 4).encode().replace("。".encode(), "。\x07".encode())
+def test_a_chinese_article_with_ten_stray_controls_is_text() -> None:
+    """Ten controls among 700 characters were once "looks binary" (more than 1 %), and would have
+    made the UTF-16 probe read the bytes as UTF-16."""
+    data = (CHINESE * 14).encode().replace("。".encode(), "。\x07".encode(), 10)
     decoded = clean(data)
-    assert decoded.encoding == "utf-8" and decoded.text.startswith(CHINESE[:20])
+    assert decoded.encoding == "utf-8" and decoded.text == (CHINESE * 14).rstrip("\n") + "\n"
+    assert {r.kind: r.count for r in decoded.repairs}["control-chars"] == 10
 
 
 @pytest.mark.parametrize(
