@@ -160,9 +160,10 @@ class Figure:
 
 @dataclass(frozen=True)
 class Preformatted:
-    """Text whose line breaks and spacing matter (verse, tables, signatures)."""
+    """Text whose line breaks and spacing matter (verse, tables, signatures); `em` as in Paragraph."""
 
     text: str
+    em: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

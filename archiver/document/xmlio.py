@@ -155,8 +155,9 @@ def _write_block(parent: Element, block: Block) -> None:
             _sub(fig, "caption", caption)
             if credit:
                 _sub(fig, "credit", credit, **({"label": credit_label} if credit_label else {}))
-        case Preformatted(text):
-            pre = _sub(parent, "pre", text)
+        case Preformatted(text, em):
+            pre = _sub(parent, "pre")
+            fill_mixed(pre, text, em, q("em"))
             pre.set(f"{{{XML_NS}}}space", "preserve")
         case Break():
             _sub(parent, "break")
@@ -181,6 +182,11 @@ def fill_mixed(el: Element, text: str, spans: Sequence[tuple[int, int]], tag: st
 
 
 def _read_inline(el: Element) -> Paragraph:
+    """A paragraph's text and emphasis offsets back from mixed content."""
+    return Paragraph(*_mixed(el))
+
+
+def _mixed(el: Element) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Text and emphasis offsets back from mixed content."""
     parts, em = [el.text or ""], []
     for child in el:
@@ -188,7 +194,7 @@ def _read_inline(el: Element) -> Paragraph:
         parts.append(child.text or "")
         em.append((start, start + len(child.text or "")))
         parts.append(child.tail or "")
-    return Paragraph("".join(parts), tuple(em))
+    return "".join(parts), tuple(em)
 
 
 def _write_provenance(parent: Element, prov: Provenance) -> None:
@@ -312,7 +318,7 @@ _BLOCK_FROM_XML: dict[str, Callable[[Element], Block]] = {
     "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
     "list": lambda el: ListBlock(tuple(i.text or "" for i in el), el.get("type") == "ordered"),
     "figure": lambda el: _read_figure(el),
-    "pre": lambda el: Preformatted(el.text or ""),
+    "pre": lambda el: Preformatted(*_mixed(el)),
     "break": lambda el: Break(),
 }
 

@@ -22,6 +22,7 @@ class Style:
     open2: str
     close2: str
     elisions: tuple[str, ...] = ()  # words that start with an apostrophe: 's, 't, 'n …
+    long_dash: str = "—"  # for a run of three or more hyphens ("door----ja"), an old typesetter's dash
 
 
 STYLES: dict[str, Style] = {
@@ -37,21 +38,29 @@ _OPENERS = set(" \t\n([{<–—-/\u00a0" + NNBSP) | {"“", "‘", "„", "‚",
 _WORD = r"[^\W_]"
 _MARK = "[\ue000\ue001]"  # emphasis edges (EM_OPEN, EM_CLOSE) are transparent to the rules below
 _INNER_APOSTROPHE = re.compile(rf"(?:(?<={_WORD})|(?<={_WORD}{_MARK}))'(?={_MARK}?{_WORD})")  # collega's
-_YEAR_ELISION = re.compile(r"(?<![^\s(\[\"“„«‘\ue000\ue001])'(?=\d\ds?\b)")  # '63, '90s
+# What may stand before a word-initial apostrophe: space, an opening bracket or quote, emphasis
+# edges, or a dash ("—'t zal": the apostrophe of 't, not an opening quote).
+_WORD_START = '\\s(\\["“„«»‘\ue000\ue001–—-'
+_YEAR_ELISION = re.compile(rf"(?<![^{_WORD_START}])'(?=\d\ds?\b)")  # '63, '90s
+# Three or more hyphens touching a word or a sign; a run standing alone (a drawn rule) stays.
+# Each alternative starts only where a run starts: a long run is backtracked over once, not per hyphen.
+_DASH_RUN = re.compile(r"(?<=[^\s-])-{3,}|(?<!-)-{3,}(?=[^\s-])")
 
 
 def _elision_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alts = "|".join(sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\s(\[\"“„«‘\ue000\ue001])'(?=(?:{alts})\b)", re.I)
+    return re.compile(rf"(?<![^{_WORD_START}])'(?=(?:{alts})\b)", re.I)
 
 
 _ELISIONS = {lang: _elision_pattern(style.elisions) for lang, style in STYLES.items()}
 
 
-def _dashes_and_dots(text: str) -> str:
+def _dashes_and_dots(text: str, style: Style) -> str:
     text = re.sub(r"(?<!\.)\.\.\.(?!\.)", "…", text)
+    if "---" in text:
+        text = _DASH_RUN.sub(style.long_dash, text)
     # A spaced hyphen (or double hyphen) is an en dash. Only plain spaces count: the narrow
     # spaces that French guillemets bring must not make a dash on a second run.
     text = re.sub(r"(?<=[ \t\n\u00a0])--?(?=[ \t\n\u00a0])", "–", text)
@@ -117,7 +126,7 @@ def _typeset(text: str, lang: str) -> str:
         return text
     if base in ("nl", "de"):
         text = _dutch_low_quotes(text)
-    text = _dashes_and_dots(text)
+    text = _dashes_and_dots(text, style)
     text = _apostrophes(text, base)
     text = _quotes(text, style)
     if base == "fr":

@@ -116,8 +116,9 @@ def _block(parent: Element, block: Block, lang: str, t: Any, t_marked: Any) -> N
                 credit_el = el(cap, "span", f"{word}{sep}{t(credit)}", cls="credit")
                 credit_el.tail = None
                 cap.text = (cap.text or "") + " "
-        case Preformatted(text):
-            el(parent, "pre", text)
+        case Preformatted(text, em):
+            typeset_text, spans = t_marked(text, em)
+            fill_mixed(el(parent, "pre"), typeset_text, spans, "em")
         case Break():
             el(parent, "hr", cls="break")
 

@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from archiver.document.model import Repair
 from archiver.errors import InputError, Problem
+from archiver.ingest import candidates
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -38,8 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _ASCII = bytes(range(0x80))
 _HIGH = bytes(range(0x80, 0x100))
-_SAMPLE = 2**20  # bytes handed to charset detection
-_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_SAMPLE = 2**20  # bytes looked at to tell UTF-16 from single-byte text
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 # A UTF-8 lead byte and a continuation byte: single-byte text seldom has the pair.
 _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -48,7 +48,9 @@ _PRINTABLE = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Unicode categories that are not text: controls, unassigned, private use, surrogates.
 _NOT_TEXT = {"Cc", "Cn", "Co", "Cs"}
-_WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp850", "ascii"}
+# Binary bytes read as text are about one control character in eight; honest text with stray
+# controls (a scrape, a terminal log) has far fewer among its letters.
+BINARY_SHARE = 0.05
 
 
 @dataclass
@@ -76,23 +78,37 @@ class _Reading(NamedTuple):
 
 
 def _decode(data: bytes) -> _Reading:
-    """Bytes to str: BOM, strict UTF-8, UTF-16 without BOM, UTF-8 mixed with cp1252, then detection."""
+    """Bytes to str: BOM, UTF-8, UTF-16 without BOM, UTF-8 mixed with cp1252, then the likeliest codec."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return _Reading(data[len(bom) :].decode(enc), enc, 1.0, True)
             except UnicodeDecodeError as exc:
                 raise InputError("undecodable", f"has a {enc} byte-order mark but is not {enc}") from exc
+    utf8 = _utf8(data)
+    if utf8 is not None and not data.isascii():
+        return utf8  # UTF-16 that is valid UTF-8 with multi-byte sequences in it does not occur
     reading = _utf16_without_bom(data) if _maybe_utf16(data) else None
     if reading:
         return reading
+    if utf8 is not None:
+        return utf8
+    if b"\x00" in data:
+        raise InputError("binary", "looks binary (NUL bytes), not text")
+    return _mixed_lines(data) or _single_byte(data)
+
+
+def _utf8(data: bytes) -> _Reading | None:
     try:
         return _Reading(data.decode("utf-8"), "utf-8", 1.0 if not data.isascii() else 0.99)
     except UnicodeDecodeError:
-        pass
-    if b"\x00" in data:
-        raise InputError("binary", "looks binary (NUL bytes), not text")
-    return _mixed_lines(data) or _detect_single_byte(data)
+        return None
+
+
+def _single_byte(data: bytes) -> _Reading:
+    """Bytes in a legacy codec: the most plausible reading among the candidates (a doubt is reported)."""
+    choice = candidates.choose(data)
+    return _Reading(choice.text, choice.encoding, choice.confidence, problem=choice.problem)
 
 
 def _maybe_utf16(data: bytes) -> bool:
@@ -220,59 +236,6 @@ def _western(data: bytes) -> bool:
     return in_words <= high / 2
 
 
-def _detect_single_byte(data: bytes) -> _Reading:
-    """Western text is cp1252 when it uses cp1252's extra characters, else Latin-1; others by detection."""
-    sample = _detection_sample(data)
-    western = _western(sample)  # asked first: Western text needs no detection (5 ms a file)
-    best = None if western else _guess(sample)
-    guess = best.encoding if best is not None else None
-    if western or guess is None or guess in _WESTERN:
-        high = set(data.translate(None, _ASCII))
-        if high & _CP1252_ONLY:
-            try:
-                return _Reading(data.decode("cp1252"), "cp1252", 0.9)
-            except UnicodeDecodeError:
-                pass
-        return _Reading(data.decode("latin-1"), "iso-8859-1", 0.9 if high else 0.99)
-    reading = _decoded_as(data, best)
-    if reading is None and sample is not data:
-        reading = _decoded_as(data, _guess(data))  # the sample's guess does not fit the whole file
-    if reading is None:
-        raise InputError("undecodable", "no text encoding decodes it")
-    return reading
-
-
-def _decoded_as(data: bytes, match: Any) -> _Reading | None:
-    """`data` decoded as charset-normalizer's `match` says, or None when that fails."""
-    if match is None:
-        return None
-    try:
-        text = data.decode(match.encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-    return _Reading(text, match.encoding.replace("_", "-"), max(0.0, round(1.0 - float(match.chaos), 2)))
-
-
-def _guess(data: bytes) -> Any:
-    """charset-normalizer's best match for `data`, or None."""
-    from charset_normalizer import from_bytes
-
-    return from_bytes(data).best()
-
-
-def _detection_sample(data: bytes) -> bytes:
-    """At most 1 MiB to detect an encoding on, from the line of the first non-ASCII byte on.
-
-    Detection decodes its whole input once per candidate encoding; a sample keeps that constant.
-    """
-    if len(data) <= _SAMPLE:
-        return data
-    first = _HIGH_BYTE.search(data)
-    start = data.rfind(b"\n", 0, first.start()) + 1 if first else 0
-    end = data.rfind(b"\n", start, start + _SAMPLE)
-    return data[start : end if end > start else start + _SAMPLE]
-
-
 def xml_safe(text: str) -> str:
     """`text` without the characters XML cannot hold (escapes in headers can produce them)."""
     return _NOT_XML.sub("", text)
@@ -322,10 +285,15 @@ def _removed(pattern: re.Pattern[str], text: str, kind: str, repairs: list[Repai
     return pattern.sub("", text)
 
 
+def _spaces(text: str) -> int:
+    """How many white-space characters `text` holds (a count per kind: no list of the text's words)."""
+    return sum(text.count(c) for c in " \n\t")
+
+
 def _scrub(text: str, repairs: list[Repair]) -> str:
     """Refuse binary, then repair mojibake, remove control and invisible characters, compose NFC."""
     controls = len(_CONTROL.findall(text))
-    if controls > max(8, len(text) // 100):
+    if controls > max(8, BINARY_SHARE * (len(text) - _spaces(text))):
         raise InputError("binary", f"looks binary ({controls} control characters), not text")
     text, fixed = _fix_mojibake(text)
     if fixed:

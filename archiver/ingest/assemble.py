@@ -131,7 +131,7 @@ def _first_missing(gap: Counter[str], n: int = 40) -> str:
 def _problems(name: str, decoded: Decoded, blocks: list[Block], found: Found) -> list[Problem]:
     """What hygiene and the readers met, a doubtful encoding, and any text the document lost."""
     problems = [Problem(p.code, p.message, name, p.line) for p in decoded.problems + found.problems]
-    if decoded.confidence < 0.6:
+    if decoded.confidence < 0.6 and not any(p.code == "encoding-guessed" for p in decoded.problems):
         problems.append(Problem("encoding-guessed", f"read as {decoded.encoding}", name))
     gap = missing_text(decoded.text, blocks, found)
     if gap:

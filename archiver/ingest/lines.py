@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from archiver.ingest import hyphens
 from archiver.ingest._text import WHITESPACE
+from archiver.ingest.hyphens import Verdict
 
 _INDENT = re.compile(r"^(?:\t| {2,})\S")
 _SENTENCE_END = re.compile(r"[.!?…:\"'”»)]$")
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-$")
+_WORD_ENDS = " ,.;:!?)]»”’'\"…"
 # White space that is not one plain space: a run, or a tab, NBSP, … alone.
 _IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _OTHER_SPACE = WHITESPACE.replace(" ", "")
@@ -88,9 +91,31 @@ _WORD_MAX = 2 * COMPOUND_MAX + 1
 _COMPOUND = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{1,{COMPOUND_MAX}}}-[^\W\d_]{{1,{COMPOUND_MAX}}}(?![^\W\d_])")
 
 
-def compounds(text: str) -> set[str]:
+class Compounds(set[str]):
+    """Hyphenated words that stand whole in a text, and the text's language (found when first asked).
+
+    The language picks the dictionary that decides line-end hyphens; it is looked for only when
+    a text has a hyphen to decide, so most texts never pay for it.
+    """
+
+    def __init__(self, words: Iterable[str], text: str) -> None:
+        super().__init__(words)
+        self._text = text
+        self._language: str | None = None
+
+    @property
+    def language(self) -> str:
+        if self._language is None:
+            self._language = hyphens.text_language(self._text)
+        return self._language
+
+
+_TAIL = re.compile(rf"[^\W\d_]{{1,{COMPOUND_MAX}}}")  # the letters that start the next line
+
+
+def compounds(text: str) -> Compounds:
     """Hyphenated words that stand whole somewhere in the text ("Noord-Koreaanse")."""
-    return set(_COMPOUND.findall(" ".join(_hyphenated_words(text))))
+    return Compounds(_COMPOUND.findall(" ".join(_hyphenated_words(text))), text)
 
 
 def _hyphenated_words(text: str, chunk: int = 2**20) -> Iterator[str]:
@@ -143,25 +168,56 @@ def _ending(pieces: list[str]) -> str:
     return out[-2:]
 
 
+def _verdict(word: str, nxt: str, known: set[str]) -> Verdict:
+    """What the hyphen ending `word` before the line `nxt` is: in the text, else by the dictionary.
+
+    A word that stands hyphenated elsewhere in the text keeps its hyphen. Then the language's
+    word frequencies decide (see `hyphens.decide`); with none, the hyphen is a break.
+    """
+    if _is_compound(word, nxt, known):
+        return Verdict.COMPOUND
+    head, tail = _trailing_letters(word[:-1]), _TAIL.match(nxt)
+    if not isinstance(known, Compounds) or not head or tail is None:
+        return Verdict.BREAK
+    standalone = tail.end() == len(nxt) or nxt[tail.end()] in _WORD_ENDS
+    return hyphens.decide(head, tail.group(0), known.language, standalone) or Verdict.BREAK
+
+
+def _trailing_letters(word: str) -> str:
+    """The letters at the end of `word` ("ver" of "(ver"), found from the end: linear."""
+    start = len(word)
+    while start and word[start - 1].isalpha():
+        start -= 1
+    return word[start:]
+
+
 def join_lines(lines: list[str], known: set[str], consumed: list[str]) -> str:
     """Re-join hard-wrapped lines into one paragraph string.
 
     A hyphen at a line end before a lower-case letter is a break hyphen, and goes (recorded in
-    `consumed`), unless the hyphenated word is one of the `known` compounds. The paragraph is
-    kept as pieces and only its last word is tracked (bounded), so the cost stays linear however
-    many lines are glued into one word.
+    `consumed`), unless the hyphenated word is one of the `known` compounds or the language's
+    dictionary says it is a compound ("niet-leden") or a suspended one ("in- en uitvoer", which
+    keeps its space too). The paragraph is kept as pieces and only its last word is tracked
+    (bounded), so the cost stays linear however many lines are glued into one word.
     """
     pieces = [lines[0].strip()]
     word = _bounded(_last_word(pieces[0]))
     for line in lines[1:]:
         nxt, end = line.strip(), _ending(pieces)
         if end.endswith("-") and _LINE_END_HYPHEN.search(end) and nxt[:1].islower():
-            if not _is_compound(word, nxt, known):
+            verdict = _verdict(word, nxt, known)
+            if verdict is Verdict.BREAK:
                 consumed.append("-")
                 pieces[-1], word = pieces[-1][:-1], word[:-1]
-            glue = ""  # "Noord-\nKoreaanse" keeps its hyphen, "ge-\nmeente" loses it
+            # "Noord-\nKoreaanse" keeps its hyphen, "ge-\nmeente" loses it, "in-\nen" keeps a space
+            glue = " " if verdict is Verdict.SUSPENDED else ""
         else:
-            glue = "" if end.endswith(("--", "—")) else " "
+            # "Zuid-\nAfrika": a hyphen before a capital is a compound's, never a break ("--" a dash)
+            glue = (
+                ""
+                if end.endswith(("--", "—")) or (_LINE_END_HYPHEN.search(end) and nxt[:1].isupper())
+                else " "
+            )
         pieces.append(glue + nxt)
         word = _bounded(_last_word(nxt) if glue or " " in nxt else word + nxt)
     return _collapse("".join(pieces))

@@ -12,7 +12,6 @@ from archiver.document.model import (
     Heading,
     ListBlock,
     Paragraph,
-    Preformatted,
     Quote,
 )
 from archiver.ingest import furniture, inline
@@ -146,7 +145,7 @@ def _verse(block: list[str], ctx: Context) -> list[Block] | None:
     chunks = chunk_lines(block)
     if len(chunks) > 1:
         ctx.found.note_once("too-complex", _SPLIT)
-    return [Preformatted("\n".join(lines)) for lines in chunks]
+    return [inline.verse("\n".join(lines), ctx.found.consumed) for lines in chunks]
 
 
 def _prose(block: list[str], ctx: Context) -> list[Block] | None:

@@ -16,6 +16,13 @@ GOLDEN = [
     ("nl", ",,Het is geen tocht'', zei ze.", "„Het is geen tocht”, zei ze."),
     ("nl", "Noord-Koreaanse Poetin-beschermeling VN-sancties", "Noord-Koreaanse Poetin-beschermeling VN-sancties"),
     ("nl", "verlaten?--Was 't Thor", "verlaten?—Was ’t Thor"),
+    # Older Dutch: runs of hyphens as a long dash, and 't, 's, 'n after a dash or an old » quote
+    ("nl", "Hij aarzelde----en ging toch.", "Hij aarzelde—en ging toch."),
+    ("nl", "Ja, broer--'t zal wel; -'s avonds--'n glas.", "Ja, broer—’t zal wel; -’s avonds—’n glas."),
+    ("nl", "»'t Is laat,\" zei hij", "»’t Is laat,” zei hij"),
+    ("nl", "Toen----\n----en nu", "Toen—\n—en nu"),
+    ("nl", "een streep:\n   ------\n", "een streep:\n   ------\n"),
+    ("en", "He stopped---'tis late, he said", "He stopped—’tis late, he said"),
     # English
     ("en", "He said \"it's the 'best' boat\" in the '90s -- really...",
      "He said “it’s the ‘best’ boat” in the ’90s – really…"),
@@ -38,7 +45,7 @@ def test_golden_strings(lang: str, raw: str, expected: str) -> None:
     assert typeset(expected, lang) == expected  # idempotent
 
 
-PIECES = [*"aZ9ëß '\"-.,;:!?«»()\n…", "--", "...", ",,", "''", "'s ", "'63", " - "]
+PIECES = [*"aZ9ëß '\"-.,;:!?«»()\n…—", "--", "---", "-----", "...", ",,", "''", "'s ", "'t ", "'63", " - "]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 

@@ -76,7 +76,8 @@ def test_glued_hyphenated_lines_cost_linear_time() -> None:
     assert outcome.seconds < 8, f"took {outcome.seconds:.1f} s"
     assert outcome.document is not None and "text-gap" not in outcome.codes
     texts = [b.text for b in outcome.document.body if isinstance(b, Paragraph)]
-    assert "eindigt met afdit is" in texts[0] and max(map(len, texts)) <= 2**18
+    # "af" and "dit" are both words and "afdit" is none: the Dutch dictionary keeps the hyphen
+    assert "eindigt met af-dit is" in texts[0] and max(map(len, texts)) <= 2**18
 
 
 def test_atx_heading_is_still_read() -> None:

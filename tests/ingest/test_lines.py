@@ -1,4 +1,4 @@
-"""The linear rewrites of the paragraph model agree with the plain definitions they replaced."""
+"""The paragraph model: linear rewrites agree with their definitions; line-end hyphens by dictionary."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archiver.ingest import hyphens
 from archiver.ingest._text import WHITESPACE
 from archiver.ingest.lines import MAX_TEXT, _hyphenated_words, chunk_lines, compounds, join_lines, split_long
 from archiver.ingest.structure import _ATX_OPEN, _atx_title
@@ -50,7 +51,7 @@ def _join_by_definition(lines: list[str], known: set[str], consumed: list[str]) 
                 consumed.append("-")
                 prev = prev[:-1]
             parts[-1] = prev + nxt
-        elif prev.endswith(("--", "—")):
+        elif prev.endswith(("--", "—")) or (re.search(r"[^\W\d_]-$", prev[-2:]) and nxt[:1].isupper()):
             parts[-1] = prev + nxt
         else:
             parts.append(nxt)
@@ -120,3 +121,59 @@ def test_atx_heading_agrees_with_the_lazy_pattern(line: str) -> None:
 @given(st.text(st.sampled_from("ab- \n\t\u00a0"), max_size=80), st.integers(1, 12))
 def test_hyphenated_words_are_found_a_chunk_at_a_time(text: str, chunk: int) -> None:
     assert list(_hyphenated_words(text, chunk)) == [word for word in text.split() if "-" in word]
+
+
+NL = (
+    "De gemeenteraad besprak gisteren de in- en uitvoer van goederen door de haven van Harlingen. "
+    "Leden en niet-leden van de ondernemersvereniging kregen een brief over de verminderde bijdrage, "
+    "en de wethouder beloofde dat de gemeente de kosten zou dragen.\n"
+)
+EN = (
+    "The council discussed the import and export of goods through the harbour on Monday. Members and "
+    "visitors were told that self-driving buses will run from May, and that the reduced fares stay.\n"
+)
+DE = "Der Stadtrat sprach am Montag über den Ein- und Ausgang des Hafens und über die Kosten der Stadt.\n"
+
+
+def _joined(lines: list[str], text: str) -> tuple[str, list[str]]:
+    consumed: list[str] = []
+    return join_lines(lines, compounds(text + "\n".join(lines)), consumed), consumed
+
+
+def test_a_hyphen_before_a_conjunction_is_a_suspended_compound_and_keeps_its_space() -> None:
+    assert _joined(["de in-", "en uitvoer van goederen"], NL) == ("de in- en uitvoer van goederen", [])
+    assert _joined(["den Ein-", "und Ausgang"], DE) == ("den Ein- und Ausgang", [])
+    assert _joined(["the pre-", "and post-war years"], EN) == ("the pre- and post-war years", [])
+
+
+def test_a_compound_broken_at_its_own_hyphen_keeps_it() -> None:
+    assert _joined(["alleen de niet-", "leden kregen een brief"], NL) == (
+        "alleen de niet-leden kregen een brief",
+        [],
+    )
+    assert _joined(["the self-", "driving buses"], EN) == ("the self-driving buses", [])
+    assert _joined(["naar Zuid-", "Afrika en Noord-", "Korea"], NL) == ("naar Zuid-Afrika en Noord-Korea", [])
+
+
+def test_a_word_split_by_hyphenation_is_joined_and_the_hyphen_accounted_for() -> None:
+    assert _joined(["de ver-", "minderde bijdrage"], NL) == ("de verminderde bijdrage", ["-"])
+    assert _joined(["de ge-", "meente betaalt"], NL) == ("de gemeente betaalt", ["-"])
+    assert _joined(["the coun-", "cil decided"], EN) == ("the council decided", ["-"])
+
+
+def test_without_a_dictionary_for_the_language_the_old_rule_stands() -> None:
+    latin = "Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae, aliam Aquitani.\n"
+    known = compounds(latin * 3)
+    assert known.language not in hyphens.CONJUNCTIONS  # the identifier's verdict, not a guess of ours
+    assert hyphens.decide("in", "en", known.language, True) is None
+    consumed: list[str] = []
+    assert join_lines(["in-", "en partes"], known, consumed) == "inen partes"
+    assert consumed == ["-"]
+
+
+def test_the_language_is_looked_for_only_when_a_hyphen_needs_it() -> None:
+    known = compounds(NL)
+    join_lines(["De gemeenteraad besprak", "gisteren de haven."], known, [])
+    assert known._language is None
+    join_lines(["de ver-", "minderde bijdrage"], known, [])
+    assert known.language == "nl"

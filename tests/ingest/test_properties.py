@@ -11,12 +11,14 @@ from archiver.errors import InputError
 from archiver.ingest import ingest_bytes
 from tests.conftest import WHEN
 
-# Words and punctuation that trigger the parser's rules: headers, quotes, lists, credits, bylines.
+# Words and punctuation that trigger the parser's rules: headers, quotes, lists, credits, bylines,
+# line-end hyphens (before a conjunction, in a compound, in a broken word), emphasis, dash runs.
 TOKENS = st.sampled_from(
     ["Poetin", "kernwapen-", "programma", "De", "de", "the", "(foto: AFP)", "Foto:", "ANP", "By", "Door",
      "Jan", "Title:", "Date:", "2019-04", "date", ">", "-", "*", "1.", "#", "\"quote\"", "collega's",
      "PARIS,", "20 août 2012", "-", "–", "Noord-Korea", "…", ".", "?", "!", "---", "Zoë", "€", "»",
-     "\uffff", "\x00", "\x85", "\u2028", "\u00ad", "\r\n", "\t", "\u00a0", "ﬁ", "e\u0301"]
+     "\uffff", "\x00", "\x85", "\u2028", "\u00ad", "\r\n", "\t", "\u00a0", "ﬁ", "e\u0301",
+     "in-", "en", "niet-", "leden", "ver-", "minderde", "self-", "and", "_nadruk_", "door----ja", "'t"]
 )  # fmt: skip
 LINE = st.lists(st.one_of(TOKENS, st.text(min_size=1, max_size=12)), min_size=1, max_size=14).map(" ".join)
 DOC = st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=25).map("\n".join)
