@@ -20,7 +20,7 @@ from archiver.document.model import (
     Quote,
 )
 from archiver.document.xmlio import fill_mixed
-from archiver.export.labels import format_date, label
+from archiver.export.labels import colon, format_date, label
 from archiver.export.typography import typeset, typeset_marked
 
 BLOCK_TAGS = ("p", "li", "figcaption", "h2", "h3", "h4", "h5", "h6", "pre")
@@ -110,7 +110,7 @@ def _block(parent: Element, block: Block, lang: str, t: Any, t_marked: Any) -> N
             fig = el(parent, "figure", cls="photo")
             cap = el(fig, "figcaption", t(caption))
             if credit:
-                sep = " : " if lang.startswith("fr") else ": "
+                sep = colon(lang)  # French: a narrow no-break space before the colon
                 # The source's own word ("Bild: dpa" stays "Bild"), capitalised as it opens the credit.
                 word = credit_label[:1].upper() + credit_label[1:] if credit_label else label("photo", lang)
                 credit_el = el(cap, "span", f"{word}{sep}{t(credit)}", cls="credit")
