@@ -114,3 +114,19 @@ def test_deeply_nested_or_unclosed_tags_cost_little_and_lose_nothing() -> None:
     result = ingest_bytes(raw, "deep.txt", WHEN)
     assert {p.code for p in result.problems} <= {"language-uncertain"}  # one sentence 20,000 times
     assert " ".join(result.document.text_blocks()).count("ferry") == 20_000
+
+
+def test_an_update_date_indented_under_the_release_date_is_a_date_of_its_own() -> None:
+    head = (
+        "The Project Gutenberg eBook of Harbour Tales\r\n\r\nTitle: Harbour Tales\r\n\r\n"
+        "Author: Anna Visser\r\n\r\nRelease date: June 27, 2008 [eBook #4711]\r\n"
+        "                Most recently updated: November 10, 2024\r\n\r\nLanguage: English\r\n\r\n"
+        "*** START OF THE PROJECT GUTENBERG EBOOK HARBOUR TALES ***\r\n\r\n"
+        "The ferry left at dawn, as it had done for forty years.\r\n\r\n"
+        "*** END OF THE PROJECT GUTENBERG EBOOK HARBOUR TALES ***\r\n"
+    )
+    doc = _ingest("harbour-tales.txt", head.encode())
+    assert doc.published is not None and doc.published.value == "2008-06-27"
+    modified = [d for d in doc.meta.dates if d.kind == "modified"]
+    assert [d.value for d in modified] == ["2024-11-10"]
+    assert ("gutenberg", "4711") in [(i.scheme, i.value) for i in doc.meta.identifiers]

@@ -32,6 +32,10 @@ _KEYS = {
 }  # fmt: skip
 
 
+# Keys that newer headers indent under "Release date:" (a field of their own, not a continuation).
+_INDENTED = {"most recently updated", "last updated", "posting date", "first posted"}
+
+
 def _split(text: str) -> tuple[int, int, int] | None:
     """Where the START marker line starts and ends, and where the END marker starts (or the text ends)."""
     if text.find("*** START", 0, HEAD_REACH) < 0 and text.find("***START", 0, HEAD_REACH) < 0:
@@ -93,7 +97,12 @@ class Gutenberg:
                 pairs.append([bracket.group(1), bracket.group(2)])
                 found.consumed.append(line.replace(bracket.group(2), "", 1))
             elif line[:1] in (" ", "\t") and line.strip() and pairs:
-                _continue(pairs, line.strip())
+                inner = HEADER_LINE.match(line.strip())
+                if inner and inner.group(2) and inner.group(1).strip().lower() in _INDENTED:
+                    pairs.append([inner.group(1), inner.group(2)])  # "    Most recently updated: …"
+                    found.consumed.append(line[: line.index(inner.group(2))])
+                else:
+                    _continue(pairs, line.strip())
             else:
                 notice.append(line)
         pairs.sort(key=lambda kv: kv[0].strip().lower() != "language")  # dates read in the language
