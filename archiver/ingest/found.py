@@ -25,6 +25,7 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "date de publication",
         "publication date",
         "publicatiedatum",
+        "created",
     ),
     "modified": ("updated", "modified", "bijgewerkt", "aktualisiert", "mis à jour", "gewijzigd"),
     "author": (

@@ -237,3 +237,18 @@ def test_a_long_tail_after_a_dash_line_stays_body_text() -> None:
     tail = b"".join(b"Regel %d van het verslag, dat gewoon doorloopt.\n" % i for i in range(20))
     doc = ingest_bytes(USENET.split(b"-- \n")[0] + b"-- \n" + tail, "post.txt", WHEN).document
     assert doc.meta.signature is None and "Regel 19" in " ".join(doc.text_blocks())
+
+
+def test_a_header_block_with_keys_of_its_own_and_folded_values() -> None:
+    raw = (
+        "Memo: 17\nTitle: Ferry timetable for the winter season\nAuthor: Harbour Office\n"
+        "Status: Final\nCreated: 13-Nov-2021\nPost-History: 14-Nov-2021, 20-Nov-2021,\n"
+        "              02-Dec-2021\n\nThe winter timetable starts on the first Monday of December.\n"
+    )
+    result = ingest_bytes(raw.encode(), "memo-17.txt", WHEN)
+    doc = result.document
+    assert doc.provenance.dialect == "header-block" and result.problems == []
+    assert doc.meta.title.text == "Ferry timetable for the winter season"
+    assert doc.published is not None and doc.published.value == "2021-11-13"
+    assert dict(doc.meta.fields)["Post-History"] == "14-Nov-2021, 20-Nov-2021, 02-Dec-2021"
+    assert doc.text_blocks() == ["The winter timetable starts on the first Monday of December."]

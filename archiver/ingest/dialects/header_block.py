@@ -6,16 +6,21 @@ from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, first_li
 from archiver.ingest.found import KEY_TO_FIELD, Found
 
 
-def _pairs(text: str) -> list[tuple[str, str]] | None:
-    """The header's (key, value) pairs, or None when the first block is not all headers."""
+def _pairs(text: str) -> tuple[list[tuple[str, str]], int] | None:
+    """The header's (key, value) pairs and how many lines they take, or None when the first block
+    is not all headers. An indented line goes on with the value above (RFC 822 folding)."""
     lines = head_lines(text)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for line in lines:
+        if line[:1] in (" ", "\t") and pairs:
+            key, value = pairs[-1]
+            pairs[-1] = (key, f"{value} {line.strip()}")
+            continue
         m = HEADER_LINE.match(line) if len(line) <= MAX_HEADER_LINE else None
         if not m or len(m.group(1).split()) > 4:
             return None
         pairs.append((m.group(1), m.group(2) or ""))
-    return pairs or None
+    return (pairs, len(lines)) if pairs else None
 
 
 class HeaderBlock:
@@ -25,21 +30,24 @@ class HeaderBlock:
     description = "a 'Title:/Date:/Author:/Source:' block (en, nl, de, fr keys)"
 
     def sniff(self, text: str) -> float:
-        pairs = _pairs(text)
-        if not pairs:
+        read = _pairs(text)
+        if not read:
             return 0.0
+        pairs = read[0]
         known = sum(k.strip().lower() in KEY_TO_FIELD for k, _ in pairs)
-        if known == 0 or known < len(pairs) / 2:
+        if known == 0 or (known < len(pairs) / 2 and known < 2):  # PEP-style: many keys of its own
             return 0.0
         return 0.9 if known >= 2 else 0.7
 
     def read(self, text: str, found: Found) -> str:
-        pairs = _pairs(text) or []
+        pairs, count = _pairs(text) or ([], 0)
         # The keys and colons; each value is accounted for where a field keeps it (assign_header).
-        lines = first_lines(text, len(pairs))
-        found.consumed.extend(line[: len(line) - len(v)] for line, (_, v) in zip(lines, pairs, strict=True))
+        for line in first_lines(text, count):
+            m = HEADER_LINE.match(line) if line[:1] not in (" ", "\t") else None
+            if m:
+                found.consumed.append(line[: m.start(2)] if m.group(2) is not None else line)
         # Language first, so that dates are read in the article's language.
         ordered = sorted(pairs, key=lambda kv: KEY_TO_FIELD.get(kv[0].strip().lower()) != "language")
         for key, value in ordered:
             found.assign_header(key, value, "header")
-        return rest_after(text, len(pairs))
+        return rest_after(text, count)
