@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from archiver.errors import ArchiveError, NotFoundError, UsageError
 from archiver.serve import api, catalogs, downloads, pages, upload
-from archiver.serve.http import SecurityHeaders
+from archiver.serve.http import SECURITY_HEADERS, SecurityHeaders
 from archiver.serve.library import Library
 from archiver.serve.settings import Settings
 from archiver.store.catalog import QueryError
@@ -50,16 +50,18 @@ async def error_page(request: Request, exc: Exception) -> Response:
     """An error as a short page (or JSON for /api and /opds2): status, one line, never a trace."""
     status, message = _status_of(exc)
     if _wants_json(request):
-        return Response(
-            json.dumps({"error": message}, ensure_ascii=False), status, media_type="application/json"
+        body = json.dumps({"error": message}, ensure_ascii=False)
+        media = "application/json"
+    else:
+        body = pages.TEMPLATES.get_template("error.html").render(
+            site_title=request.app.state.settings.title,
+            status=status,
+            reason=HTTPStatus(status).phrase,
+            message=message,
         )
-    body = pages.TEMPLATES.get_template("error.html").render(
-        site_title=request.app.state.settings.title,
-        status=status,
-        reason=HTTPStatus(status).phrase,
-        message=message,
-    )
-    return Response(body, status, media_type="text/html; charset=utf-8")
+        media = "text/html; charset=utf-8"
+    # a 500 is answered outside the middleware stack: the headers go on here as well
+    return Response(body, status, media_type=media, headers=SECURITY_HEADERS)
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -22,8 +22,8 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # The newest version of each file name, as `archiver list` shows them.
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
-_FACETS: dict[str, str] = {
-    "month": "substr(date, 1, 7)",
+_FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
+    "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
     "source": "source",
     "language": "language",
 }
@@ -122,7 +122,7 @@ class Library:
         column = _FACETS[name]
         order = "value DESC" if name == "month" else "value"
         rows = self._query(
-            f"SELECT {column} AS value, count(*) FROM articles WHERE {_LATEST} AND {column} IS NOT NULL "
+            f"SELECT {column} AS value, count(*) FROM articles WHERE {_LATEST} AND value IS NOT NULL "
             f"GROUP BY value ORDER BY {order}"
         )
         return [(str(v), int(n)) for v, n in rows]
