@@ -35,7 +35,7 @@ def _feed(request: Request) -> Feed:
             raise ValueError(f"which {name}? give ?value=")
         return feeds.facet_feed(lib, name, value, page_number(request), settings.page_size)
     if name == "search":
-        return feeds.search(lib, request.query_params.get("q", ""), settings.page_size)
+        return feeds.search(lib, request.query_params.get("q", ""), page_number(request), settings.page_size)
     raise NotFoundError(f"{name[:40]}: no such feed")
 
 

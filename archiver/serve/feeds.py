@@ -86,12 +86,17 @@ def facet_feed(library: Library, name: str, value: str, page: int, size: int) ->
     return _paged(feed, library.chosen(filters, page, size), name, size, value=value)
 
 
-def search(library: Library, query: str, size: int) -> Feed:
-    hits = library.search(query, Filters(), limit=size)
-    feed = Feed(f"Search: {query}", f"search?{urlencode({'q': query})}")
-    feed.entries = [e for e, _ in hits]
-    feed.snippets = {e.id: " ".join(s.split()) for e, s in hits}
-    feed.total, feed.page_size = len(hits), size
+def search(library: Library, query: str, page: int, size: int) -> Feed:
+    """Search hits, best first, one page (the hits up to this page are searched for again)."""
+    hits = library.search(query, Filters(), limit=page * size + 1)
+    start = (page - 1) * size
+    feed = Feed(f"Search: {query}", f"search?{urlencode({'q': query, 'page': page})}")
+    shown = hits[start : start + size]
+    feed.entries = [e for e, _ in shown]
+    feed.snippets = {e.id: " ".join(s.split()) for e, s in shown}
+    feed.page_size, feed.page = size, page
+    if len(hits) > start + size:
+        feed.next_path = f"search?{urlencode({'q': query, 'page': page + 1})}"
     return feed
 
 

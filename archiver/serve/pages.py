@@ -25,6 +25,7 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 PAGE_VERSION = "1"  # bump when the templates change, so ETags of article pages change too
+_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")  # only these become links; anything else stays text
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
 
@@ -177,8 +178,17 @@ def article(request: Request) -> Response:
     provenance_labels = {"original", "encoding", "dialect", "repair", "event"}
     facts = [r for r in rows if r[0] not in provenance_labels]
     provenance = [r for r in rows if r[0] in provenance_labels]
+    url = doc.meta.url.text if doc.meta.url else None
     response = render(
-        request, "article.html", entry=entry, article_html=Markup(html), facts=facts, provenance=provenance
+        request,
+        "article.html",
+        entry=entry,
+        article_html=Markup(html),
+        facts=facts,
+        provenance=provenance,
+        dateline=doc.meta.dateline.text if doc.meta.dateline else None,
+        url=url,
+        url_is_link=bool(url and _WEB_URL.match(url)),
     )
     response.headers["etag"] = etag
     return response

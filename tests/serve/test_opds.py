@@ -180,3 +180,16 @@ def test_opds2_lists_the_same_articles_as_json(client: TestClient) -> None:
     assert {link["type"] for link in first["links"]} >= {"application/epub+zip", "application/pdf"}
     nav = json.loads(client.get("/opds2").content)["navigation"]
     assert [n["title"] for n in nav] == ["Newest", "By month", "By source", "By language"]
+
+
+def test_search_feeds_are_paged(client: TestClient) -> None:
+    everything = client.get("/api/search", params={"q": "de OR the OR le", "limit": 100}).json()["count"]
+    assert everything > 4  # more hits than one page of the test client
+    ids: list[str] = []
+    url: str | None = "/opds/search?q=de+OR+the+OR+le"
+    while url:
+        doc = feed(client, url)
+        ids += [e.findtext(f"{ATOM}id") for e in doc.iter(f"{ATOM}entry")]
+        nxt = doc.find(f"{ATOM}link[@rel='next']")
+        url = path_of(nxt.get("href")) if nxt is not None else None
+    assert len(ids) == everything == len(set(ids))

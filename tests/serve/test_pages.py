@@ -125,3 +125,16 @@ def test_page_etag_gives_304(client: TestClient) -> None:
         again = client.get(url, headers={"If-None-Match": etag})
         assert again.status_code == 304 and again.content == b""
         assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_article_header_shows_the_source_url_as_a_link(client: TestClient) -> None:
+    trains = next(
+        a["id"]
+        for a in client.get("/api/articles", params={"language": "en"}).json()["articles"]
+        if a["source"] == "The Northern Rail Review"
+    )
+    tree = page(client, f"/article/{trains}")
+    assert tree.xpath("//div[@class='article']//a/@href") == [
+        "https://example.org/2023/11/02/night-trains-alps"
+    ]
+    assert "2023" in tree.xpath("string(//article//time/@datetime)")
