@@ -59,7 +59,7 @@ def edition(request: Request) -> Response:
     lib = _library(request)
     filters = filters_of(request)
     query = request.query_params.get("q", "").strip() or None
-    chosen = [e for e in lib.latest() if filters.keeps(e)]
+    chosen = lib.chosen(filters, 1, 10**9).entries
     if query:
         hits = {e.id for e, _ in lib.search(query, filters, limit=100000)}
         chosen = [e for e in chosen if e.id in hits]

@@ -15,7 +15,6 @@ from archiver.errors import NotFoundError
 from archiver.ingest.ids import ID_LENGTH
 from archiver.store import Archive, Selection
 from archiver.store.catalog import Entry
-from archiver.store.selection import date_span
 
 ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -31,7 +30,11 @@ _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row 
 
 @dataclass(frozen=True)
 class Filters:
-    """What a list or search keeps: one month, a source (exact), a language (its base)."""
+    """What a list or search keeps: one month (as the month facet counts it), a source, a language.
+
+    A source matches exactly; a language by its base ("en" keeps "en-GB"). A date of a year
+    alone belongs to no month.
+    """
 
     month: str | None = None
     source: str | None = None
@@ -42,13 +45,22 @@ class Filters:
             return False
         if self.source and e.source != self.source:
             return False
+        return not self.month or (e.date or "")[:7] == self.month
+
+    def where(self) -> tuple[str, list[str]]:
+        """The same test as SQL on the articles table, with its arguments."""
+        clauses, args = [_LATEST], []
+        if self.language:
+            base = self.language.split("-")[0]
+            clauses.append("(language = ? OR language LIKE ? ESCAPE '\\')")
+            args += [base, base.replace("_", "\\_").replace("%", "\\%") + "-%"]
+        if self.source:
+            clauses.append("source = ?")
+            args.append(self.source)
         if self.month:
-            if not e.date:
-                return False
-            first, last = date_span(e.date[:10])
-            lo, hi = date_span(self.month)
-            return not (last < lo or first > hi)
-        return True
+            clauses.append("substr(date, 1, 7) = ?")
+            args.append(self.month)
+        return " AND ".join(clauses), args
 
 
 @dataclass(frozen=True)
@@ -97,10 +109,6 @@ class Library:
         value = self._query("SELECT max(ingested) FROM articles")[0][0]
         return str(value) if value else None
 
-    def latest(self) -> list[Entry]:
-        """Every newest version, in date order (undated last)."""
-        return list(self.archive.entries())
-
     def newest(self, page: int, size: int) -> Page:
         """Entries by ingest time, newest first."""
         total = int(self._query(f"SELECT count(*) FROM articles WHERE {_LATEST}")[0][0])
@@ -112,10 +120,15 @@ class Library:
         return Page(entries[:size], page, len(entries) > size, total)
 
     def chosen(self, filters: Filters, page: int, size: int) -> Page:
-        """Entries a filter keeps, in date order, one page."""
-        kept = [e for e in self.latest() if filters.keeps(e)]
-        start = (page - 1) * size
-        return Page(kept[start : start + size], page, len(kept) > start + size, len(kept))
+        """Entries a filter keeps, in date order (undated last), one page."""
+        where, args = filters.where()
+        total = int(self._query(f"SELECT count(*) FROM articles WHERE {where}", tuple(args))[0][0])
+        rows = self._query(
+            f"SELECT * FROM articles WHERE {where} ORDER BY date IS NULL, date, name, version LIMIT ? OFFSET ?",
+            (*args, size, (page - 1) * size),
+        )
+        entries = [Entry(**dict(r)) for r in rows]
+        return Page(entries, page, total > page * size, total)
 
     def facet(self, name: str) -> list[tuple[str, int]]:
         """(value, count) of one facet: months newest first, sources and languages by name."""
