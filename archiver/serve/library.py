@@ -21,6 +21,7 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # The newest version of each file name, as `archiver list` shows them.
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
+_DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
 _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
     "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
     "source": "source",
@@ -124,7 +125,7 @@ class Library:
         where, args = filters.where()
         total = int(self._query(f"SELECT count(*) FROM articles WHERE {where}", tuple(args))[0][0])
         rows = self._query(
-            f"SELECT * FROM articles WHERE {where} ORDER BY date IS NULL, date, name, version LIMIT ? OFFSET ?",
+            f"SELECT * FROM articles WHERE {where} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?",
             (*args, size, (page - 1) * size),
         )
         entries = [Entry(**dict(r)) for r in rows]
