@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from itertools import groupby
 from pathlib import Path
@@ -24,7 +25,17 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-PAGE_VERSION = "1"  # bump when the templates change, so ETags of article pages change too
+
+
+def _templates_digest() -> str:
+    """One hash of the templates: an article page's ETag changes when they do."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent / "templates").glob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+PAGE_VERSION = _templates_digest()
 _WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")  # only these become links; anything else stays text
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
