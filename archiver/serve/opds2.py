@@ -56,7 +56,7 @@ def _publication(e: Entry, base: str) -> dict[str, Any]:
     }
     if names := authors(e):
         meta["author"] = names
-    if e.date:
+    if e.date and len(e.date) >= 10:  # a full date or date-time; "2019-04" has no OPDS 2.0 form
         meta["published"] = e.date
     if e.source:
         meta["publisher"] = e.source
