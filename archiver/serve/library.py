@@ -111,14 +111,13 @@ class Library:
         return str(value) if value else None
 
     def newest(self, page: int, size: int) -> Page:
-        """Entries by ingest time, newest first."""
+        """Entries by ingest time, newest first, one page."""
         total = int(self._query(f"SELECT count(*) FROM articles WHERE {_LATEST}")[0][0])
-        rows = self.archive.catalog.db.execute(
+        rows = self._query(
             f"SELECT * FROM articles WHERE {_LATEST} ORDER BY ingested DESC, date DESC, id LIMIT ? OFFSET ?",
-            (size + 1, (page - 1) * size),
-        ).fetchall()
-        entries = [Entry(**dict(r)) for r in rows]
-        return Page(entries[:size], page, len(entries) > size, total)
+            (size, (page - 1) * size),
+        )
+        return Page([Entry(**dict(r)) for r in rows], page, total > page * size, total)
 
     def chosen(self, filters: Filters, page: int, size: int) -> Page:
         """Entries a filter keeps, in date order (undated last), one page."""
@@ -142,8 +141,10 @@ class Library:
         return [(str(v), int(n)) for v, n in rows]
 
     def search(self, query: str, filters: Filters, limit: int = 200) -> list[tuple[Entry, str]]:
-        """Full-text hits (FTS5 syntax; a bad query raises QueryError) that the filters keep."""
-        return [(e, s) for e, s in self.archive.catalog.search(query, limit) if filters.keeps(e)]
+        """The best `limit` full-text hits that the filters keep (FTS5 syntax; a bad query is QueryError)."""
+        wide = limit if filters == Filters() else 100_000  # filtered: rank them all, then keep the best
+        hits = self.archive.catalog.search(query, wide)
+        return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
     # ------------------------------------------------------------ one article
     def document(self, entry: Entry) -> Document:
@@ -157,7 +158,12 @@ class Library:
 
     def original(self, entry: Entry) -> bytes:
         """The original bytes, from the path the catalog row names (never from request text)."""
-        return self.archive.original_path(entry).read_bytes()
+        try:
+            return self.archive.original_path(entry).read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"{entry.id}: the original is missing (`archiver verify` says more)"
+            ) from None
 
     def export(self, fmt: str, selection: Selection, each: bool, title: str | None = None) -> bytes:
         """The bytes `archiver export FORMAT` writes for a selection (with --each: of one article)."""

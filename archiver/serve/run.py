@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from archiver.errors import UsageError
@@ -45,15 +46,16 @@ def settings_of(
     )
 
 
-def serve(settings: Settings, host: str, port: int, say: object = print) -> None:
+def serve(settings: Settings, host: str, port: int, say: Callable[[str], object] = print) -> None:
     """Run the server until Ctrl-C."""
     import uvicorn
 
     from archiver.serve.app import create_app
 
     app = create_app(settings)
+    for note in app.state.library.notes:  # what opening mended (a rebuilt catalog)
+        say(note)
     shown = f"[{host}]" if ":" in host else host
-    assert callable(say)
     say(f"reading room: http://{shown}:{port}/  (OPDS: http://{shown}:{port}/opds); Ctrl-C stops it")
     if host not in LOOPBACK:
         say(f"note: listening on {host}, not only this machine: anyone who reaches it can read the archive")

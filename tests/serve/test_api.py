@@ -58,3 +58,11 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
     assert routes == set(spec["paths"])
     docs = client.get("/api/docs")
     assert all(path in docs.text for path in spec["paths"])
+
+
+def test_filters_apply_before_the_limit(client: TestClient) -> None:
+    for lang in ("en", "nl", "fr", "de"):
+        data = client.get(
+            "/api/search", params={"q": "de OR the OR le OR die", "limit": 1, "language": lang}
+        ).json()
+        assert [r["language"] for r in data["results"]] == [lang]

@@ -199,3 +199,13 @@ def test_a_binary_upload_fails_with_the_ingest_problem(small_archive: Path) -> N
 
 def test_get_on_upload_is_not_allowed(small_archive: Path) -> None:
     assert uploader(small_archive).get("/api/upload").status_code == 405
+
+
+def test_a_missing_original_is_a_404_that_says_so(small_archive: Path) -> None:
+    client = uploader(small_archive, allow=False)
+    (entry,) = client.get("/api/articles").json()["articles"]
+    (original,) = (small_archive / "originals" / entry["id"]).iterdir()
+    original.unlink()
+    response = client.get(f"/article/{entry['id']}.original")
+    assert response.status_code == 404 and "the original is missing" in response.text
+    assert client.get(f"/article/{entry['id']}").status_code == 200  # the XML still serves the page
