@@ -14,29 +14,43 @@ from archiver.serve.feeds import Feed
 from archiver.serve.http import ACQUISITION, NAVIGATION, OPDS2, OPENSEARCH, hashed
 from archiver.serve.library import Library
 from archiver.serve.pages import page_number
+from archiver.serve.settings import Settings
 
 FACETS = ("month", "source", "language")
 
 
-def _feed(request: Request) -> Feed:
-    """The feed a request names (the path below /opds or /opds2)."""
-    lib: Library = request.app.state.library
-    settings = request.app.state.settings
-    name = request.path_params.get("name", "")
-    if name == "":
-        return feeds.root(lib, settings.title)
-    if name == "newest":
-        return feeds.newest(lib, page_number(request), settings.page_size)
-    if name in {f"{f}s" for f in FACETS}:
-        return feeds.facet_list(lib, name[:-1])
-    if name in FACETS:
+def _facet_list(name: str) -> FeedMaker:
+    return lambda request, lib, settings: feeds.facet_list(lib, name)
+
+
+def _facet_feed(name: str) -> FeedMaker:
+    def make(request: Request, lib: Library, settings: Settings) -> Feed:
         value = request.query_params.get("value", "")
         if not value:
             raise ValueError(f"which {name}? give ?value=")
         return feeds.facet_feed(lib, name, value, page_number(request), settings.page_size)
-    if name == "search":
-        return feeds.search(lib, request.query_params.get("q", ""), page_number(request), settings.page_size)
-    raise NotFoundError(f"{name[:40]}: no such feed")
+
+    return make
+
+
+FeedMaker = Callable[[Request, Library, Settings], Feed]
+FEEDS: dict[str, FeedMaker] = {  # the path below /opds and /opds2
+    "": lambda request, lib, settings: feeds.root(lib, settings.title),
+    "newest": lambda request, lib, settings: feeds.newest(lib, page_number(request), settings.page_size),
+    **{f"{facet}s": _facet_list(facet) for facet in FACETS},
+    **{facet: _facet_feed(facet) for facet in FACETS},
+    "search": lambda request, lib, settings: feeds.search(
+        lib, request.query_params.get("q", ""), page_number(request), settings.page_size
+    ),
+}
+
+
+def _feed(request: Request) -> Feed:
+    """The feed a request names."""
+    name = request.path_params.get("name", "")
+    if name not in FEEDS:
+        raise NotFoundError(f"{name[:40]}: no such feed")
+    return FEEDS[name](request, request.app.state.library, request.app.state.settings)
 
 
 def _base(request: Request) -> str:

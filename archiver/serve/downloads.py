@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.resources import files
 
 from starlette.requests import Request
@@ -30,25 +31,40 @@ def _epoch() -> str:
     return os.environ.get("SOURCE_DATE_EPOCH", "")  # dates inside EPUB and PDF follow it
 
 
-def _maker(lib: Library, entry: Entry, fmt: str) -> tuple[Callable[[], bytes], str, str]:
-    """How to make one download, its media type and the hash parts its ETag comes from."""
-    if fmt in RENDERED:
+@dataclass(frozen=True)
+class Download:
+    """How to make one download, what it is, and the exact strings its ETag comes from."""
+
+    make: Callable[[], bytes]
+    media_type: str
+    version: str  # content hashes (and what else decides the bytes)
+    suffix: str
+
+
+def _rendered(fmt: str) -> Callable[[Library, Entry], Download]:
+    def download(lib: Library, entry: Entry) -> Download:
         make = lambda: lib.export(fmt, Selection(ids=[entry.id]), each=True)  # noqa: E731
-        return make, MEDIA[fmt], f"{fmt} {_epoch()} {lib.xml_digest(entry)}"
-    if fmt == "xml":
-        return lambda: lib.xml(entry), MEDIA["xml"], f"xml {lib.xml_digest(entry)}"
-    if fmt == "original":
-        return lambda: lib.original(entry), MEDIA["txt"], f"original {entry.sha256}"
-    raise NotFoundError(f"{fmt[:20]}: no such download (epub, pdf, xml, original)")
+        return Download(make, MEDIA[fmt], f"{fmt} {_epoch()} {lib.xml_digest(entry)}", fmt)
+
+    return download
+
+
+DOWNLOADS: dict[str, Callable[[Library, Entry], Download]] = {
+    "epub": _rendered("epub"),
+    "pdf": _rendered("pdf"),
+    "xml": lambda lib, e: Download(lambda: lib.xml(e), MEDIA["xml"], f"xml {lib.xml_digest(e)}", "xml"),
+    "original": lambda lib, e: Download(lambda: lib.original(e), MEDIA["txt"], f"original {e.sha256}", "txt"),
+}
 
 
 def article_file(request: Request) -> Response:
     lib = _library(request)
     entry = lib.entry(request.path_params["id"])
     fmt = request.path_params["fmt"]
-    make, media, digest = _maker(lib, entry, fmt)
-    suffix = "txt" if fmt == "original" else fmt
-    return cached(request, etag_of(digest), make, media, f"{entry.id}.{suffix}")
+    if fmt not in DOWNLOADS:
+        raise NotFoundError(f"{fmt[:20]}: no such download ({', '.join(DOWNLOADS)})")
+    d = DOWNLOADS[fmt](lib, entry)
+    return cached(request, etag_of(d.version), d.make, d.media_type, f"{entry.id}.{d.suffix}")
 
 
 def edition(request: Request) -> Response:
