@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.errors import NotFoundError
-from archiver.serve.http import MEDIA, cached, etag_of
+from archiver.serve.http import MEDIA, cached, etag_of, streamed
 from archiver.serve.library import Library
 from archiver.serve.pages import filters_of
 from archiver.store import Selection
@@ -84,7 +84,8 @@ def edition(request: Request) -> Response:
     selection = Selection(ids=[e.id for e in chosen])  # exactly what the page listed
     digests = " ".join(f"{e.id}:{lib.xml_digest(e)}" for e in chosen)
     etag = etag_of("edition", fmt, _epoch(), digests)
-    return cached(request, etag, lambda: lib.export(fmt, selection, each=False), MEDIA[fmt], f"edition.{fmt}")
+    make = lambda: lib.export_file(fmt, selection, each=False)  # noqa: E731
+    return streamed(request, etag, make, MEDIA[fmt], f"edition.{fmt}")
 
 
 def cover(request: Request) -> Response:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = {
@@ -76,6 +79,13 @@ def not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"etag": etag})
 
 
+def _headers(etag: str, filename: str | None) -> dict[str, str]:
+    headers = {"etag": etag, "cache-control": "no-cache"}  # revalidate each time: cheap with the ETag
+    if filename:
+        headers["content-disposition"] = f'attachment; filename="{filename}"'
+    return headers
+
+
 def cached(
     request: Request,
     etag: str,
@@ -86,10 +96,18 @@ def cached(
     """The response for `etag`: 304 when the client has it, else `make()`'s bytes (made only then)."""
     if matches(request, etag):
         return not_modified(etag)
-    headers = {"etag": etag, "cache-control": "no-cache"}  # revalidate each time: cheap with the ETag
-    if filename:
-        headers["content-disposition"] = f'attachment; filename="{filename}"'
-    return Response(make(), media_type=media_type, headers=headers)
+    return Response(make(), media_type=media_type, headers=_headers(etag, filename))
+
+
+def streamed(
+    request: Request, etag: str, make: Callable[[], Path], media_type: str, filename: str
+) -> Response:
+    """Like `cached`, for a large file `make()` writes in a temporary folder: sent in chunks, then removed."""
+    if matches(request, etag):
+        return not_modified(etag)
+    path = make()
+    cleanup = BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True)
+    return FileResponse(path, media_type=media_type, headers=_headers(etag, filename), background=cleanup)
 
 
 def hashed(request: Request, body: bytes, media_type: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -165,15 +166,26 @@ class Library:
                 f"{entry.id}: the original is missing (`archiver verify` says more)"
             ) from None
 
-    def export(self, fmt: str, selection: Selection, each: bool, title: str | None = None) -> bytes:
+    def export(self, fmt: str, selection: Selection, each: bool) -> bytes:
         """The bytes `archiver export FORMAT` writes for a selection (with --each: of one article)."""
+        path = self.export_file(fmt, selection, each)
+        try:
+            return path.read_bytes()
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+    def export_file(self, fmt: str, selection: Selection, each: bool) -> Path:
+        """What `archiver export FORMAT` writes, in a new temporary folder the caller removes."""
         from archiver import recipes
 
-        job = recipes.export_job(fmt, each=each, title=title, jobs=1)
-        with tempfile.TemporaryDirectory(prefix="archiver-serve-") as tmp:
-            out = Path(tmp) if each else Path(tmp) / f"edition{job.exporter.suffix}"
-            done = recipes.export(self.archive, job, selection, out)
-            return done.paths[0].read_bytes()
+        job = recipes.export_job(fmt, each=each, jobs=1)
+        tmp = Path(tempfile.mkdtemp(prefix="archiver-serve-"))
+        try:
+            out = tmp if each else tmp / f"edition{job.exporter.suffix}"
+            return recipes.export(self.archive, job, selection, out).paths[0]
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
     def cover(self, entry: Entry, width: int | None = None) -> bytes:
         """The generated cover of the article's own edition as PNG, scaled to `width` when given."""

@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
@@ -56,3 +57,15 @@ def test_cover_and_thumbnail(client: TestClient) -> None:
     small = Image.open(io.BytesIO(client.get(f"/cover/{SEED_ID}.png?width=200").content))
     assert big.size == (1600, 2560) and small.size == (200, 320)
     assert client.get(f"/cover/{SEED_ID}.png?width=99999").status_code == 400
+
+
+def test_an_edition_is_streamed_from_a_temporary_file_that_goes_away(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = client.get("/edition.pdf?language=de")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.headers["content-disposition"] == 'attachment; filename="edition.pdf"'
+    assert not list(tmp_path.glob("archiver-serve-*"))  # the folder the export wrote into is gone
