@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,12 +47,28 @@ def settings_of(
     )
 
 
+def check_free(host: str, port: int) -> None:
+    """Refuse at once, in one line, an address that cannot be listened on (a port in use, an unknown host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {reason} (choose another --host or --port)"
+        ) from None
+
+
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], object] = print) -> None:
     """Run the server until Ctrl-C."""
     import uvicorn
 
     from archiver.serve.app import create_app
 
+    check_free(host, port)
     app = create_app(settings)
     for note in app.state.library.notes:  # what opening mended (a rebuilt catalog)
         say(note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setattr(run, "check_free", lambda host, port: None)  # 8080 may be taken on this machine
     return calls
 
 
@@ -72,3 +74,16 @@ def test_help_has_an_example() -> None:
     result = run_process("serve", "--help")
     assert result.returncode == 0 and "Example: archiver serve" in result.stdout
     assert "127.0.0.1" in result.stdout
+
+
+def test_a_port_in_use_is_one_line_before_anything_starts(archive_root: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_process("serve", "--port", str(port), archive=archive_root)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"archiver: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(choose another --host or --port)"
+    )
