@@ -209,3 +209,16 @@ def test_a_missing_original_is_a_404_that_says_so(small_archive: Path) -> None:
     response = client.get(f"/article/{entry['id']}.original")
     assert response.status_code == 404 and "the original is missing" in response.text
     assert client.get(f"/article/{entry['id']}").status_code == 200  # the XML still serves the page
+
+
+def test_request_text_shown_back_is_escaped(client: TestClient) -> None:
+    hostile = '<script>alert(1)</script>"><img src=x>'
+    for url, params in (
+        ("/browse/source", {"name": hostile}),
+        ("/search", {"q": hostile}),
+        ("/search", {"q": "ferry", "source": hostile}),
+        ("/api/articles/" + hostile, {}),
+    ):
+        response = client.get(url, params=params)
+        assert response.status_code in (200, 400, 404), url
+        assert "<script>" not in response.text and "<img src=x>" not in response.text, url
