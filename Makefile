@@ -20,7 +20,7 @@ run: setup
 	mkdir -p dist
 	$(BIN)/archiver --archive $(ARCHIVE) build sources/ --out dist
 	$(BIN)/archiver --archive $(ARCHIVE) list --json > dist/catalog.json
-	@echo "archive: $(ARCHIVE)/  exports and catalog: dist/"
+	@echo "archive: $(ARCHIVE)/  exports and catalog: dist/  reading room: $(BIN)/archiver --archive $(ARCHIVE) serve, then open http://127.0.0.1:8080/"
 
 ## test: lint, type check and the test suite
 test: setup lint typecheck unit

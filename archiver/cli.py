@@ -701,6 +701,33 @@ def dialects(json_out: JsonOpt = False) -> None:
         out.print(f"{name:<14} {d.description}", markup=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; only this machine unless told.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8080,
+    allow_upload: Annotated[
+        bool, typer.Option("--allow-upload", help="Accept uploads at /api/upload (they need the token).")
+    ] = False,
+    token: Annotated[
+        str | None, typer.Option(help="The upload token (16+ characters); --token-file keeps it out of `ps`.")
+    ] = None,
+    token_file: Annotated[
+        Path | None, typer.Option("--token-file", help="A file whose first line is the upload token.")
+    ] = None,
+) -> None:
+    """Serve the archive to browsers and e-readers: web pages, OPDS 1.2 and 2.0 catalogs, a JSON API.
+
+    Read-only unless --allow-upload. Example: archiver serve --port 8080, then open http://127.0.0.1:8080/
+    """
+    from archiver.serve import run
+    from archiver.store import home
+
+    settings = run.settings_of(home(_state["archive"]), allow_upload, run.token_of(token, token_file))
+    run.serve(settings, host, port, say=lambda line: err.print(shown(line)))
+
+
 def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like any exit: temporary files go, workers stop
 

@@ -1,0 +1,121 @@
+"""Downloads: one article as EPUB, PDF, canonical XML or its original bytes; editions; covers; styles."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from archiver.errors import NotFoundError
+from archiver.serve.http import MEDIA, cached, etag_of, streamed
+from archiver.serve.library import Library
+from archiver.serve.pages import filters_of
+from archiver.store import Selection
+from archiver.store.catalog import Entry
+
+RENDERED = ("epub", "pdf")  # formats made by `archiver export`
+
+
+def _library(request: Request) -> Library:
+    lib: Library = request.app.state.library
+    return lib
+
+
+def _epoch() -> str:
+    return os.environ.get("SOURCE_DATE_EPOCH", "")  # dates inside EPUB and PDF follow it
+
+
+@dataclass(frozen=True)
+class Download:
+    """How to make one download, what it is, and the exact strings its ETag comes from."""
+
+    make: Callable[[], bytes]
+    media_type: str
+    version: str  # content hashes (and what else decides the bytes)
+    suffix: str
+
+
+def _rendered(fmt: str) -> Callable[[Library, Entry], Download]:
+    def download(lib: Library, entry: Entry) -> Download:
+        make = lambda: lib.export(fmt, Selection(ids=[entry.id]), each=True)  # noqa: E731
+        return Download(make, MEDIA[fmt], f"{fmt} {_epoch()} {lib.xml_digest(entry)}", fmt)
+
+    return download
+
+
+DOWNLOADS: dict[str, Callable[[Library, Entry], Download]] = {
+    "epub": _rendered("epub"),
+    "pdf": _rendered("pdf"),
+    "xml": lambda lib, e: Download(lambda: lib.xml(e), MEDIA["xml"], f"xml {lib.xml_digest(e)}", "xml"),
+    "original": lambda lib, e: Download(lambda: lib.original(e), MEDIA["txt"], f"original {e.sha256}", "txt"),
+}
+
+
+def article_file(request: Request) -> Response:
+    lib = _library(request)
+    entry = lib.entry(request.path_params["id"])
+    fmt = request.path_params["fmt"]
+    if fmt not in DOWNLOADS:
+        raise NotFoundError(f"{fmt[:20]}: no such download ({', '.join(DOWNLOADS)})")
+    d = DOWNLOADS[fmt](lib, entry)
+    return cached(request, etag_of(d.version), d.make, d.media_type, f"{entry.id}.{d.suffix}")
+
+
+def edition(request: Request) -> Response:
+    """An edition of a month, a source, a language and/or a search, built like `archiver export`."""
+    fmt = request.path_params["fmt"]
+    if fmt not in RENDERED:
+        raise NotFoundError(f"{fmt[:20]}: editions are epub or pdf")
+    lib = _library(request)
+    filters = filters_of(request)
+    query = request.query_params.get("q", "").strip() or None
+    chosen = lib.chosen(filters, 1, 10**9).entries
+    if query:
+        hits = {e.id for e, _ in lib.search(query, filters, limit=100000)}
+        chosen = [e for e in chosen if e.id in hits]
+    if not chosen:
+        raise NotFoundError("no article matches the selection")
+    selection = Selection(ids=[e.id for e in chosen])  # exactly what the page listed
+    digests = " ".join(f"{e.id}:{lib.xml_digest(e)}" for e in chosen)
+    etag = etag_of("edition", fmt, _epoch(), digests)
+    make = lambda: lib.export_file(fmt, selection, each=False)  # noqa: E731
+    return streamed(request, etag, make, MEDIA[fmt], f"edition.{fmt}")
+
+
+def cover(request: Request) -> Response:
+    lib = _library(request)
+    entry = lib.entry(request.path_params["id"])
+    raw = request.query_params.get("width", "")
+    if raw and not (raw.isdigit() and 16 <= int(raw) <= 1600):
+        raise ValueError("width: a number of pixels from 16 to 1600")
+    width = int(raw) if raw else None
+    etag = etag_of("cover", str(width), lib.xml_digest(entry))
+    return cached(request, etag, lambda: lib.cover(entry, width), MEDIA["png"])
+
+
+_STYLES = {  # the only files served by name: a fixed table, never a path from the request
+    "site.css": files("archiver.serve") / "static" / "site.css",
+    "epub.css": files("archiver.styles") / "epub.css",
+}
+
+
+def style(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in _STYLES:
+        raise NotFoundError(f"{name[:40]}: no such style sheet")
+    data = _STYLES[name].read_bytes()
+    return cached(request, etag_of("css", hashlib.sha256(data).hexdigest()), lambda: data, "text/css")
+
+
+ROUTES = [
+    Route("/article/{id}.{fmt}", article_file),
+    Route("/edition.{fmt}", edition),
+    Route("/cover/{id}.png", cover),
+    Route("/static/{name}", style),
+]

@@ -1,0 +1,209 @@
+"""Read access to the archive for the server: one Archive per worker thread, looked up by archive id only."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archiver.document.model import Document
+from archiver.errors import NotFoundError
+from archiver.ingest.ids import ID_LENGTH
+from archiver.store import Archive, Selection
+from archiver.store.catalog import Entry
+
+ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# The newest version of each file name, as `archiver list` shows them.
+_LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
+_DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
+_FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
+    "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
+    "source": "source",
+    "language": "language",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list or search keeps: one month (as the month facet counts it), a source, a language.
+
+    A source matches exactly; a language by its base ("en" keeps "en-GB"). A date of a year
+    alone belongs to no month.
+    """
+
+    month: str | None = None
+    source: str | None = None
+    language: str | None = None
+
+    def keeps(self, e: Entry) -> bool:
+        if self.language and e.language.split("-")[0] != self.language.split("-")[0]:
+            return False
+        if self.source and e.source != self.source:
+            return False
+        return not self.month or (e.date or "")[:7] == self.month
+
+    def where(self) -> tuple[str, list[str]]:
+        """The same test as SQL on the articles table, with its arguments."""
+        clauses, args = [_LATEST], []
+        if self.language:
+            base = self.language.split("-")[0]
+            clauses.append("(language = ? OR language LIKE ? ESCAPE '\\')")
+            args += [base, base.replace("_", "\\_").replace("%", "\\%") + "-%"]
+        if self.source:
+            clauses.append("source = ?")
+            args.append(self.source)
+        if self.month:
+            clauses.append("substr(date, 1, 7) = ?")
+            args.append(self.month)
+        return " AND ".join(clauses), args
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of entries, and whether more follow."""
+
+    entries: list[Entry]
+    number: int
+    more: bool
+    total: int
+
+
+class Library:
+    """The archive as the server reads it; every path it opens comes from a catalog row."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        with Archive(root) as archive:  # checks (and, when damaged, rebuilds) the catalog once
+            self.notes = archive.notes
+        self._local = threading.local()
+
+    @property
+    def archive(self) -> Archive:
+        """This thread's open archive (SQLite connections stay in their thread)."""
+        archive: Archive | None = getattr(self._local, "archive", None)
+        if archive is None:
+            archive = self._local.archive = Archive(self.root)
+        return archive
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
+        return list(self.archive.catalog.db.execute(sql, args).fetchall())
+
+    # ------------------------------------------------------------ lists
+    def entry(self, id: str) -> Entry:
+        """The catalog row of an exact archive id whose XML is on disk; anything else is NotFound."""
+        found = self.archive.known(id) if ID.match(id) else None
+        if found is None:
+            raise NotFoundError(f"{id[:40]}: no such article")
+        return found
+
+    def count(self) -> int:
+        return self.archive.catalog.count()
+
+    def last_ingested(self) -> str | None:
+        """When the newest article came in (ISO 8601, UTC)."""
+        value = self._query("SELECT max(ingested) FROM articles")[0][0]
+        return str(value) if value else None
+
+    def newest(self, page: int, size: int) -> Page:
+        """Entries by ingest time, newest first, one page."""
+        total = int(self._query(f"SELECT count(*) FROM articles WHERE {_LATEST}")[0][0])
+        rows = self._query(
+            f"SELECT * FROM articles WHERE {_LATEST} ORDER BY ingested DESC, date DESC, id LIMIT ? OFFSET ?",
+            (size, (page - 1) * size),
+        )
+        return Page([Entry(**dict(r)) for r in rows], page, total > page * size, total)
+
+    def chosen(self, filters: Filters, page: int, size: int) -> Page:
+        """Entries a filter keeps, in date order (undated last), one page."""
+        where, args = filters.where()
+        total = int(self._query(f"SELECT count(*) FROM articles WHERE {where}", tuple(args))[0][0])
+        rows = self._query(
+            f"SELECT * FROM articles WHERE {where} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?",
+            (*args, size, (page - 1) * size),
+        )
+        entries = [Entry(**dict(r)) for r in rows]
+        return Page(entries, page, total > page * size, total)
+
+    def facet(self, name: str) -> list[tuple[str, int]]:
+        """(value, count) of one facet: months newest first, sources and languages by name."""
+        column = _FACETS[name]
+        order = "value DESC" if name == "month" else "value"
+        rows = self._query(
+            f"SELECT {column} AS value, count(*) FROM articles WHERE {_LATEST} AND value IS NOT NULL "
+            f"GROUP BY value ORDER BY {order}"
+        )
+        return [(str(v), int(n)) for v, n in rows]
+
+    def search(self, query: str, filters: Filters, limit: int = 200) -> list[tuple[Entry, str]]:
+        """The best `limit` full-text hits that the filters keep (FTS5 syntax; a bad query is QueryError)."""
+        wide = limit if filters == Filters() else 100_000  # filtered: rank them all, then keep the best
+        hits = self.archive.catalog.search(query, wide)
+        return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
+
+    # ------------------------------------------------------------ one article
+    def document(self, entry: Entry) -> Document:
+        return self.archive.document(entry.id)
+
+    def xml(self, entry: Entry) -> bytes:
+        return self.archive.xml_bytes(entry.id)
+
+    def xml_digest(self, entry: Entry) -> str:
+        return hashlib.sha256(self.xml(entry)).hexdigest()
+
+    def original(self, entry: Entry) -> bytes:
+        """The original bytes, from the path the catalog row names (never from request text)."""
+        try:
+            return self.archive.original_path(entry).read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"{entry.id}: the original is missing (`archiver verify` says more)"
+            ) from None
+
+    def export(self, fmt: str, selection: Selection, each: bool) -> bytes:
+        """The bytes `archiver export FORMAT` writes for a selection (with --each: of one article)."""
+        path = self.export_file(fmt, selection, each)
+        try:
+            return path.read_bytes()
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+    def export_file(self, fmt: str, selection: Selection, each: bool) -> Path:
+        """What `archiver export FORMAT` writes, in a new temporary folder the caller removes."""
+        from archiver import recipes
+
+        job = recipes.export_job(fmt, each=each, jobs=1)
+        tmp = Path(tempfile.mkdtemp(prefix="archiver-serve-"))
+        try:
+            out = tmp if each else tmp / f"edition{job.exporter.suffix}"
+            return recipes.export(self.archive, job, selection, out).paths[0]
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def cover(self, entry: Entry, width: int | None = None) -> bytes:
+        """The generated cover of the article's own edition as PNG, scaled to `width` when given."""
+        from archiver.export import cover
+        from archiver.export.cache import FOLDER, RenderCache
+        from archiver.export.edition import gather
+
+        data = cover.png(gather([self.document(entry)], "none"), RenderCache(self.root / FOLDER))
+        return _scaled(data, width) if width else data
+
+
+def _scaled(png: bytes, width: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        small = im.resize((width, round(im.height * width / im.width)))
+        out = io.BytesIO()
+        small.save(out, "PNG", optimize=True)
+        return out.getvalue()

@@ -1,0 +1,216 @@
+"""The web pages: home, browse, search, one article; server-rendered HTML that needs no JavaScript."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from itertools import groupby
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from lxml import etree
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from archiver.serve.http import etag_of, hashed, matches, not_modified
+from archiver.serve.library import LANG, MONTH, Filters, Library
+from archiver.store.catalog import QueryError
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _templates_digest() -> str:
+    """One hash of the templates: an article page's ETag changes when they do."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent / "templates").glob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+PAGE_VERSION = _templates_digest()
+_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")  # only these become links; anything else stays text
+_HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
+
+
+def render(request: Request, template: str, **context: object) -> Response:
+    """A page; its ETag is the hash of its bytes."""
+    site = request.app.state.settings.title
+    body = TEMPLATES.get_template(template).render(site_title=site, **context).encode()
+    return hashed(request, body, "text/html; charset=utf-8")
+
+
+def library(request: Request) -> Library:
+    lib: Library = request.app.state.library
+    return lib
+
+
+def highlighted(snippet: str) -> Markup:
+    """A search snippet with its hits in <mark>, everything else escaped."""
+    text = " ".join(snippet.split())
+    parts, pos = [], 0
+    for m in _HIT.finditer(text):
+        parts += [escape(text[pos : m.start()]), Markup("<mark>"), escape(m.group(1)), Markup("</mark>")]
+        pos = m.end()
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise ValueError(f"page {raw[:20]!r}: give a page number from 1")
+    return int(raw)
+
+
+def home(request: Request) -> Response:
+    lib = library(request)
+    return render(
+        request,
+        "home.html",
+        count=lib.count(),
+        months=len(lib.facet("month")),
+        sources=len(lib.facet("source")),
+        languages=len(lib.facet("language")),
+        entries=lib.newest(1, 10).entries,
+    )
+
+
+def browse(request: Request) -> Response:
+    lib = library(request)
+    months = lib.facet("month")
+    years = [(year, list(group)) for year, group in groupby(months, key=lambda m: m[0][:4])]
+    return render(
+        request, "browse.html", years=years, sources=lib.facet("source"), languages=lib.facet("language")
+    )
+
+
+def _listing(request: Request, heading: str, filters: Filters, keys: dict[str, str]) -> Response:
+    lib = library(request)
+    size = request.app.state.settings.page_size
+    page = lib.chosen(filters, page_number(request), size)
+    if not page.entries and page.number == 1:
+        raise LookupError(f"{heading}: nothing archived")
+    page_query = urlencode(keys) + "&" if keys else ""
+    edition = {
+        k: v
+        for k, v in (("month", filters.month), ("source", filters.source), ("language", filters.language))
+        if v
+    }
+    return render(
+        request,
+        "list.html",
+        heading=heading,
+        page=page,
+        page_query=page_query,
+        edition_query=urlencode(edition),
+    )
+
+
+def by_month(request: Request) -> Response:
+    month = request.path_params["month"]
+    if not MONTH.match(month):
+        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM")
+    return _listing(request, f"Articles of {month}", Filters(month=month), {})
+
+
+def by_source(request: Request) -> Response:
+    name = request.query_params.get("name", "")
+    if not name:
+        raise ValueError("which source? give ?name=")
+    return _listing(request, f"Articles from {name}", Filters(source=name), {"name": name})
+
+
+def by_language(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    if not LANG.match(lang):
+        raise ValueError(f"{lang[:20]!r}: a language is a tag such as nl or en-GB")
+    return _listing(request, f"Articles in {lang}", Filters(language=lang), {})
+
+
+def filters_of(request: Request) -> Filters:
+    """The month, source and language filters of a query string, checked."""
+    q = request.query_params
+    month, lang = q.get("month") or None, q.get("language") or None
+    if month and not MONTH.match(month):
+        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM")
+    if lang and not LANG.match(lang):
+        raise ValueError(f"{lang[:20]!r}: a language is a tag such as nl or en-GB")
+    return Filters(month=month, source=q.get("source") or None, language=lang)
+
+
+def search(request: Request) -> Response:
+    lib = library(request)
+    query = request.query_params.get("q", "").strip()
+    filters = filters_of(request)
+    hits, error = [], None
+    if query:
+        try:
+            hits = [(e, highlighted(s)) for e, s in lib.search(query, filters)]
+        except QueryError as exc:
+            error = str(exc)
+    keep = {"q": query} | {k: v for k, v in vars(filters).items() if v}
+    response = render(
+        request,
+        "search.html",
+        query=query,
+        filters=filters,
+        hits=hits,
+        error=error,
+        months=lib.facet("month"),
+        sources=lib.facet("source"),
+        languages=lib.facet("language"),
+        edition_query=urlencode(keep),
+    )
+    if error:
+        response.status_code = 400  # hostile or broken FTS5 syntax: the page says why
+    return response
+
+
+def article(request: Request) -> Response:
+    from archiver import report
+    from archiver.export.xhtml import article as article_xhtml
+
+    lib = library(request)
+    entry = lib.entry(request.path_params["id"])
+    etag = etag_of("page", PAGE_VERSION, lib.xml_digest(entry), str(entry.version))
+    if matches(request, etag):
+        return not_modified(etag)
+    doc = lib.document(entry)
+    html = etree.tostring(article_xhtml(doc), method="html", encoding="unicode")
+    rows = report.lines(doc, entry)
+    provenance_labels = {"original", "encoding", "dialect", "repair", "event"}
+    facts = [r for r in rows if r[0] not in provenance_labels]
+    provenance = [r for r in rows if r[0] in provenance_labels]
+    url = doc.meta.url.text if doc.meta.url else None
+    response = render(
+        request,
+        "article.html",
+        entry=entry,
+        article_html=Markup(html),
+        facts=facts,
+        provenance=provenance,
+        dateline=doc.meta.dateline.text if doc.meta.dateline else None,
+        url=url,
+        url_is_link=bool(url and _WEB_URL.match(url)),
+    )
+    response.headers["etag"] = etag
+    return response
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/browse", browse),
+    Route("/browse/month/{month}", by_month),
+    Route("/browse/source", by_source),
+    Route("/browse/language/{lang}", by_language),
+    Route("/search", search),
+    Route("/article/{id}", article),
+]
