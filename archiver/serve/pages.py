@@ -36,7 +36,6 @@ def _templates_digest() -> str:
 
 
 PAGE_VERSION = _templates_digest()
-_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")  # only these become links; anything else stays text
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
 
@@ -189,17 +188,13 @@ def article(request: Request) -> Response:
     provenance_labels = {"original", "encoding", "dialect", "repair", "event"}
     facts = [r for r in rows if r[0] not in provenance_labels]
     provenance = [r for r in rows if r[0] in provenance_labels]
-    url = doc.meta.url.text if doc.meta.url else None
     response = render(
         request,
         "article.html",
         entry=entry,
         article_html=Markup(html),
         facts=facts,
-        provenance=provenance,
-        dateline=doc.meta.dateline.text if doc.meta.dateline else None,
-        url=url,
-        url_is_link=bool(url and _WEB_URL.match(url)),
+        provenance=provenance,  # the dateline and the URL are in the article's own header
     )
     response.headers["etag"] = etag
     return response

@@ -56,7 +56,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if CHROMIUM is None:
-        raise RuntimeError("chromium is not installed: bash scripts/system-deps.sh browser")
+        raise RuntimeError("chromium is not installed: bash scripts/system-deps.sh (make setup does it)")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu", "--no-first-run"])
         try:
