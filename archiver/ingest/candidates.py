@@ -31,7 +31,7 @@ MULTI_BYTE = ("cp932", "euc_jp", "gb18030", "big5", "cp949")
 # often decodes as CJK without an error (two accented letters become one Han character).
 MULTI_BYTE_MARGIN = 0.15
 WESTERN_PRIOR = 0.1  # cp1252/Latin-1 are the likeliest legacy codecs of this archive's sources
-THIN, THIN_PRIOR = 20, 0.3  # with fewer non-ASCII bytes than this, the prior weighs more
+THIN, THIN_PRIOR = 20, 0.45  # with fewer non-ASCII bytes than this, the prior weighs more
 SURE = 0.9  # a Western reading this plausible is taken without trying the others (the usual case)
 DOUBT = 0.75  # below this, or with a runner-up this close, the choice is reported
 CLOSE = 0.05

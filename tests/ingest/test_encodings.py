@@ -161,3 +161,9 @@ def test_mostly_controls_in_valid_utf8_is_binary() -> None:
     with pytest.raises(InputError) as info:
         clean(data)
     assert info.value.code == "binary"
+
+
+def test_a_few_western_letters_are_not_read_as_hebrew() -> None:
+    """Found by the property test above: four short lines in Latin-1 and cp1252 were read as cp1255."""
+    data = "ñ\nø å æ\n".encode("latin-1") + "“dat”\n“dat”\n".encode("cp1252")
+    assert clean(data).text == "ñ\nø å æ\n“dat”\n“dat”\n"
