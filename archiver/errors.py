@@ -114,4 +114,5 @@ PROBLEM_CODES: dict[str, str] = {
     "header-invalid": "a metadata header could not be read (malformed or over limits); kept as text",
     "skipped": "not a regular file (FIFO, device, dangling or unfollowed symbolic link)",
     "glyph-missing": "a character that none of the declared fonts can show",
+    "note-unmatched": "a note marker with no note, or a note no marker calls; kept as text",
 }

@@ -17,6 +17,8 @@ _BLOCK_NAMES = {
     "ListBlock": "lists",
     "Preformatted": "preformatted",
     "Break": "breaks",
+    "Epigraph": "epigraphs",
+    "Note": "notes",
 }
 
 

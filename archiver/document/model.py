@@ -120,10 +120,16 @@ FIELD_NAMES = tuple(spec.name for spec in FIELDS)
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of running text; `em` marks emphasised spans as (start, end) offsets in `text`."""
+    """A paragraph of running text; `em` marks emphasised spans as (start, end) offsets in `text`.
+
+    `notes` says where notes are called: (offset in `text`, id of the Note); the marker itself
+    ("[3]") is not in `text`. `lang` is the paragraph's own language where it is not the article's.
+    """
 
     text: str
     em: tuple[tuple[int, int], ...] = ()
+    notes: tuple[tuple[int, str], ...] = ()
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,9 +142,10 @@ class Heading:
 
 @dataclass(frozen=True)
 class Quote:
-    """A block quotation holding further blocks."""
+    """A block quotation holding further blocks (in `lang` where it is not the article's language)."""
 
     blocks: tuple[Block, ...]
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,10 +167,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Preformatted:
-    """Text whose line breaks and spacing matter (verse, tables, signatures); `em` as in Paragraph."""
+    """Text whose line breaks and spacing matter (verse, tables, signatures); `em` as in Paragraph,
+    `lang` as for Quote."""
 
     text: str
     em: tuple[tuple[int, int], ...] = ()
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,25 @@ class Break:
     """A thematic break (a row of asterisks in the source)."""
 
 
-Block = Paragraph | Heading | Quote | ListBlock | Figure | Preformatted | Break
+@dataclass(frozen=True)
+class Epigraph:
+    """A motto at the head of a text or section: a quotation and who said it ("STERNE.", "— Heine")."""
+
+    blocks: tuple[Block, ...]
+    attribution: str = ""  # as written in the source
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its text, the label the source gave it ("3", "*") and the id its callers use."""
+
+    id: str  # unique in the article: "n1", "n2", …
+    label: str
+    blocks: tuple[Block, ...]
+
+
+Block = Paragraph | Heading | Quote | ListBlock | Figure | Preformatted | Break | Epigraph | Note
 
 
 @dataclass(frozen=True)
@@ -236,8 +263,12 @@ def texts_of(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
         match block:
             case Paragraph(text) | Heading(text) | Preformatted(text):
                 out.append(text)
-            case Quote(inner):
+            case Quote(inner) | Note(_, _, inner):
                 out.extend(texts_of(inner))
+            case Epigraph(inner, attribution):
+                out.extend(texts_of(inner))
+                if attribution:
+                    out.append(attribution)
             case ListBlock(items):
                 out.extend(items)
             case Figure(caption, credit):

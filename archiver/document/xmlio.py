@@ -16,6 +16,7 @@ from archiver.document.model import (
     Break,
     DateValue,
     Document,
+    Epigraph,
     Event,
     Figure,
     Heading,
@@ -23,6 +24,7 @@ from archiver.document.model import (
     Identifier,
     ListBlock,
     Metadata,
+    Note,
     Paragraph,
     Preformatted,
     Provenance,
@@ -136,16 +138,28 @@ _FIELD_TO_XML: dict[Shape, Callable[[Element, str, Any], None]] = {
 }
 
 
+def _lang(el: Element, lang: str) -> Element:
+    """Mark an element's own language (a block in another language than the article)."""
+    if lang:
+        el.set(f"{{{XML_NS}}}lang", lang)
+    return el
+
+
+def _write_blocks(parent: Element, blocks: Sequence[Block]) -> Element:
+    for inner in blocks:
+        _write_block(parent, inner)
+    return parent
+
+
 def _write_block(parent: Element, block: Block) -> None:
     match block:
-        case Paragraph(text, em):
-            fill_mixed(_sub(parent, "p"), text, em, q("em"))
+        case Paragraph(text, em, notes, lang):
+            p = _lang(_sub(parent, "p"), lang)
+            fill_mixed(p, text, em, q("em"), notes, lambda el, note: _sub(el, "noteref", note=note))
         case Heading(text, level):
             _sub(parent, "h", text, level=str(level))
-        case Quote(blocks):
-            quote = _sub(parent, "quote")
-            for inner in blocks:
-                _write_block(quote, inner)
+        case Quote(blocks, lang):
+            _write_blocks(_lang(_sub(parent, "quote"), lang), blocks)
         case ListBlock(items, ordered):
             lst = _sub(parent, "list", type="ordered" if ordered else "bullet")
             for item in items:
@@ -155,25 +169,46 @@ def _write_block(parent: Element, block: Block) -> None:
             _sub(fig, "caption", caption)
             if credit:
                 _sub(fig, "credit", credit, **({"label": credit_label} if credit_label else {}))
-        case Preformatted(text, em):
-            pre = _sub(parent, "pre")
+        case Preformatted(text, em, lang):
+            pre = _lang(_sub(parent, "pre"), lang)
             fill_mixed(pre, text, em, q("em"))
             pre.set(f"{{{XML_NS}}}space", "preserve")
         case Break():
             _sub(parent, "break")
+        case Epigraph(blocks, attribution, lang):
+            epigraph = _write_blocks(_lang(_sub(parent, "epigraph"), lang), blocks)
+            if attribution:
+                _sub(epigraph, "attribution", attribution)
+        case Note(note_id, label, blocks):
+            _write_blocks(_sub(parent, "note", id=note_id, label=label), blocks)
 
 
-def fill_mixed(el: Element, text: str, spans: Sequence[tuple[int, int]], tag: str) -> None:
-    """Fill `el` with `text`, each (start, end) span as a `tag` child (mixed content)."""
+def fill_mixed(
+    el: Element,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    tag: str,
+    points: Sequence[tuple[int, str]] = (),
+    make_point: Callable[[Element, str], Element] | None = None,
+) -> None:
+    """Fill `el` with `text`, each (start, end) span as a `tag` child (mixed content).
+
+    Each (offset, key) of `points` (outside the spans) becomes the child `make_point(el, key)`
+    makes there: a note reference, which has no text of the paragraph's own.
+    """
+    marks = sorted([(start, end, "") for start, end in spans] + [(at, at, key) for at, key in points])
     last: Element | None = None
     pos = 0
-    for start, end in spans:
+    for start, end, key in marks:
         if last is None:
             el.text = text[pos:start] or None
         else:
             last.tail = text[pos:start] or None
-        last = etree.SubElement(el, tag)
-        last.text = text[start:end]
+        if key and make_point is not None:
+            last = make_point(el, key)
+        else:
+            last = etree.SubElement(el, tag)
+            last.text = text[start:end]
         pos = end
     if last is None:
         el.text = text
@@ -182,19 +217,26 @@ def fill_mixed(el: Element, text: str, spans: Sequence[tuple[int, int]], tag: st
 
 
 def _read_inline(el: Element) -> Paragraph:
-    """A paragraph's text and emphasis offsets back from mixed content."""
-    return Paragraph(*_mixed(el))
+    """Text, emphasis offsets and note calls back from mixed content, with its language."""
+    text, em, notes = _mixed(el)
+    return Paragraph(text, em, notes, el.get(f"{{{XML_NS}}}lang", ""))
 
 
-def _mixed(el: Element) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Text and emphasis offsets back from mixed content."""
-    parts, em = [el.text or ""], []
+def _mixed(el: Element) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, str], ...]]:
+    """Text, emphasis offsets and note calls back from mixed content (one pass: linear)."""
+    parts, em, notes = [el.text or ""], [], []
+    start = len(parts[0])
     for child in el:
-        start = sum(len(p) for p in parts)
-        parts.append(child.text or "")
-        em.append((start, start + len(child.text or "")))
+        if child.tag == q("noteref"):
+            notes.append((start, child.get("note", "")))
+        else:
+            inner = child.text or ""
+            parts.append(inner)
+            em.append((start, start + len(inner)))
+            start += len(inner)
         parts.append(child.tail or "")
-    return "".join(parts), tuple(em)
+        start += len(parts[-1])
+    return "".join(parts), tuple(em), tuple(notes)
 
 
 def _write_provenance(parent: Element, prov: Provenance) -> None:
@@ -315,12 +357,21 @@ def _read_figure(el: Element) -> Figure:
 _BLOCK_FROM_XML: dict[str, Callable[[Element], Block]] = {
     "p": _read_inline,
     "h": lambda el: Heading(el.text or "", int(el.get("level", "2"))),
-    "quote": lambda el: Quote(tuple(_read_block(c) for c in el)),
+    "quote": lambda el: Quote(_read_blocks(el), el.get(f"{{{XML_NS}}}lang", "")),
     "list": lambda el: ListBlock(tuple(i.text or "" for i in el), el.get("type") == "ordered"),
     "figure": lambda el: _read_figure(el),
-    "pre": lambda el: Preformatted(*_mixed(el)),
+    "pre": lambda el: Preformatted(*_mixed(el)[:2], el.get(f"{{{XML_NS}}}lang", "")),
     "break": lambda el: Break(),
+    "epigraph": lambda el: Epigraph(
+        _read_blocks(el), el.findtext(q("attribution")) or "", el.get(f"{{{XML_NS}}}lang", "")
+    ),
+    "note": lambda el: Note(el.get("id", ""), el.get("label", ""), _read_blocks(el)),
 }
+
+
+def _read_blocks(el: Element) -> tuple[Block, ...]:
+    """The blocks inside a container element (an epigraph's attribution is not one)."""
+    return tuple(_read_block(c) for c in el if c.tag != q("attribution"))
 
 
 def _read_provenance(p: Element) -> Provenance:

@@ -24,7 +24,7 @@ from archiver.document.model import (
     texts_of,
 )
 from archiver.errors import InputError, Problem
-from archiver.ingest import dates, dialects, furniture, language, structure
+from archiver.ingest import blocklang, dates, dialects, furniture, language, structure
 from archiver.ingest._text import Decoded, clean
 from archiver.ingest.found import Found
 from archiver.ingest.ids import archive_id
@@ -169,4 +169,4 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
         **carried,
     )
     prov = _provenance(name, data, decoded, reader.name, conf, when)
-    return Result(Document(meta, blocks, prov), problems)
+    return Result(Document(meta, blocklang.mark(blocks, meta.language.text), prov), problems)

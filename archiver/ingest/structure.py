@@ -1,4 +1,4 @@
-"""Body text to blocks: paragraphs, subheadings, quotes, lists, figures, verse and breaks."""
+"""Body text to blocks: paragraphs, subheadings, quotes, lists, figures, verse, breaks, notes, epigraphs."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from archiver.document.model import (
     Break,
     Figure,
     Heading,
+    How,
     ListBlock,
+    Note,
     Paragraph,
     Quote,
+    Value,
 )
-from archiver.ingest import furniture, inline
+from archiver.ingest import epigraphs, furniture, inline, notes
 from archiver.ingest.found import Found
 from archiver.ingest.lines import (
     MAX_TEXT,
@@ -41,6 +44,11 @@ _ITEM = re.compile(r"^\s*(?:([-*•–+])|(\d{1,3})[.)])\s+(\S.*)$")
 _QUOTE = re.compile(r"^\s*>")
 _HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]\-–—]$")
 _HEADING_BAD_START = re.compile(r"^[-–—\"'“‘«„(\[*•>]")
+# A section number alone on its line: "I.", "XIV", "3.", "§ 3".
+_SECTION_NUMBER = re.compile(r"(?:[IVXLC]{1,8}|\d{1,3}|§ ?\d{1,4})\.?")  # of the stripped line
+# A line wholly in parentheses, "(EEN FRAGMENT UIT GABRIËL'S DAGBOEK)." or "(Translated by …)".
+_PARENTHESISED = re.compile(r"\(([^()]{1,200}[^()\s.!?;,:])\)\.?")  # of the stripped line
+MAX_CAPS_WORDS = 8  # a line in capitals up to this long is a heading ("EEN PROLOOG.")
 
 # One rule per block kind, tried in order; the first that returns blocks wins.
 BlockRule = Callable[[list[str], "Context"], list[Block] | None]
@@ -54,6 +62,12 @@ class Context:
         self.layout = layout
         self.found = found
         self.depth = depth  # how many quotes this text is inside
+        self.index = 0  # of the raw block being read
+
+    @property
+    def at_start(self) -> bool:
+        """Whether the block being read opens the body (not a quote's or a note's)."""
+        return self.depth == 0 and self.index == 0
 
     def join(self, lines: list[str]) -> str:
         return join_lines(lines, self.compounds, self.found.consumed)
@@ -107,6 +121,66 @@ def _setext(block: list[str], ctx: Context) -> list[Block] | None:
     return [Heading(block[0].strip(), 2 if block[1][0] == "=" else 3)]
 
 
+def _section_number(line: str, ctx: Context) -> list[Block] | None:
+    return [Heading(line, 2)] if _SECTION_NUMBER.fullmatch(line) else None
+
+
+def _parenthesised(line: str, ctx: Context) -> list[Block] | None:
+    """A line in parentheses: the subtitle when it opens the body, else a heading of its own."""
+    m = _PARENTHESISED.fullmatch(line)
+    if m is None or not 2 <= len(m.group(1).split()) <= 14 or ":" in m.group(1):
+        return None  # "(Reuters)" and "(foto: ANP)" are credits, which the figure reader wants
+    if furniture.CREDIT_LINE.match(line) or furniture.CREDIT_PAREN.match(line):
+        return None
+    ctx.found.consumed.append(line.replace(m.group(1), "", 1))
+    if ctx.at_start and ctx.found.subtitle is None:
+        ctx.found.subtitle = Value(m.group(1), How("layout", "parenthesised-line", 0.8))
+        ctx.found.lifted.append(m.group(1))
+        return []
+    return [Heading(m.group(1), 3)]
+
+
+def _caps_line(line: str, ctx: Context) -> list[Block] | None:
+    """A short line all in capitals ("EEN PROLOOG.", "IN »POETS CORNER.\"") is a heading."""
+    if not epigraphs.is_caps(line, MAX_CAPS_WORDS) or line[-1:] in "-:":
+        return None
+    if furniture.DATE_LINE.match(line) or furniture.BYLINE.match(line):
+        return None
+    return [Heading(line, 2)]
+
+
+# Readers of a short line standing alone at the top level, tried in order.
+LINE_RULES: tuple[Callable[[str, Context], list[Block] | None], ...] = (
+    _section_number,
+    _parenthesised,
+    _caps_line,
+)
+
+
+def _heading_line(block: list[str], ctx: Context) -> list[Block] | None:
+    """A section number ("II."), a line in parentheses or a line in capitals, alone on its line."""
+    if ctx.depth or len(block) != 1 or len(block[0]) > epigraphs.MAX_LINE:
+        return None  # the cheap tests first: this runs on every block
+    line = block[0].strip()
+    for rule in LINE_RULES:
+        result = rule(line, ctx)
+        if result is not None:
+            return result
+    return None
+
+
+def _note(block: list[str], ctx: Context) -> list[Block] | None:
+    found = notes.note_text(block) if ctx.depth == 0 and block[0].startswith("[") else None
+    if found is None:
+        return None
+    label, opening, inner = found
+    blocks = parse_blocks(inner, ctx.found, ctx.layout, ctx.depth + 1)
+    if not blocks:
+        return None
+    ctx.found.consumed += [opening, "]"]
+    return [Note(opening, label, tuple(blocks))]  # `notes.link` gives it its id
+
+
 def _list(block: list[str], ctx: Context) -> list[Block] | None:
     first = _ITEM.match(block[0])
     if not first:
@@ -156,20 +230,44 @@ def _prose(block: list[str], ctx: Context) -> list[Block] | None:
     return [inline.emphasis(text, ctx.found.consumed) for text in texts]
 
 
-BLOCK_RULES: tuple[BlockRule, ...] = (_break, _quote, _atx, _setext, _list, _verse, _prose)
+BLOCK_RULES: tuple[BlockRule, ...] = (
+    _break,
+    _note,
+    _quote,
+    _atx,
+    _setext,
+    _heading_line,
+    _list,
+    _verse,
+    _prose,
+)
 
 
 def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: int = 0) -> list[Block]:
     """Blocks of a body text, before headings, figures and furniture are recognised."""
     raw = blocks_of(text)
+    if "[" in text:
+        raw = notes.merge_blocks(raw)
     ctx = Context(text, layout or layout_of(raw), found, depth)
     out: list[Block] = []
-    for block in raw:
+    i = 0
+
+    def inner(text: str) -> list[Block]:
+        return parse_blocks(text, found, ctx.layout, depth + 1)
+
+    while i < len(raw):
+        ctx.index = i
+        taken = epigraphs.take(raw, i, depth, inner) if i + 2 < len(raw) and len(raw[i + 1]) == 1 else None
+        if taken is not None:
+            out.append(taken)
+            i += 2
+            continue
         for rule in BLOCK_RULES:
-            result = rule(block, ctx)
+            result = rule(raw[i], ctx)
             if result is not None:
                 out.extend(result)
                 break
+        i += 1
     return out
 
 
@@ -245,8 +343,8 @@ def _furniture(blocks: list[Block], found: Found) -> list[Block]:
 
 
 def parse(text: str, found: Found) -> list[Block]:
-    """The body blocks of an article, with furniture lifted into `found`."""
+    """The body blocks of an article, with furniture lifted into `found` and notes linked."""
     blocks = parse_blocks(text, found)
     blocks = _furniture(blocks, found)
     blocks = furniture.captions(_figures(blocks, found))
-    return _headings(blocks)
+    return notes.link(_headings(blocks), found)

@@ -1,0 +1,221 @@
+"""Structure of older and longer texts: notes, epigraphs, section numbers, subtitles, language per block."""
+
+from __future__ import annotations
+
+from archiver.document.model import (
+    Block,
+    Epigraph,
+    Heading,
+    Note,
+    Paragraph,
+    Preformatted,
+)
+from archiver.document.validate import errors_of_bytes
+from archiver.document.xmlio import from_bytes, to_bytes
+from archiver.ingest import ingest_bytes
+from archiver.ingest.assemble import Result
+from tests.conftest import FIXTURES, WHEN
+
+LIEDEN = FIXTURES / "struct-bereisde-lieden.txt"
+STORM = FIXTURES / "struct-unmatched" / "een-eerste-storm.txt"
+
+
+def _ingest(data: bytes | str, name: str = "essay.txt") -> Result:
+    raw = data.encode() if isinstance(data, str) else data
+    return ingest_bytes(raw, name, WHEN)
+
+
+def _valid_round_trip(result: Result) -> None:
+    xml = to_bytes(result.document)
+    assert errors_of_bytes(xml) == []
+    assert from_bytes(xml) == result.document
+    assert not [p for p in result.problems if p.code == "text-gap"]
+
+
+def _notes(blocks: list[Block]) -> list[Note]:
+    return [b for b in blocks if isinstance(b, Note)]
+
+
+def _called(blocks: list[Block]) -> list[tuple[str, str]]:
+    """(the 20 characters before the call, note id) for every call in the top-level paragraphs."""
+    return [
+        (b.text[max(0, at - 20) : at], note)
+        for b in blocks
+        if isinstance(b, Paragraph)
+        for at, note in b.notes
+    ]
+
+
+def test_gutenberg_footnotes_become_linked_notes() -> None:
+    result = _ingest(LIEDEN.read_bytes(), LIEDEN.name)
+    body = result.document.body
+    assert result.problems == []
+    notes = _notes(body)
+    assert [(n.id, n.label) for n in notes] == [("n1", "1"), ("n2", "2")]
+    first = notes[0].blocks[0]
+    assert isinstance(first, Paragraph)
+    assert first.text.startswith("Ik weet niet, onder welke namen Cuvier")
+    assert first.text.endswith("zijn maag te ontlasten.")  # the closing "]" is markup, not text
+    calls = _called(body)
+    assert [note for _, note in calls] == ["n1", "n2"]
+    assert calls[0][0] == "he duiven en boebi's"
+    assert calls[1][0] == "de fabriekarbeidster"
+    assert not any("[1]" in t or "[Footnote" in t for t in result.document.text_blocks())
+    _valid_round_trip(result)
+
+
+def test_epigraph_with_attribution_in_its_own_language() -> None:
+    body = _ingest(LIEDEN.read_bytes(), LIEDEN.name).document.body
+    assert body[0] == Heading("EEN PROLOOG.", 2)
+    epigraph = body[1]
+    assert isinstance(epigraph, Epigraph)
+    assert epigraph.attribution == "STERNE."
+    assert epigraph.lang == "en"  # an English motto in a Dutch essay is not tagged Dutch
+    assert [b.text for b in epigraph.blocks if isinstance(b, Paragraph)] == [
+        "Strange! quoth I, debating the matter with myself, that one-and-twenty miles sailing, "
+        "should give a man these rights.--"
+    ]
+    assert isinstance(body[2], Paragraph) and body[2].text.startswith("Hebt ge wel eens een neef")
+
+
+def test_sections_subtitle_and_a_marker_whose_note_is_elsewhere() -> None:
+    result = _ingest(STORM.read_bytes(), STORM.name)
+    doc = result.document
+    assert doc.meta.subtitle is not None
+    assert doc.meta.subtitle.text == "EEN FRAGMENT UIT GABRIËL'S DAGBOEK"
+    assert doc.meta.subtitle.how.method == "parenthesised-line"
+    headings = [b.text for b in doc.body if isinstance(b, Heading)]
+    assert headings[:2] == ["I.", "II."]
+    epigraphs = [b for b in doc.body if isinstance(b, Epigraph)]
+    assert [e.attribution for e in epigraphs] == ["STERNE.", "SHAKSPEARE."]
+    assert epigraphs[0].lang == ""  # one English line is too short to be sure of (py3langid: 0.61)
+    assert epigraphs[1].lang == "en"
+    verse = next(b for b in doc.body if isinstance(b, Preformatted) and "Glücklich" in b.text)
+    assert verse.lang == "de"
+    # Note 4 is printed after another sketch of the book: its marker stays text, and is reported.
+    assert [(p.code, p.message) for p in result.problems] == [
+        ("note-unmatched", "marker [4] calls no note; kept as text")
+    ]
+    assert any('»_Kasihan!_"[4]' in t or 'Kasihan!"[4]' in t for t in doc.text_blocks())
+    _valid_round_trip(result)
+
+
+ESSAY = """DE BRUG.
+
+Het water{marker} stroomde onder de brug door, zooals het altijd gedaan had, en niemand zag het.
+
+{note}
+"""
+
+
+def test_a_note_no_marker_calls_stays_text_exactly() -> None:
+    note = "[Footnote 7: Zie de _kaart_ van 1865.]"
+    result = _ingest(ESSAY.format(marker="", note=note))
+    texts = result.document.text_blocks()
+    assert _notes(result.document.body) == []
+    last = result.document.body[-1]
+    assert isinstance(last, Paragraph)
+    assert last.text == "[Footnote 7: Zie de kaart van 1865.]"
+    assert last.text[last.em[0][0] : last.em[0][1]] == "kaart"  # emphasis still on its word
+    assert [p.message for p in result.problems] == ["note [7] is called by no marker; kept as text"]
+    assert "Het water stroomde" in texts[0]
+    _valid_round_trip(result)
+
+
+def test_a_note_over_several_paragraphs_and_an_asterisk_label() -> None:
+    note = "[Footnote *: Eerste alinea van de noot.\n\nTweede alinea, met het slot.]"
+    result = _ingest(ESSAY.format(marker="[*]", note=note))
+    (only,) = _notes(result.document.body)
+    assert only.label == "*"
+    assert [b.text for b in only.blocks if isinstance(b, Paragraph)] == [
+        "Eerste alinea van de noot.",
+        "Tweede alinea, met het slot.",
+    ]
+    assert _called(result.document.body) == [("Het water", only.id)]
+    assert result.problems == []
+    _valid_round_trip(result)
+
+
+def test_markers_are_read_only_where_they_can_be_calls() -> None:
+    # "[2]" after a space is a reference number, not a call; a marker inside emphasis would cut
+    # the <em> in two, so it stays text (and its note with it).
+    text = (
+        "DE BRUG.\n\nHet water stroomde [2] onder de _brug[3] door_ naar zee, en niemand zag het.\n\n"
+        "[Footnote 3: Die van 1865.]\n"
+    )
+    result = _ingest(text)
+    assert _notes(result.document.body) == []
+    assert "[2]" in result.document.text_blocks()[0] and "[3]" in result.document.text_blocks()[0]
+    assert {p.message for p in result.problems} == {"note [3] is called by no marker; kept as text"}
+    _valid_round_trip(result)
+
+
+def test_plain_news_is_unchanged_by_the_note_rules() -> None:
+    text = (
+        "Harbour closes\n\nThe harbour closed on Monday [update] after the storm.\n\nIt opens again soon.\n"
+    )
+    result = _ingest(text)
+    assert result.problems == []
+    assert result.document.text_blocks()[0] == "The harbour closed on Monday [update] after the storm."
+
+
+DUTCH = (
+    "Wij zaten nog laat bij elkaar in dien nacht, en spraken over de reis die voor ons lag; "
+    "niemand wist hoe lang zij zou duren, en niemand vroeg het."
+)
+ENGLISH = (
+    "It was a truth universally acknowledged among the passengers that the captain knew nothing "
+    "of the sea, and that the mate knew rather less; yet the ship sailed on, day after day, and "
+    "came at last into port without the loss of a single hand or a single barrel of salt pork, "
+    "which the cook declared to be a miracle of the first order, and the owners a matter of course, "
+    "as owners always will."
+)
+
+
+def test_language_per_block_only_where_it_is_sure() -> None:
+    text = f"DE REIS.\n\n{DUTCH}\n\n{ENGLISH}\n\n{DUTCH} {DUTCH}\n\nHeil dir, o Meer!\n\n{DUTCH}\n"
+    body = _ingest(text).document.body
+    langs = [(b.text[:12], b.lang) for b in body if isinstance(b, Paragraph)]
+    assert (
+        langs
+        == [
+            (DUTCH[:12], ""),
+            (ENGLISH[:12], "en"),  # long enough, and surely English
+            (DUTCH[:12], ""),
+            ("Heil dir, o ", ""),  # too short to be sure of: left to the article's language
+            (DUTCH[:12], ""),
+        ]
+    )
+
+
+def test_section_numbers_and_parenthesised_lines_as_headings() -> None:
+    text = (
+        f"HET BOEK.\n\n(Een fragment uit een dagboek)\n\n{DUTCH}\n\n§ 3\n\n{DUTCH}\n\n"
+        f"XIV.\n\n(NAAR HEINE)\n\n{DUTCH}\n\n"
+        f"(Zie boven.)\n\n{DUTCH}\n"
+    )
+    result = _ingest(text)
+    doc = result.document
+    assert doc.meta.subtitle is not None and doc.meta.subtitle.text == "Een fragment uit een dagboek"
+    assert [(b.text, b.level) for b in doc.body if isinstance(b, Heading)] == [
+        ("§ 3", 2),
+        ("XIV.", 2),
+        ("NAAR HEINE", 3),
+    ]
+    assert "(Zie boven.)" in doc.text_blocks()  # a remark in parentheses is a sentence, not a heading
+    _valid_round_trip(result)
+
+
+def test_credits_in_parentheses_are_not_headings() -> None:
+    for credit in ("(Reuters)", "(foto: ANP)", "(Photo by Jane Doe)"):
+        text = f"HET BOEK.\n\n{DUTCH}\n\n{credit}\n\n{DUTCH}\n"
+        body = _ingest(text).document.body
+        assert not any(isinstance(b, Heading) for b in body), credit
+
+
+def test_a_dashed_attribution_and_no_epigraph_without_text_after_it() -> None:
+    text = f"HET BOEK.\n\nAlles stroomt, en niets blijft.\n\n— Herakleitos\n\n{DUTCH}\n"
+    body = _ingest(text).document.body
+    assert body[0] == Epigraph((Paragraph("Alles stroomt, en niets blijft."),), "— Herakleitos")
+    closing = _ingest(f"HET BOEK.\n\n{DUTCH}\n\nAlles stroomt.\n\n— Herakleitos\n").document.body
+    assert not any(isinstance(b, Epigraph) for b in closing)
