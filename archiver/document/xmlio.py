@@ -283,9 +283,9 @@ def to_element(doc: Document) -> Element:
 def serialize(root: Element) -> bytes:
     """Deterministic bytes: UTF-8, XML declaration, two-space indent, LF, final newline.
 
-    Mixed content (a <p> with <em>) is exempt from indenting: its white space is text.
+    Mixed content (a <p> or <pre> with <em>) is exempt from indenting: its white space is text.
     """
-    mixed = [(el, el.text, [c.tail for c in el]) for el in root.iter(q("p")) if len(el)]
+    mixed = [(el, el.text, [c.tail for c in el]) for el in root.iter(q("p"), q("pre")) if len(el)]
     etree.indent(root, space="  ")
     for el, text, tails in mixed:
         el.text = text

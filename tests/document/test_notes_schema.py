@@ -7,7 +7,7 @@ import pytest
 from archiver.document.validate import errors_of_bytes
 from tests.conftest import INGEST_GOLDEN as GOLDEN
 
-ESSAY = (GOLDEN / "struct-bereisde-lieden.txt.xml").read_bytes()
+ESSAY = (GOLDEN / "struct-veerpont.txt.xml").read_bytes()
 
 
 def test_the_essay_with_notes_is_valid() -> None:

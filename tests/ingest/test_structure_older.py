@@ -16,8 +16,10 @@ from archiver.ingest import ingest_bytes
 from archiver.ingest.assemble import Result
 from tests.conftest import FIXTURES, WHEN
 
-LIEDEN = FIXTURES / "struct-bereisde-lieden.txt"
-STORM = FIXTURES / "struct-unmatched" / "een-eerste-storm.txt"
+VEERPONT = FIXTURES / "struct-veerpont.txt"
+# In a folder of its own: it must report problems, and every tests/fixtures/*.txt is a golden file
+# that ingests without one. Both are written by the team, in the manner of an 1869 essay.
+NACHT = FIXTURES / "struct-unmatched" / "een-nacht-op-den-ijssel.txt"
 
 
 def _ingest(data: bytes | str, name: str = "essay.txt") -> Result:
@@ -47,56 +49,76 @@ def _called(blocks: list[Block]) -> list[tuple[str, str]]:
 
 
 def test_gutenberg_footnotes_become_linked_notes() -> None:
-    result = _ingest(LIEDEN.read_bytes(), LIEDEN.name)
+    result = _ingest(VEERPONT.read_bytes(), VEERPONT.name)
     body = result.document.body
     assert result.problems == []
     notes = _notes(body)
     assert [(n.id, n.label) for n in notes] == [("n1", "1"), ("n2", "2")]
-    first = notes[0].blocks[0]
-    assert isinstance(first, Paragraph)
-    assert first.text.startswith("Ik weet niet, onder welke namen Cuvier")
-    assert first.text.endswith("zijn maag te ontlasten.")  # the closing "]" is markup, not text
+    first, second = notes[0].blocks  # note 1 runs over two paragraphs
+    assert isinstance(first, Paragraph) and isinstance(second, Paragraph)
+    assert first.text.startswith("Een boom is hier eene lange stok")
+    assert first.text[first.em[0][0] : first.em[0][1]] == "boom"  # emphasis inside a note
+    assert second.text.endswith("gebruikte dat woord nooit.")  # the closing "]" is markup, not text
+    assert [b.text for b in notes[1].blocks if isinstance(b, Paragraph)] == [
+        "Die brug werd in het voorjaar van 1868 geopend; sedert kwamen er des avonds geene reizigers "
+        "meer aan de pont."
+    ]
     calls = _called(body)
     assert [note for _, note in calls] == ["n1", "n2"]
-    assert calls[0][0] == "he duiven en boebi's"
-    assert calls[1][0] == "de fabriekarbeidster"
+    assert calls[0][0] == "man met een langen boom"[-20:]
+    assert calls[1][0] == "aar de nieuwe spoorbrug"[-20:]
     assert not any("[1]" in t or "[Footnote" in t for t in result.document.text_blocks())
     _valid_round_trip(result)
 
 
 def test_epigraph_with_attribution_in_its_own_language() -> None:
-    body = _ingest(LIEDEN.read_bytes(), LIEDEN.name).document.body
-    assert body[0] == Heading("EEN PROLOOG.", 2)
+    doc = _ingest(VEERPONT.read_bytes(), VEERPONT.name).document
+    body = doc.body
+    assert doc.meta.subtitle is not None and doc.meta.subtitle.text == "Eene schets uit de provincie"
+    assert body[0] == Heading("EEN WOORD VOORAF.", 2)
     epigraph = body[1]
     assert isinstance(epigraph, Epigraph)
-    assert epigraph.attribution == "STERNE."
+    assert epigraph.attribution == "WORDSWORTH."
     assert epigraph.lang == "en"  # an English motto in a Dutch essay is not tagged Dutch
-    assert [b.text for b in epigraph.blocks if isinstance(b, Paragraph)] == [
-        "Strange! quoth I, debating the matter with myself, that one-and-twenty miles sailing, "
-        "should give a man these rights.--"
+    (verse,) = epigraph.blocks  # three short lines: kept as lines
+    assert isinstance(verse, Preformatted)
+    assert verse.text.split("\n") == [
+        "  Earth has not anything to show more fair:",
+        "Dull would he be of soul who could pass by",
+        "A sight so touching in its majesty.",
     ]
-    assert isinstance(body[2], Paragraph) and body[2].text.startswith("Hebt ge wel eens een neef")
+    assert isinstance(body[2], Paragraph) and body[2].text.startswith("Wie in den zomer van het jaar 1868")
+    assert [b.text for b in body if isinstance(b, Heading)] == ["EEN WOORD VOORAF.", "I.", "II."]
+    rhyme = next(b for b in body if isinstance(b, Preformatted))
+    assert rhyme.text.splitlines()[0] == "    Het water stroomt, de pont gaat heen,"  # "_" is markup
+    assert rhyme.lang == ""  # Dutch verse in a Dutch essay
 
 
-def test_sections_subtitle_and_a_marker_whose_note_is_elsewhere() -> None:
-    result = _ingest(STORM.read_bytes(), STORM.name)
+def test_sections_subtitle_and_unmatched_markers_and_notes() -> None:
+    result = _ingest(NACHT.read_bytes(), NACHT.name)
     doc = result.document
     assert doc.meta.subtitle is not None
-    assert doc.meta.subtitle.text == "EEN FRAGMENT UIT GABRIËL'S DAGBOEK"
+    assert doc.meta.subtitle.text == "UIT HET DAGBOEK VAN EEN REIZIGER"
     assert doc.meta.subtitle.how.method == "parenthesised-line"
     headings = [b.text for b in doc.body if isinstance(b, Heading)]
-    assert headings[:2] == ["I.", "II."]
+    assert headings == ["I.", "II.", "HET ONTWAKEN."]
     epigraphs = [b for b in doc.body if isinstance(b, Epigraph)]
-    assert [e.attribution for e in epigraphs] == ["STERNE.", "SHAKSPEARE."]
-    assert epigraphs[0].lang == ""  # one English line is too short to be sure of (py3langid: 0.61)
+    assert [e.attribution for e in epigraphs] == ["BYRON.", "COLERIDGE."]
+    assert epigraphs[0].lang == ""  # one English line is too short to be sure of
     assert epigraphs[1].lang == "en"
-    verse = next(b for b in doc.body if isinstance(b, Preformatted) and "Glücklich" in b.text)
+    verse = next(b for b in doc.body if isinstance(b, Preformatted) and "Tiefe Stille" in b.text)
     assert verse.lang == "de"
-    # Note 4 is printed after another sketch of the book: its marker stays text, and is reported.
+    assert verse.text.splitlines()[-1] == 'Todesstille fürchterlich!"'
+    # Notes 1 and 2 are called; the marker [3] has no note, and note 4 no marker: both stay text.
+    assert [(n.label, len(n.blocks)) for n in _notes(doc.body)] == [("1", 2), ("2", 1)]
+    assert [note for _, note in _called(doc.body)] == ["n1", "n2"]
     assert [(p.code, p.message) for p in result.problems] == [
-        ("note-unmatched", "marker [4] calls no note; kept as text")
+        ("note-unmatched", "marker [3] calls no note; kept as text"),
+        ("note-unmatched", "note [4] is called by no marker; kept as text"),
     ]
-    assert any('»_Kasihan!_"[4]' in t or 'Kasihan!"[4]' in t for t in doc.text_blocks())
+    texts = doc.text_blocks()
+    assert any("voor de deur gelegen[3], en niemand" in t for t in texts)
+    assert texts[-1] == "[Footnote 4: Zie hierover het tweede stuk van deze schetsen.]"
     _valid_round_trip(result)
 
 
