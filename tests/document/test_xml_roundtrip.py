@@ -28,3 +28,17 @@ def test_the_field_table_covers_every_metadata_field() -> None:
     grammar = resources.files("archiver.document").joinpath("schema/article.rng").read_text()
     for spec in FIELDS:
         assert f'<element name="{spec.element}">' in grammar, spec
+
+
+def test_verse_with_emphasis_keeps_its_white_space() -> None:
+    """A <pre> whose lines are all <em> is mixed content: indenting it would change the verse."""
+    from dataclasses import replace
+
+    from archiver.document.model import Preformatted
+
+    doc = from_bytes((GOLDEN / "struct-veerpont.txt.xml").read_bytes())
+    text = "    _De veerman wacht,_\n    _en wacht alleen._".replace("_", "")
+    verse = Preformatted(text, ((4, 21), (26, 42)))
+    assert text[4:21] == "De veerman wacht," and text[26:42] == "en wacht alleen."
+    again = from_bytes(to_bytes(replace(doc, body=[verse])))
+    assert again.body == [verse]
