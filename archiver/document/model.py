@@ -182,7 +182,7 @@ class Break:
 
 @dataclass(frozen=True)
 class Epigraph:
-    """A motto at the head of a text or section: a quotation and who said it ("STERNE.", "— Heine")."""
+    """A motto at the head of a text or section: a quotation and who said it ("WORDSWORTH.", "— Heine")."""
 
     blocks: tuple[Block, ...]
     attribution: str = ""  # as written in the source

@@ -14,7 +14,7 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import Format, cover, glyphs, linear, pdf_contents, xhtml
+from archiver.export import Format, cover, footnotes, glyphs, linear, pdf_contents, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
@@ -94,7 +94,7 @@ def _run_in_head(part: Part) -> Any:
 # Body part kind -> its element in a chunk's HTML (a copy: the frame may feed other formats).
 PRINTED: dict[str, Callable[[Part], Any]] = {
     "section": _run_in_head,
-    "article": lambda part: linear.short_runs(copy.deepcopy(part.element)),
+    "article": lambda part: footnotes.for_print(linear.short_runs(copy.deepcopy(part.element))),
 }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from archiver.document.model import Block, Epigraph
 
-# "STERNE.", "HEINE.", "W. SHAKESPEARE." far indented, or "— Heine", "-- Goethe, Faust" anywhere.
+# "WORDSWORTH.", "HEINE.", "W. SHAKESPEARE." far indented, or "— Heine", "-- Goethe, Faust" anywhere.
 _DASHED = re.compile(r"(?:—|–|--|-) {0,3}(\S.{0,80})")  # of the stripped line
 _INDENT = 4  # spaces before a capitals attribution at least (the 1869 essays indent 20 and more)
 MAX_LINES = 12  # a longer quotation is a quote, not a motto

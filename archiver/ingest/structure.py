@@ -46,7 +46,7 @@ _HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]\-–—]$")
 _HEADING_BAD_START = re.compile(r"^[-–—\"'“‘«„(\[*•>]")
 # A section number alone on its line: "I.", "XIV", "3.", "§ 3".
 _SECTION_NUMBER = re.compile(r"(?:[IVXLC]{1,8}|\d{1,3}|§ ?\d{1,4})\.?")  # of the stripped line
-# A line wholly in parentheses, "(EEN FRAGMENT UIT GABRIËL'S DAGBOEK)." or "(Translated by …)".
+# A line wholly in parentheses, "(Eene schets uit de provincie)." or "(Translated by …)".
 _PARENTHESISED = re.compile(r"\(([^()]{1,200}[^()\s.!?;,:])\)\.?")  # of the stripped line
 MAX_CAPS_WORDS = 8  # a line in capitals up to this long is a heading ("EEN PROLOOG.")
 
