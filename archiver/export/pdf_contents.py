@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from archiver.export import xhtml
 from archiver.export.frame import Frame
-from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered
+from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_html
 from archiver.export.pdf_render import render_html
 
 ENTRIES = 160  # entries a chunk sets: about four A4 pages, of which the last is set again
@@ -65,17 +63,9 @@ def sample_css(base: str) -> str:
 
 
 def _html(framed: Frame, elements: Sequence[Any]) -> bytes:
-    edition = framed.edition
-    root = xhtml.el(None, "html", lang=edition.lang)
-    head = xhtml.el(root, "head")
-    xhtml.el(head, "meta", charset="utf-8")
-    xhtml.el(head, "title", edition.title)
-    xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
-    body = xhtml.el(root, "body", cls="grouped" if framed.grouped else "ungrouped")
-    for element in elements:
-        body.append(element)
-    out: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
-    return out
+    """A chunk's document: the edition's print page around `elements` (no verso: chunks give a side)."""
+    edition, grouped = framed.edition, "grouped" if framed.grouped else "ungrouped"
+    return part_html(edition.lang, edition.title, grouped, elements, verso=False)
 
 
 def _chunk_html(framed: Frame, head: Sequence[Any], items: Sequence[Any], first: int) -> bytes:
