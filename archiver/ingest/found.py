@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from archiver.document.model import DateKind, DateValue, Fields, How, Identifier, Value
@@ -108,6 +109,7 @@ class Found(Fields):
     consumed: list[str] = field(default_factory=list)  # markup with no text of its own
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
+    hyphen_guesses: Counter[str] = field(default_factory=Counter)  # line-end hyphens decided by a guess
 
     def note_once(self, code: str, message: str) -> None:
         """Record a problem unless the same one is recorded already (a limit met many times)."""

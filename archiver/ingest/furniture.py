@@ -62,7 +62,10 @@ DATED_KEYS: dict[str, DateKind] = {
     "stand": "modified",
 }
 # "Key: value" on one line, or a Markdown definition list: "Key" then ":   value" on the next.
-_DATED_KEY = re.compile(r"^([^\W\d_][\w ]{0,40}?)[ \t]*(?:\n[ \t]{0,3})?:[ \t]+(\S[^\n]{0,80})$")
+# Words of the key are separated by single spaces, so that a run of spaces has one way to match.
+_DATED_KEY = re.compile(
+    r"^([^\W\d_]\w{0,40}(?: \w{1,40}){0,3})[ \t]{0,9}(?:\n[ \t]{0,3})?:[ \t]{1,9}(\S[^\n]{0,80})$"
+)
 
 
 def take_dated_key(block: list[str], found: Found) -> bool:

@@ -279,6 +279,7 @@ def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: i
                 out.extend(result)
                 break
         i += 1
+    found.hyphen_guesses.update(ctx.compounds.guesses)
     return out
 
 
