@@ -43,9 +43,7 @@ def test_the_guesses_are_counted_in_the_provenance() -> None:
 
 
 def test_a_text_decided_by_the_dictionary_alone_records_no_guess() -> None:
-    raw = (
-        b"Title line\n\nThe board met on Monday and said that the coun-\ncil would meet in May.\n"
-    )
+    raw = b"Title line\n\nThe board met on Monday and said that the coun-\ncil would meet in May.\n"
     doc = ingest_bytes(raw, "plain.txt", WHEN).document
     assert [r.kind for r in doc.provenance.repairs if r.kind == "hyphen-guess"] == []
 
