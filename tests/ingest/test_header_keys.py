@@ -121,3 +121,24 @@ def test_dotted_dates_are_day_first() -> None:
     assert dates.parse("01.02.2003") == ("2003-02-01", "day")
     assert dates.parse("18.8.1896", "de") == ("1896-08-18", "day")
     assert dates.parse("31.02.2003") is None
+
+
+def test_a_markdown_title_after_an_html_head_line() -> None:
+    """Converted Dutch laws open with a <meta> line, then "##Title" with no space, often long."""
+    raw = (FIXTURES / "law-nl-besluit.txt").read_text(encoding="utf-8")
+    xml, words = _archived(raw, "law-nl-besluit.txt")
+    doc = from_bytes(xml)
+    assert doc.meta.title.text.startswith("Besluit van 3 maart 1921, houdende regels")
+    assert len(doc.meta.title.text) > 150 and "#" not in doc.meta.title.text
+    assert dict(doc.meta.fields)["html-head"].startswith("<meta http-equiv=")
+    assert doc.text_blocks()[0].startswith("Wij Wilhelmina")
+    assert evaluation.lost_words(raw, words) == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [("# Verordnung über die Brunnen", "Verordnung über die Brunnen"), ("#hashtag", "#hashtag")],
+)
+def test_a_title_line_loses_its_markdown_hashes_but_a_hashtag_stays(first: str, title: str) -> None:
+    xml, _ = _archived(f"{first}\n\n{BODY}")
+    assert from_bytes(xml).meta.title.text == title
