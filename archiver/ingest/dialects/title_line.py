@@ -18,7 +18,7 @@ _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
 _ATX = re.compile(r"(?:#{1,6}[ \t]+|#{2,6})(?=[^\s#])")
 # An HTML head line left at the top by a converter ("<meta http-equiv=… charset=utf-8' />"):
 # kept as the field `html-head`, and the title looked for after it.
-_HTML_HEAD = re.compile(r"[ \t]*<(?:meta|!doctype)\b[^<>\n]{0,500}>[ \t]*(?:\n|\Z)", re.I)
+_HTML_HEAD = re.compile(r"[ \t]{0,9}<(?:meta|!doctype)\b[^<>\n]{0,500}>[ \t]{0,9}(?:\n|\Z)", re.I)
 
 
 def _html_head(text: str) -> int:
