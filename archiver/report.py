@@ -22,6 +22,10 @@ _BLOCK_NAMES = {
 }
 
 
+# Provenance records of decisions taken without clear evidence: shown as guesses, not repairs.
+GUESSES = frozenset({"hyphen-guess"})
+
+
 def _how(how: How) -> dict[str, Any]:
     return {"origin": how.origin, "method": how.method, "confidence": how.confidence}
 
@@ -65,8 +69,11 @@ def as_dict(doc: Document, entry: Entry) -> dict[str, Any]:
     return {
         "id": m.archive_id,
         "version": entry.version,
-        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in m.identifiers],
+        "identifiers": [
+            {"scheme": i.scheme, "value": i.value, **({"raw": i.raw} if i.raw else {})} for i in m.identifiers
+        ],
         **{spec.name: _FIELD_DATA[spec.shape](getattr(m, spec.name)) for spec in FIELDS},
+        **{spec.how: _how(getattr(m, spec.how)) for spec in FIELDS if spec.how and getattr(m, spec.how)},
         "body": dict(sorted(counts.items())),
         "subheadings": [b.text for b in doc.body if isinstance(b, Heading)],
         "figures": [{"caption": b.caption, "credit": b.credit} for b in doc.body if isinstance(b, Figure)],
@@ -109,9 +116,11 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
     """(label, value, how it was found) rows for the terminal."""
     m, p = doc.meta, doc.provenance
     rows: list[tuple[str, str, str]] = [("id", m.archive_id, f"version {entry.version} of {p.file_name}")]
-    rows += [(f"id ({i.scheme})", i.value, "") for i in m.identifiers]
+    rows += [(f"id ({i.scheme})", i.value, f"written {i.raw!r}" if i.raw else "") for i in m.identifiers]
     for spec in FIELDS:
-        rows += _FIELD_ROWS[spec.shape](spec.label, getattr(m, spec.name))
+        found = _FIELD_ROWS[spec.shape](spec.label, getattr(m, spec.name))
+        how = getattr(m, spec.how) if spec.how else None
+        rows += [(label, value, _sure(how)) for label, value, _ in found] if how else found
     counts = Counter(_BLOCK_NAMES[type(b).__name__] for b in doc.body)
     rows.append(("body", ", ".join(_count(n, k) for k, n in sorted(counts.items())), ""))
     rows += [("  subheading", b.text, "") for b in doc.body if isinstance(b, Heading)]
@@ -120,7 +129,9 @@ def lines(doc: Document, entry: Entry) -> list[tuple[str, str, str]]:
     enc = f"{p.encoding}{' with BOM' if p.bom else ''}, {p.newline} line ends"
     rows.append(("encoding", enc, f"confidence {p.encoding_confidence:.2f}"))
     rows.append(("dialect", p.dialect, f"confidence {p.dialect_confidence:.2f}"))
-    rows += [("repair", f"{r.kind} ×{r.count}", r.detail) for r in p.repairs]
+    rows += [
+        ("guess" if r.kind in GUESSES else "repair", f"{r.kind} ×{r.count}", r.detail) for r in p.repairs
+    ]
     rows += [
         ("event", e.kind, f"{e.tool} {e.tool_version}, rules {e.rules_version}, {e.when}") for e in p.events
     ]

@@ -15,7 +15,8 @@ and the number of body blocks. Two checks need no truth but the file's known enc
 
 The truth is a TSV: tests/eval/truth.tsv (paths relative to the folder that holds the project
 and shared/), and a truth.tsv inside each --corpus folder (paths relative to that folder);
-../shared/eval-corpus is read when present. `--slice N` takes N files in a fixed order that
+../shared/eval-corpus is read when present; scripts/stage_eval.py stages a larger corpus folder
+from copies of its sources. `--slice N` takes N files in a fixed order that
 visits every source in turn (what CI runs: tests/eval/test_eval.py).
 """
 

@@ -49,6 +49,7 @@ class Identifier:
 
     scheme: str  # archive | filename | url | message-id | …
     value: str
+    raw: str = ""  # the identifier as written in the source, markup and all ("[EBook #11]")
 
 
 @dataclass(kw_only=True)
@@ -71,6 +72,7 @@ class Fields:
     source: Value | None = None
     url: Value | None = None
     keywords: list[str] = field(default_factory=list)
+    keywords_how: How | None = None  # how the keywords were found: the header key as written
     signature: Value | None = None  # a mail or Usenet signature (after "-- "), kept apart from the body
     fields: list[tuple[str, str]] = field(default_factory=list)  # unknown header fields, kept
     identifiers: list[Identifier] = field(default_factory=list)
@@ -96,6 +98,7 @@ class FieldSpec:
     element: str  # element name in the canonical XML, one per value
     shape: Shape  # value: one Value; values: a list of Values; dates; words: strings; pairs
     label: str
+    how: str = ""  # for "words": the attribute with the one How its values share ("keywords_how")
 
 
 # In the order the canonical XML writes them (after the ids).
@@ -111,11 +114,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("publisher", "publisher", "value", "publisher"),
     FieldSpec("source", "source", "value", "source"),
     FieldSpec("url", "url", "value", "url"),
-    FieldSpec("keywords", "keyword", "words", "keywords"),
+    FieldSpec("keywords", "keyword", "words", "keywords", how="keywords_how"),
     FieldSpec("signature", "signature", "value", "signature"),
     FieldSpec("fields", "field", "pairs", "field"),
 )
-FIELD_NAMES = tuple(spec.name for spec in FIELDS)
+FIELD_NAMES = tuple(spec.name for spec in FIELDS) + tuple(spec.how for spec in FIELDS if spec.how)
 
 
 @dataclass(frozen=True)

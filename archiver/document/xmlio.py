@@ -99,9 +99,10 @@ def _write_meta(parent: Element, meta: Metadata) -> None:
     m = _sub(parent, "meta")
     _sub(m, "id", meta.archive_id, scheme="archive")
     for ident in meta.identifiers:
-        _sub(m, "id", ident.value, scheme=ident.scheme)
+        _sub(m, "id", ident.value, scheme=ident.scheme, **({"raw": ident.raw} if ident.raw else {}))
     for spec in FIELDS:
-        _FIELD_TO_XML[spec.shape](m, spec.element, getattr(meta, spec.name))
+        value = getattr(meta, spec.name)
+        _FIELD_TO_XML[spec.shape](m, spec.element, (value, getattr(meta, spec.how)) if spec.how else value)
 
 
 def _values(parent: Element, name: str, values: list[Value]) -> None:
@@ -118,9 +119,12 @@ def _dates(parent: Element, name: str, dates: list[DateValue]) -> None:
         _sub(parent, name, d.value, **attrs)
 
 
-def _words(parent: Element, name: str, words: list[str]) -> None:
+def _words(parent: Element, name: str, words: list[str] | tuple[list[str], How | None]) -> None:
+    """One element a word; words that share a How (a header's keywords) carry it on each."""
+    words, how = words if isinstance(words, tuple) else (words, None)
+    attrs = _how_attrs(how) if how else {}
     for word in words:
-        _sub(parent, name, word)
+        _sub(parent, name, word, **attrs)
 
 
 def _pairs(parent: Element, name: str, pairs: list[tuple[str, str]]) -> None:
@@ -331,10 +335,16 @@ def _read_meta(m: Element) -> Metadata:
     ids = m.findall(q("id"))
     archive_id = next(i.text for i in ids if i.get("scheme") == "archive")
     values = {spec.name: _FIELD_FROM_XML[spec.shape](m.findall(q(spec.element))) for spec in FIELDS}
+    for spec in FIELDS:
+        if spec.how:  # the How its words share, from the first that has one
+            first = next((e for e in m.findall(q(spec.element)) if e.get("origin")), None)
+            values[spec.how] = None if first is None else _how(first)
     title, language = values.pop("title"), values.pop("language")
     if title is None or language is None:
         raise DocumentError("document has no title or language")
-    values["identifiers"] = [Identifier(i.get("scheme"), i.text) for i in ids if i.get("scheme") != "archive"]
+    values["identifiers"] = [
+        Identifier(i.get("scheme"), i.text, i.get("raw", "")) for i in ids if i.get("scheme") != "archive"
+    ]
     return Metadata(archive_id=archive_id, title=title, language=language, **values)
 
 

@@ -20,6 +20,7 @@ from archiver.document.model import (
     Metadata,
     Paragraph,
     Provenance,
+    Repair,
     Value,
     texts_of,
 )
@@ -101,6 +102,23 @@ def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]
     return want - have
 
 
+# How each guess behind a line-end hyphen is described in the provenance (hyphens.decide).
+_HYPHEN_GUESSES = {
+    "unknown-word": "{n} unknown to the dictionary (joined)",
+    "tie": "{n} rare joined but common apart (joined)",
+    "no-dictionary": "{n} in a language without a dictionary (joined)",
+}
+
+
+def hyphen_guesses(found: Found) -> list[Repair]:
+    """One `hyphen-guess` record of the line-end hyphens decided without the dictionary's evidence."""
+    counts = found.hyphen_guesses
+    if not counts:
+        return []
+    parts = [text.format(n=counts[kind]) for kind, text in _HYPHEN_GUESSES.items() if counts[kind]]
+    return [Repair("hyphen-guess", sum(counts.values()), "line-end hyphens guessed: " + "; ".join(parts))]
+
+
 def _provenance(name: str, data: bytes, decoded: Decoded, dialect: str, conf: float, when: str) -> Provenance:
     event = Event("normalisation", "archiver", __version__, RULES_VERSION, when)
     return Provenance(
@@ -169,4 +187,5 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
         **carried,
     )
     prov = _provenance(name, data, decoded, reader.name, conf, when)
+    prov.repairs = prov.repairs + hyphen_guesses(found)
     return Result(Document(meta, blocklang.mark(blocks, meta.language.text), prov), problems)

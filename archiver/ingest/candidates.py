@@ -107,12 +107,16 @@ def choose(data: bytes) -> Choice:
         return Choice(data.decode(western), _name(western), first.score)
     codecs = [western if c == "western" else c for c in SINGLE_BYTE + MULTI_BYTE]
     screened = _scored(part[:_SCREEN], codecs)  # every codec on a little, the likeliest on more
-    finalists = [codec for _, codec in sorted(screened, reverse=True)[:FINALISTS]]
+    finalists = [codec for _, codec, _ in sorted(screened, reverse=True)[:FINALISTS]]
     scored = _scored(part, [c for c in codecs if c in finalists or c == western])
-    single = max((score for score, codec in scored if codec not in MULTI_BYTE), default=0.0)
+    single = max((score for score, codec, _ in scored if codec not in MULTI_BYTE), default=0.0)
     prior = WESTERN_PRIOR if len(part.translate(None, _ASCII)) >= THIN else THIN_PRIOR
     ranked = sorted(
-        ((_rank(score, codec, western, single, prior), codec) for score, codec in scored), reverse=True
+        (
+            (_rank(score, codec, western, single, prior) + prior * words, codec)
+            for score, codec, words in scored
+        ),
+        reverse=True,
     )
     for i, (rank, codec) in enumerate(ranked):
         try:
@@ -134,16 +138,19 @@ def _rank(score: float, codec: str, western: str, single: float, prior: float) -
     return score
 
 
-def _scored(part: bytes, codecs: list[str]) -> list[tuple[float, str]]:
-    """(plausibility, codec) of each codec that reads the sample, one per distinct reading."""
+def _scored(part: bytes, codecs: list[str]) -> list[tuple[float, str, float]]:
+    """(plausibility, codec, share of known words) of each codec that reads the sample, one per
+    distinct reading. Known words of a short non-Latin reading weigh as much as the Western prior:
+    they are as good a sign of the right codec as Western text is a likely one."""
     seen: set[str] = set()
-    scored: list[tuple[float, str]] = []
+    scored: list[tuple[float, str, float]] = []
     for codec in codecs:
         text = _read(part, codec)
         if text is None or text in seen:
             continue  # unreadable, or the same reading as an earlier codec's (which stands for both)
         seen.add(text)
-        scored.append((plausibility(text).score, codec))
+        found = plausibility(text)
+        scored.append((found.score, codec, found.words or 0.0))
     return scored
 
 

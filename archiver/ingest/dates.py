@@ -21,6 +21,9 @@ _RFC822 = re.compile(
 _ASCTIME = re.compile(
     r"^[A-Z][a-z]{2}\s{1,9}[A-Z][a-z]{2}\s{1,9}\d{1,2}\s{1,9}\d{1,2}:\d{2}(?::\d{2})?\s{1,9}\d{4}$"
 )
+# Day, month and year with dots, as German, Dutch, French and most of Europe write them: never
+# month first ("01.02.2003" is 1 February; dateparser alone reads it as 2 January).
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _YEAR = re.compile(r"\d{4}")
 LANGS = ("en", "nl", "de", "fr")
@@ -53,6 +56,10 @@ def parse(raw: str, lang: str = "") -> tuple[str, Precision] | None:
         if d:
             return f"{y}-{mo}-{d}", "day"
         return (f"{y}-{mo}", "month") if mo else (y, "year")
+    m = _DOTTED.match(text)
+    if m:
+        d, mo, y = (int(g) for g in m.groups())
+        return (f"{y:04d}-{mo:02d}-{d:02d}", "day") if _valid(y, mo, d) else None
     if _ISO_TIME.match(text):
         try:
             dt = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from archiver.document.model import DateKind, DateValue, Fields, How, Identifier, Value
@@ -26,6 +27,7 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "publication date",
         "publicatiedatum",
         "created",
+        "ausfertigungsdatum",
     ),
     "modified": ("updated", "modified", "bijgewerkt", "aktualisiert", "mis à jour", "gewijzigd"),
     "author": (
@@ -107,6 +109,7 @@ class Found(Fields):
     consumed: list[str] = field(default_factory=list)  # markup with no text of its own
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
+    hyphen_guesses: Counter[str] = field(default_factory=Counter)  # line-end hyphens decided by a guess
 
     def note_once(self, code: str, message: str) -> None:
         """Record a problem unless the same one is recorded already (a limit met many times)."""
@@ -138,7 +141,7 @@ class Found(Fields):
         elif name == "author":
             self.authors.extend(Value(a, how) for a in split_names(raw))
         elif name == "keywords":
-            self.keywords.extend(k.strip() for k in raw.replace(";", ",").split(",") if k.strip())
+            self._keywords(raw, how)
         elif name == "language":
             self._language(raw, how)
         elif name == "url":
@@ -148,6 +151,14 @@ class Found(Fields):
             setattr(self, name, Value(raw, how))
         else:  # a second title or source: keep it, don't overwrite
             self.fields.append((name, raw))
+
+    def _keywords(self, raw: str, how: How) -> None:
+        """Keywords with the key they stood under; a second key's keywords stay a field under it."""
+        if self.keywords_how is not None and self.keywords_how.method != how.method:
+            self.fields.append((how.method.split(":", 1)[-1], raw))
+            return
+        self.keywords_how = how
+        self.keywords.extend(k.strip() for k in raw.replace(";", ",").split(",") if k.strip())
 
     def _language(self, raw: str, how: How) -> None:
         """A language name or tag (the first of a list); else a field, and the language is detected."""
@@ -159,6 +170,8 @@ class Found(Fields):
             self.problems.append(Problem("header-invalid", f"{shown!r} is not a language; kept as a field"))
             return
         self.language = Value(code.lower() if len(code) <= 3 else code, how)
+        if raw != self.language.text:  # "English", "nl, en": the code is ours, the words the source's
+            self.fields.append(("language-as-written", raw))
         self.lang_hint = self.language.text.split("-")[0]
 
     def keep_field(self, name: str, raw: str) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from archiver.document.model import Block, Figure, How, Paragraph, Value
+from archiver.document.model import Block, DateKind, Figure, How, Paragraph, Value
+from archiver.ingest import dates
 from archiver.ingest.dates import WRITTEN_DATE
 from archiver.ingest.found import Found, split_names
 
@@ -51,6 +52,34 @@ DATELINES = (
 )
 DATE_LINE = re.compile(rf"^{_DATE}\.?$")
 DATE_IN_LINE = re.compile(_DATE)
+
+
+# Keys that date the text itself in German legal and official texts, and the kind of date each
+# gives: "Ausfertigungsdatum: 18.08.1896" (the day a law was signed), "Stand: 01.07.2021".
+DATED_KEYS: dict[str, DateKind] = {
+    "ausfertigungsdatum": "published",
+    "datum": "published",
+    "stand": "modified",
+}
+# "Key: value" on one line, or a Markdown definition list: "Key" then ":   value" on the next.
+# Words of the key are separated by single spaces, so that a run of spaces has one way to match.
+_DATED_KEY = re.compile(
+    r"^([^\W\d_]\w{0,40}(?: \w{1,40}){0,3})[ \t]{0,9}(?:\n[ \t]{0,3})?:[ \t]{1,9}(\S[^\n]{0,80})$"
+)
+
+
+def take_dated_key(block: list[str], found: Found) -> bool:
+    """Lift "Ausfertigungsdatum: 18.08.1896" into the dates (the key kept in the method) when the
+    whole value is a date; anything else ("Stand: Zuletzt geändert durch …") stays text."""
+    m = _DATED_KEY.match("\n".join(line.rstrip() for line in block)) if len(block) <= 2 else None
+    kind = DATED_KEYS.get(m.group(1).lower()) if m else None
+    if m is None or kind is None or dates.parse(m.group(2), found.lang_hint) is None:
+        return False
+    key, value = m.group(1), m.group(2)
+    found.add_date(value, How("explicit", f"key:{key}", 1.0), kind)
+    found.lifted.append(value)
+    found.consumed.append(m.group(0).replace(value, "", 1))
+    return True
 
 
 def take_byline(text: str, found: Found) -> bool:
@@ -183,6 +212,8 @@ def split_title(found: Found) -> None:
     if cut[0] <= 0:
         return
     head, suffix = text[: cut[0]].strip(), text[cut[0] + len(cut[1]) :].strip()
+    if head.count("(") > head.count(")"):
+        return  # the separator is inside parentheses: "Dorfbrunnengesetz (Dorfbrunnengesetz - DBrG)"
     kind = _suffix_kind(suffix)
     if (
         kind is None

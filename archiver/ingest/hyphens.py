@@ -38,6 +38,12 @@ LANGUAGE_SAMPLE = 600  # characters: enough to tell the language, at a fifth of 
 MIN_ZIPF = 2.0  # a part rarer than this (per 10^9 words: 100) is no evidence of a real compound
 
 
+# The guesses a decision may rest on, as counted in the provenance (Compounds.guesses).
+UNKNOWN_WORD = "unknown-word"  # neither the joined word nor both parts are known: joined
+TIE = "tie"  # the joined word is rare, its parts common: both readings have evidence; joined
+NO_DICTIONARY = "no-dictionary"  # wordfreq lacks the language: joined
+
+
 class Verdict(Enum):
     """What a hyphen at a line end is."""
 
@@ -82,8 +88,9 @@ def _zipf(frequency: float) -> float:
     return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
-def decide(head: str, tail: str, lang: str, standalone: bool) -> Verdict | None:
-    """The verdict on "head-⏎tail…", or None when the language has no dictionary.
+def decide(head: str, tail: str, lang: str, standalone: bool) -> tuple[Verdict, str] | None:
+    """The verdict on "head-⏎tail…" and the guess it rests on ("" when the dictionary is clear:
+    see UNKNOWN_WORD, TIE), or None when the language has no dictionary.
 
     `standalone` says that the tail is a whole word (followed by a space or the end), as a
     conjunction must be.
@@ -92,9 +99,12 @@ def decide(head: str, tail: str, lang: str, standalone: bool) -> Verdict | None:
     if joined is None:
         return None
     if standalone and tail.lower() in CONJUNCTIONS.get(lang, ()) and _zipf(joined) < 3:
-        return Verdict.SUSPENDED
+        return Verdict.SUSPENDED, ""
+    parts = (
+        _zipf(_frequency(head, lang) or 0.0) >= MIN_ZIPF and _zipf(_frequency(tail, lang) or 0.0) >= MIN_ZIPF
+    )
     if joined > 0:
-        return Verdict.BREAK
-    if _zipf(_frequency(head, lang) or 0.0) >= MIN_ZIPF and _zipf(_frequency(tail, lang) or 0.0) >= MIN_ZIPF:
-        return Verdict.COMPOUND
-    return Verdict.BREAK
+        return Verdict.BREAK, TIE if parts and _zipf(joined) < MIN_ZIPF else ""
+    if parts:
+        return Verdict.COMPOUND, ""
+    return Verdict.BREAK, UNKNOWN_WORD

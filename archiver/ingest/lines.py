@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -102,6 +103,7 @@ class Compounds(set[str]):
         super().__init__(words)
         self._text = text
         self._language: str | None = None
+        self.guesses: Counter[str] = Counter()  # hyphens decided without the dictionary's evidence
 
     @property
     def language(self) -> str:
@@ -180,7 +182,11 @@ def _verdict(word: str, nxt: str, known: set[str]) -> Verdict:
     if not isinstance(known, Compounds) or not head or tail is None:
         return Verdict.BREAK
     standalone = tail.end() == len(nxt) or nxt[tail.end()] in _WORD_ENDS
-    return hyphens.decide(head, tail.group(0), known.language, standalone) or Verdict.BREAK
+    decided = hyphens.decide(head, tail.group(0), known.language, standalone)
+    verdict, guess = decided or (Verdict.BREAK, hyphens.NO_DICTIONARY)
+    if guess:
+        known.guesses[guess] += 1
+    return verdict
 
 
 def _trailing_letters(word: str) -> str:

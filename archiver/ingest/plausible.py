@@ -105,10 +105,25 @@ _FEW = 20  # letters: fewer say nothing about the share of capitals
 # Five accented Latin letters in a row: no language writes words so ("Íîâàÿ", Russian read as
 # cp1252); Polish comes closest ("żółć").
 _ACCENTED_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{5,}")
+# Nor whole words of accented letters alone ("Èç èç", Cyrillic "Из из" read as Latin-1): a Latin
+# word of two to four letters holds a plain one ("één", "où", "Öl", "żółw").
+_ACCENTED_WORD = re.compile("(?<![^\\W\\d_])[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]{2,4}(?![^\\W\\d_])")
 # Letters of the alphabetic scripts (Latin, Greek, Cyrillic, Hebrew, Arabic), between which a
 # sign is odd; Chinese and Japanese put punctuation between characters.
 _ALPHABETIC = (
     "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f\u05d0-\u05ea\u0620-\u064a]"
+)
+# Each script's order of signs, which a wrong codec breaks: a combining mark (Thai vowel and tone
+# marks, Hebrew points, Arabic vowels, Latin accents) stands after a letter, never after a space,
+# a sign or a digit; a native digit (Thai ๐-๙) never stands inside a word; a Thai leading vowel
+# (เ แ โ ใ ไ) comes before a consonant; a Greek final sigma (ς) ends a word. Cyrillic in cp1251
+# read as Thai (cp874) breaks the first three, though the language identifier is sure of Thai.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_MISPLACED = re.compile(
+    f"(?<![^\\W\\d_])(?<![{_MARKS}])[{_MARKS}]"  # a mark after no letter (nor a mark on one)
+    "|(?<=[^\\W\\d_])[\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59]+(?=[^\\W\\d_])"  # a digit inside a word
+    "|[\u0e40-\u0e44](?![\u0e01-\u0e2e])"  # a Thai leading vowel before no consonant
+    "|\u03c2(?=[^\\W\\d_])"  # a Greek final sigma inside a word
 )
 _IN_WORD = "’ʼ·‧"  # signs that may stand between letters of one word
 _NOT_TEXT = {"Cc", "Cn", "Co", "Cs"}
@@ -117,12 +132,27 @@ SURE_LANGUAGE = 0.5  # below this, the language identifier's verdict is not used
 LANGUAGE_SAMPLE = 1000  # characters handed to the language identifier
 
 
+# Few words say little to the language identifier ("Привет, мир!" is Russian at p=0.28, and the
+# same bytes read as Greek, "Οπθβες, μθπ!", are Greek at 0.58). Below this many words, a reading
+# in a non-Latin script is also judged by how many of its words the script's languages know
+# (wordfreq's lists of common words): real words for the right codec, none for a wrong one.
+FEW_WORDS = 40
+WORD_LISTS: dict[str, tuple[str, ...]] = {
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+    "Greek": ("el",),
+    "Hebrew": ("he",),
+    "Arabic": ("ar", "fa", "ur"),
+}
+_WORD = re.compile(r"[^\W\d_]{2,}")  # words of one letter ("и", "ו") are too easily real
+
+
 @dataclass(frozen=True)
 class Plausibility:
     """How likely a decoding is right (0..1), and the language it reads as."""
 
     score: float
     language: str
+    words: float | None = None  # the share of known words, for a short non-Latin reading (known_words)
 
 
 def script(ch: str) -> str:
@@ -192,8 +222,8 @@ def _odd_characters(text: str) -> tuple[int, int]:
             letters += n
             upper += n if kind == "upper" else 0
             odd += n if kind == "rare" else 0
-    odd += _MIXED_WEIGHT * _odd_pairs(text) + _signs_in_words(text, signs)
-    odd += sum(map(len, _ACCENTED_RUN.findall(text)))
+    odd += _MIXED_WEIGHT * (_odd_pairs(text) + len(_MISPLACED.findall(text))) + _signs_in_words(text, signs)
+    odd += sum(map(len, _ACCENTED_RUN.findall(text))) + sum(map(len, _ACCENTED_WORD.findall(text)))
     if letters >= _FEW:
         odd += max(0, upper - letters // 2)
     return letters, odd
@@ -271,6 +301,28 @@ def _only_common_western(text: str) -> bool:
     return bool(letters) and letters <= _COMMON_WESTERN
 
 
+@lru_cache(maxsize=8)
+def _common_words(lang: str) -> frozenset[str]:
+    """wordfreq's common words of `lang` (its "small" list: 20 ms to load, once a process)."""
+    import wordfreq
+
+    return frozenset(wordfreq.get_frequency_dict(lang, wordlist="small"))
+
+
+def known_words(text: str) -> float | None:
+    """The share of a short text's words that its script's languages know, or None when the text
+    is long, in a script without word lists (Latin: letters tell its codecs apart), or wordless."""
+    words = [w.lower() for w in _WORD.findall(text[:LANGUAGE_SAMPLE]) if not w.isascii()]
+    if not words or len(words) >= FEW_WORDS:
+        return None
+    scripts = Counter(script(w[0]) for w in words)
+    lists = WORD_LISTS.get(scripts.most_common(1)[0][0])
+    if lists is None:
+        return None
+    known = sum(any(w in _common_words(lang) for lang in lists) for w in words)
+    return known / len(words)
+
+
 def plausibility(text: str) -> Plausibility:
     """Score a decoded sample: few odd characters, and letters that its detected language writes."""
     letters, odd = _odd_characters(text)
@@ -279,5 +331,8 @@ def plausibility(text: str) -> Plausibility:
     lang, prob = language.detect(text[:LANGUAGE_SAMPLE])
     clean = max(0.0, 1.0 - odd / max(1, letters))
     fit = _fit(text, lang, prob >= SURE_LANGUAGE)
+    known = known_words(text) if clean else None
+    if known is not None:  # a few words: real ones make up for an unsure language; none weigh against
+        fit = max(fit, known) * (0.5 + 0.5 * known)
     score = clean * fit * (0.9 + 0.1 * prob)
-    return Plausibility(round(score, 2), lang)
+    return Plausibility(round(score, 2), lang, known)

@@ -73,6 +73,16 @@ class Context:
         return join_lines(lines, self.compounds, self.found.consumed)
 
 
+HEAD_BLOCKS = 8  # dated keys ("Ausfertigungsdatum: …") are looked for among the body's first blocks
+
+
+def _dated_key(block: list[str], ctx: Context) -> list[Block] | None:
+    """A "Ausfertigungsdatum: 18.08.1896" block near the top: a date of the text, not a block."""
+    if ctx.depth or ctx.index >= HEAD_BLOCKS or not furniture.take_dated_key(block, ctx.found):
+        return None
+    return []
+
+
 def _break(block: list[str], ctx: Context) -> list[Block] | None:
     if len(block) == 1 and _BREAK.match(block[0]):
         ctx.found.consumed.append(block[0])
@@ -231,6 +241,7 @@ def _prose(block: list[str], ctx: Context) -> list[Block] | None:
 
 
 BLOCK_RULES: tuple[BlockRule, ...] = (
+    _dated_key,
     _break,
     _note,
     _quote,
@@ -268,6 +279,7 @@ def parse_blocks(text: str, found: Found, layout: Layout | None = None, depth: i
                 out.extend(result)
                 break
         i += 1
+    found.hyphen_guesses.update(ctx.compounds.guesses)
     return out
 
 
@@ -284,7 +296,7 @@ def is_heading(text: str) -> bool:
         return False  # a long question is a sentence, not a subheading
     if furniture.DATE_LINE.match(text) or furniture.BYLINE.match(text):
         return False
-    return text[:1].isupper() or text[:1].isdigit()
+    return text[:1].isupper() or text[:1].isdigit() or text.startswith("§ ")  # "§ 1 Zweck"
 
 
 def _headings(blocks: list[Block]) -> list[Block]:

@@ -121,8 +121,9 @@ class Gutenberg:
     def _pair(self, key: str, value: str, found: Found) -> None:
         number = _NUMBER.search(value)
         if number:
-            found.identifiers.append(Identifier("gutenberg", number.group(1)))
-            found.lifted.append(number.group(0))  # kept as the id; brackets and "eBook #" are markup
+            written = number.group(0).strip()
+            found.identifiers.append(Identifier("gutenberg", number.group(1), written))
+            found.lifted.append(written)  # the id, and its markup as written ("[eBook #11]")
             value = value[: number.start()] + value[number.end() :]
         name = _KEYS.get(key.lower())
         how = How("explicit", f"gutenberg:{key}", 1.0)
