@@ -42,16 +42,40 @@ class JsonLdOptions:
     """JSON-LD is data, not layout: no options."""
 
 
-def _plain(blocks: list[Block] | tuple[Block, ...]) -> Iterator[str]:
+def _labels(doc: Document) -> dict[str, str]:
+    return {b.id: b.label for b in doc.body if isinstance(b, Note)}
+
+
+def marked(p: Paragraph, labels: dict[str, str]) -> str:
+    """The paragraph with its note calls as "[1]" where they stand."""
+    text = p.text
+    for offset, note in sorted(p.notes, reverse=True):
+        text = f"{text[:offset]}[{labels.get(note, '*')}]{text[offset:]}"
+    return text
+
+
+def _called(blocks: list[Block] | tuple[Block, ...]) -> Iterator[Paragraph]:
+    """Every paragraph that calls a note, at any depth."""
+    for block in blocks:
+        match block:
+            case Paragraph(notes=notes) if notes:
+                yield block
+            case Quote(inner) | Epigraph(inner) | Note(_, _, inner):
+                yield from _called(inner)
+
+
+def _plain(blocks: list[Block] | tuple[Block, ...], labels: dict[str, str]) -> Iterator[str]:
     """The body as plain paragraphs; figures go to associatedMedia, notes after the text."""
     for block in blocks:
         match block:
-            case Paragraph(text) | Heading(text) | Preformatted(text):
+            case Paragraph():
+                yield marked(block, labels)
+            case Heading(text) | Preformatted(text):
                 yield text
             case Quote(inner):
-                yield from _plain(inner)
+                yield from _plain(inner, labels)
             case Epigraph(inner, attribution):
-                yield from _plain(inner)
+                yield from _plain(inner, labels)
                 if attribution:
                     yield attribution
             case ListBlock(items, ordered):
@@ -64,9 +88,10 @@ def _plain(blocks: list[Block] | tuple[Block, ...]) -> Iterator[str]:
 
 def article_body(doc: Document) -> str:
     """Every text block of the article, blank-line separated; notes ("[1] …") and signature last."""
-    parts = list(_plain(doc.body))
+    labels = _labels(doc)
+    parts = list(_plain(doc.body, labels))
     for note in (b for b in doc.body if isinstance(b, Note)):
-        parts.append(f"[{note.label}] " + "\n\n".join(texts_of(note.blocks)))
+        parts.append(f"[{note.label}] " + "\n\n".join(_plain(note.blocks, labels)))
     if doc.meta.signature:
         parts.append("-- \n" + doc.meta.signature.text)
     return "\n\n".join(parts)
@@ -187,6 +212,16 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
+def _wanted(doc: Document) -> list[str]:
+    """The title and every text block; a paragraph that calls notes, with its calls."""
+    called = list(_called(doc.body))
+    plain = set(texts_of(called))
+    labels = _labels(doc)
+    return [doc.meta.title.text, *(t for t in doc.text_blocks() if t not in plain)] + [
+        marked(p, labels) for p in called
+    ]
+
+
 def check(data: bytes, ed: Edition) -> None:
     """Completeness gate: every article is there, with its title and every text block."""
     root = json.loads(data)
@@ -197,7 +232,7 @@ def check(data: bytes, ed: Edition) -> None:
         if key not in by_id:
             raise ExportError(f"{doc.meta.archive_id}: article missing from the JSON-LD")
         text = "\n".join(_strings(by_id[key]))
-        missing = [t for t in [doc.meta.title.text, *doc.text_blocks()] if t not in text]
+        missing = [t for t in _wanted(doc) if t not in text]
         if missing:
             raise ExportError(lost(doc, missing))
 
