@@ -215,7 +215,7 @@ def _strings(value: Any) -> Iterator[str]:
 def _wanted(doc: Document) -> list[str]:
     """The title and every text block; a paragraph that calls notes, with its calls."""
     called = list(_called(doc.body))
-    plain = set(texts_of(called))
+    plain = {p.text for p in called}
     labels = _labels(doc)
     return [doc.meta.title.text, *(t for t in doc.text_blocks() if t not in plain)] + [
         marked(p, labels) for p in called
