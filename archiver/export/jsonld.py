@@ -19,7 +19,6 @@ from archiver.document.model import (
     Paragraph,
     Preformatted,
     Quote,
-    texts_of,
 )
 from archiver.export import ExportError, Format
 from archiver.export.edition import Edition
