@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -10,12 +11,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from archiver import pipeline, recipes
 from archiver.document.model import DateValue, Document, How, Note, Paragraph, Value
 from archiver.export import ExportError, nitf
 from archiver.export.edition import file_stem, gather
 from archiver.export.nitf_body import NS
 from archiver.ingest import ingest_bytes
-from tests.conftest import FIXTURES, SEED, WHEN
+from archiver.store import Archive, Selection
+from tests.cli.test_cli import run
+from tests.conftest import FIXTURES, SEED, SOURCES, WHEN
 from tests.export.conftest import assert_golden
 
 SCHEMA = Path(__file__).parent / "schema" / "nitf-3-6-subset.xsd"
@@ -158,3 +162,36 @@ def test_the_gate_finds_a_lost_block() -> None:
 def test_golden_nitf_of_the_seed_and_an_essay_with_notes(update_golden: bool) -> None:
     for path in (SEED, VEERPONT):
         assert_golden(f"nitf/{path.name}.xml", nitf.render(gather([_doc(path)])), update_golden)
+
+
+def test_export_writes_a_zip_for_an_edition_and_a_file_per_article(
+    tmp_path: Path, xsd: etree.XMLSchema
+) -> None:
+    with Archive(tmp_path / "arc", create=True) as archive:
+        pipeline.ingest(archive, sorted(SOURCES.iterdir())[:3])
+        ids = [e.id for e in archive.entries()]
+        edition = recipes.export(archive, recipes.export_job("nitf"), Selection(), tmp_path / "out")
+        each = recipes.export(archive, recipes.export_job("nitf", each=True), Selection(), tmp_path / "each")
+        one = recipes.export(archive, recipes.export_job("nitf"), Selection(ids=ids[:1]), tmp_path / "one")
+    (zipped,) = edition.paths
+    assert zipped.suffix == ".zip" and zipped.parent == tmp_path / "out"
+    with zipfile.ZipFile(zipped) as zf:
+        assert sorted(zf.namelist()) == sorted(p.name for p in each.paths)
+        for path in each.paths:
+            assert path.suffix == ".xml" and zf.read(path.name) == path.read_bytes()
+            _valid(xsd, path.read_bytes())
+    (single,) = one.paths  # an edition of one article is that article's file
+    assert single.suffix == ".xml" and single.read_bytes() in {p.read_bytes() for p in each.paths}
+
+
+def test_the_command_line_exports_both_formats(tmp_path: Path) -> None:
+    root = tmp_path / "arc"
+    assert run("ingest", SEED, archive=root).returncode == 0
+    for fmt, name in (("nitf", "seed.xml"), ("jsonld", "seed.jsonld")):
+        done = run("export", fmt, "-o", tmp_path / name, archive=root)
+        assert done.returncode == 0, done.stderr
+    root_element = etree.parse(str(tmp_path / "seed.xml")).getroot()
+    assert root_element.tag == f"{{{NS}}}nitf"
+    assert json.loads((tmp_path / "seed.jsonld").read_text(encoding="utf-8"))["@type"] == "NewsArticle"
+    listed = json.loads(run("formats", "--json").stdout)
+    assert (listed["nitf"]["suffix"], listed["jsonld"]["suffix"]) == (".xml", ".jsonld")
