@@ -26,7 +26,8 @@ from archiver.export.frame import Frame
 from archiver.export.plain import credit_line
 
 CONTEXT = "https://schema.org"
-MAPPING_VERSION = "1"  # goes into the article page's ETag: a new mapping re-sends the page
+# A change to what this module (or nitf.py) writes must bump RENDER_VERSION in export/cache.py:
+# cached per-article files (`--each`, build) and the reading room's ETags are keyed by it.
 
 # Our date kinds -> the schema.org property; "event" is the time the article tells of.
 DATE_PROPERTIES = {

@@ -17,6 +17,7 @@ from archiver.export.jsonld import lost, urn
 from archiver.export.nitf_body import LEAVES, NS, add, content
 
 VERSION = "-//IPTC//DTD NITF 3.6//EN"
+# A change to what this module writes must bump RENDER_VERSION in export/cache.py (see jsonld.py).
 
 
 @dataclass(frozen=True)

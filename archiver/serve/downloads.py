@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.errors import NotFoundError
+from archiver.export.cache import RENDER_VERSION
 from archiver.serve.http import MEDIA, cached, etag_of, streamed
 from archiver.serve.library import Library
 from archiver.serve.pages import filters_of
@@ -48,7 +49,7 @@ def _rendered(
 ) -> Callable[[Library, Entry], Download]:
     def download(lib: Library, entry: Entry) -> Download:
         make = lambda: lib.export(fmt, Selection(ids=[entry.id]), each=True)  # noqa: E731
-        version = f"{fmt} {_epoch()} {lib.xml_digest(entry)}"
+        version = f"{fmt} {RENDER_VERSION} {_epoch()} {lib.xml_digest(entry)}"  # what decides the bytes
         return Download(make, media or MEDIA[fmt], version, suffix or fmt)
 
     return download

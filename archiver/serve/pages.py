@@ -192,13 +192,13 @@ def article_jsonld(request: Request, doc: Document) -> Markup:
 
 def article(request: Request) -> Response:
     from archiver import report
-    from archiver.export.jsonld import MAPPING_VERSION
+    from archiver.export.cache import RENDER_VERSION
     from archiver.export.xhtml import article as article_xhtml
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
-    etag = etag_of("page", PAGE_VERSION, MAPPING_VERSION, base, lib.xml_digest(entry), str(entry.version))
+    etag = etag_of("page", PAGE_VERSION, RENDER_VERSION, base, lib.xml_digest(entry), str(entry.version))
     if matches(request, etag):
         return not_modified(etag)
     doc = lib.document(entry)
