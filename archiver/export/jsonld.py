@@ -107,6 +107,16 @@ def lost(doc: Document, missing: list[str]) -> str:
     return f"{doc.meta.archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}"
 
 
+def _figures(blocks: list[Block] | tuple[Block, ...]) -> Iterator[Figure]:
+    """Every figure, at any depth (a caption may stand in a quotation)."""
+    for block in blocks:
+        match block:
+            case Figure():
+                yield block
+            case Quote(inner) | Epigraph(inner) | Note(_, _, inner):
+                yield from _figures(inner)
+
+
 def _figure(figure: Figure) -> dict[str, Any]:
     found: dict[str, Any] = {"@type": "ImageObject", "caption": figure.caption}
     if figure.credit:
@@ -147,7 +157,7 @@ def article(doc: Document, page: str | None = None, image: str | None = None) ->
         data["keywords"] = list(m.keywords)
     data["articleBody"] = article_body(doc)
     data["wordCount"] = sum(len(t.split()) for t in doc.text_blocks())
-    figures = [_figure(b) for b in doc.body if isinstance(b, Figure)]
+    figures = [_figure(b) for b in _figures(doc.body)]
     if figures:
         data["associatedMedia"] = figures
     data["isBasedOn"] = _original(doc)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
-from archiver.document.model import DateValue, Document, How, Value
+from archiver.document.model import DateValue, Document, Figure, How, Paragraph, Quote, Value
 from archiver.export import ExportError
 from archiver.export import jsonld as exporter
 from archiver.export.edition import gather
@@ -167,6 +167,14 @@ def test_body_headings_captions_and_notes() -> None:
     )
     assert "langen boom[1] werd voortgeduwd" in essay["articleBody"]  # the call where it stands
     assert essay["isBasedOn"]["identifier"]["propertyID"] == "sha256"
+
+
+def test_a_caption_inside_a_quotation_is_kept() -> None:
+    seed = _doc(SEED)
+    figure = next(b for b in seed.body if isinstance(b, Figure))
+    doc = replace(seed, body=[Quote((Paragraph("Zo zei hij het."), figure))])
+    data = json.loads(exporter.render(gather([doc])))  # the completeness gate passes
+    assert [m["caption"] for m in data["associatedMedia"]] == [figure.caption]
 
 
 def test_an_edition_is_an_item_list(docs: list[Document]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from archiver import pipeline, recipes
-from archiver.document.model import DateValue, Document, How, Note, Paragraph, Value
+from archiver.document.model import DateValue, Document, Figure, How, Note, Paragraph, Quote, Value
 from archiver.export import ExportError, nitf
 from archiver.export.edition import file_stem, gather
 from archiver.export.nitf_body import NS
@@ -25,6 +25,7 @@ from tests.export.conftest import assert_golden
 SCHEMA = Path(__file__).parent / "schema" / "nitf-3-6-subset.xsd"
 VEERPONT = FIXTURES / "struct-veerpont.txt"
 N = {"n": NS}
+XML = "http://www.w3.org/XML/1998/namespace"
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,15 @@ def test_emphasis_and_note_calls_keep_their_places(xsd: etree.XMLSchema) -> None
         '<em>verre<a href="#n1" class="noteref">*</a> landen</em>.</p>'
     )
     assert [n.get("id") for n in root.iter(f"{{{NS}}}note")] == ["n1", "n2"]
+
+
+def test_a_caption_inside_a_quotation_stays_valid(xsd: etree.XMLSchema) -> None:
+    seed = _doc(SEED)
+    figure = next(b for b in seed.body if isinstance(b, Figure))
+    doc = replace(seed, body=[Quote((Paragraph("Zo zei hij het."), figure), "en")])
+    root = _valid(xsd, nitf.render(gather([doc])))
+    block = root.find("n:body/n:body.content/n:bq[@xml:lang='en']/n:block", {**N, "xml": XML})
+    assert [p.get("class") for p in block] == [None, "caption", "credit"]  # a block holds no block
 
 
 def test_the_edition_is_a_zip_of_one_valid_file_per_article(
