@@ -611,7 +611,7 @@ def formats(json_out: JsonOpt = False) -> None:
         _print_json(table())
         return
     for name, info in table().items():
-        out.print(f"{name:<6} {info['suffix']:<6} {info['description']}", markup=False)
+        out.print(f"{name:<6} {info['suffix']:<7} {info['description']}", markup=False)
         for key, option in info["options"].items():
             out.print(f"    {usage(key, option)}", markup=False)
 

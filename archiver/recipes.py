@@ -116,6 +116,8 @@ def export(
         plan = [(gather([d], "none"), folder / f"{file_stem(d)}{suffix}") for d in docs]
     else:
         whole = gather(docs, job.grouping, job.title)
+        if len(docs) > 1:  # NITF's edition is a zip of one file per article
+            suffix = job.exporter.edition_suffix or suffix
         target = out or Path("dist")
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 EXPORTERS: dict[str, str] = {
     "epub": "archiver.export.epub",
     "pdf": "archiver.export.pdf",
+    "jsonld": "archiver.export.jsonld",
+    "nitf": "archiver.export.nitf",
 }
 
 
@@ -33,6 +35,9 @@ class Exporter(Protocol):
 
     @property
     def suffix(self) -> str: ...  # ".epub"
+
+    @property
+    def edition_suffix(self) -> str: ...  # of an edition of several articles, when not `suffix` (".zip")
 
     @property
     def description(self) -> str: ...  # one line for `archiver formats`
@@ -68,6 +73,7 @@ class Format:
     render: Callable[[Any, Any], bytes]
     check: Callable[[bytes, Any], None]
     preflight: Callable[[Any], list[Problem]] = _no_problems
+    edition_suffix: str = ""  # "" = `suffix`; a format whose edition is a bundle of files names it here
 
 
 def exporter(name: str) -> Exporter:

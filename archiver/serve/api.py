@@ -63,6 +63,8 @@ def show(request: Request) -> Response:
     data["links"] = article_links(_base(request), entry) | {
         "xml": f"{_base(request)}/article/{entry.id}.xml",
         "original": f"{_base(request)}/article/{entry.id}.original",
+        "jsonld": f"{_base(request)}/article/{entry.id}.jsonld",
+        "nitf": f"{_base(request)}/article/{entry.id}.nitf",
     }
     response = _json(request, data)
     response.headers["etag"] = etag

@@ -13,13 +13,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.errors import NotFoundError
+from archiver.export.cache import RENDER_VERSION
 from archiver.serve.http import MEDIA, cached, etag_of, streamed
 from archiver.serve.library import Library
 from archiver.serve.pages import filters_of
 from archiver.store import Selection
 from archiver.store.catalog import Entry
 
-RENDERED = ("epub", "pdf")  # formats made by `archiver export`
+RENDERED = ("epub", "pdf")  # formats made by `archiver export` that also make editions here
+# The exchange formats' media types (NITF has no registered type of its own: it is XML).
+DATA_MEDIA = {"jsonld": "application/ld+json", "nitf": "application/xml"}
 
 
 def _library(request: Request) -> Library:
@@ -41,10 +44,13 @@ class Download:
     suffix: str
 
 
-def _rendered(fmt: str) -> Callable[[Library, Entry], Download]:
+def _rendered(
+    fmt: str, media: str | None = None, suffix: str | None = None
+) -> Callable[[Library, Entry], Download]:
     def download(lib: Library, entry: Entry) -> Download:
         make = lambda: lib.export(fmt, Selection(ids=[entry.id]), each=True)  # noqa: E731
-        return Download(make, MEDIA[fmt], f"{fmt} {_epoch()} {lib.xml_digest(entry)}", fmt)
+        version = f"{fmt} {RENDER_VERSION} {_epoch()} {lib.xml_digest(entry)}"  # what decides the bytes
+        return Download(make, media or MEDIA[fmt], version, suffix or fmt)
 
     return download
 
@@ -52,6 +58,8 @@ def _rendered(fmt: str) -> Callable[[Library, Entry], Download]:
 DOWNLOADS: dict[str, Callable[[Library, Entry], Download]] = {
     "epub": _rendered("epub"),
     "pdf": _rendered("pdf"),
+    "jsonld": _rendered("jsonld", DATA_MEDIA["jsonld"]),
+    "nitf": _rendered("nitf", DATA_MEDIA["nitf"], "nitf.xml"),
     "xml": lambda lib, e: Download(lambda: lib.xml(e), MEDIA["xml"], f"xml {lib.xml_digest(e)}", "xml"),
     "original": lambda lib, e: Download(lambda: lib.original(e), MEDIA["txt"], f"original {e.sha256}", "txt"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from itertools import groupby
 from pathlib import Path
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from archiver.document.model import Document
 from archiver.serve.http import etag_of, hashed, matches, not_modified
 from archiver.serve.library import LANG, MONTH, Filters, Library
 from archiver.store.catalog import QueryError
@@ -173,13 +175,30 @@ def search(request: Request) -> Response:
     return response
 
 
+def ld_json(data: object) -> Markup:
+    """JSON for a <script type="application/ld+json"> data block: no "<", ">" or "&" can end it early."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def article_jsonld(request: Request, doc: Document) -> Markup:
+    """The article's schema.org NewsArticle (as `archiver export jsonld` writes it), with this page's URLs."""
+    from archiver.export import jsonld
+
+    base = str(request.base_url).rstrip("/")
+    found = doc.meta.archive_id
+    return ld_json(jsonld.article(doc, page=f"{base}/article/{found}", image=f"{base}/cover/{found}.png"))
+
+
 def article(request: Request) -> Response:
     from archiver import report
+    from archiver.export.cache import RENDER_VERSION
     from archiver.export.xhtml import article as article_xhtml
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
-    etag = etag_of("page", PAGE_VERSION, lib.xml_digest(entry), str(entry.version))
+    base = str(request.base_url)  # in the embedded JSON-LD's URLs
+    etag = etag_of("page", PAGE_VERSION, RENDER_VERSION, base, lib.xml_digest(entry), str(entry.version))
     if matches(request, etag):
         return not_modified(etag)
     doc = lib.document(entry)
@@ -195,6 +214,7 @@ def article(request: Request) -> Response:
         article_html=Markup(html),
         facts=facts,
         provenance=provenance,  # the dateline and the URL are in the article's own header
+        jsonld=article_jsonld(request, doc),
     )
     response.headers["etag"] = etag
     return response

@@ -235,7 +235,7 @@ def test_formats_lists_the_registry_with_options() -> None:
     result = run("formats", "--json")
     assert result.returncode == 0
     table = json.loads(result.stdout)
-    assert list(table) == ["epub", "pdf"] and table["pdf"]["suffix"] == ".pdf"
+    assert list(table) == ["epub", "pdf", "jsonld", "nitf"] and table["pdf"]["suffix"] == ".pdf"
     assert table["epub"]["options"] == {}
     assert table["pdf"]["options"]["paper"]["choices"] == ["A4", "A5", "Letter"]
     text = run("formats").stdout
@@ -245,7 +245,7 @@ def test_formats_lists_the_registry_with_options() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["export", "mobi"], "unknown format 'mobi'; known: epub, pdf"),
+        (["export", "mobi"], "unknown format 'mobi'; known: epub, pdf, jsonld, nitf"),
         (
             ["export", "epub", "--group-by", "weekday"],
             "unknown grouping 'weekday'; known: month, source, none",

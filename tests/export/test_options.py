@@ -24,7 +24,7 @@ def test_every_format_keeps_the_contract(name: str) -> None:
 
 
 def test_unknown_format_is_a_usage_error() -> None:
-    with pytest.raises(UnknownName, match="unknown format 'mobi'; known: epub, pdf") as info:
+    with pytest.raises(UnknownName, match="unknown format 'mobi'; known: epub, pdf, jsonld, nitf") as info:
         exporter("mobi")
     assert info.value.exit_code == ExitCode.USAGE
 

@@ -107,3 +107,15 @@ def test_screenshots_of_home_search_and_article(site: tuple[str, Any], tmp_path:
             assert im.size == (1000, 900)
             darkest, lightest = im.convert("L").getextrema()
             assert lightest - darkest > 100  # text on paper, not a blank page
+
+
+def test_the_json_ld_data_block_raises_no_csp_report(site: tuple[str, Any], page: Any) -> None:
+    base, _ = site
+    page.goto(f"{base}/browse/month/2019-04")
+    page.click("ol.entries h3 a")
+    found = page.evaluate(
+        "JSON.parse(document.querySelector('head script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert found["@type"] == "NewsArticle" and found["datePublished"] == "2019-04"
+    assert found["mainEntityOfPage"] == page.url
+    assert not [m for m in page.messages if "Content Security Policy" in m]

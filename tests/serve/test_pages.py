@@ -21,7 +21,8 @@ def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlEleme
     response = client.get(url)
     assert response.status_code == status, response.text[:300]
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert "<script" not in response.text  # nothing needs JavaScript, and the CSP forbids it
+    # nothing needs JavaScript, and the CSP forbids it; an article's JSON-LD is a data block, never run
+    assert set(re.findall(r"<script[^>]*>", response.text)) <= {'<script type="application/ld+json">'}
     assert headings_in_order(response.text), url
     tree = lxml_html.fromstring(response.content)
     assert tree.get("lang") == "en"
@@ -95,7 +96,7 @@ def test_article_page_is_typeset_like_the_epub_with_report_and_provenance(client
     provenance = " ".join(tree.xpath("//section[h2[@id='provenance']]//text()"))
     assert "date-prefix" in provenance and "sha256" in provenance
     downloads = tree.xpath("//aside//a/@href")
-    assert [d.rsplit(".", 1)[1] for d in downloads] == ["epub", "pdf", "xml", "original"]
+    assert [d.rsplit(".", 1)[1] for d in downloads] == ["epub", "pdf", "xml", "original", "jsonld", "nitf"]
 
 
 def test_search_marks_hits_and_filters(client: TestClient) -> None:
