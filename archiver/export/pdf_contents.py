@@ -30,12 +30,22 @@ LEADER = r'leader(".\2009.\2009.\2009.\2009.\2009.\2009")'  # six dots: a sixth 
 NUMBERS = "/ArchiverNumbers"  # a chunk's catalog: page, link target, column's right edge, baseline, …
 SPANS = "/ArchiverSpans"  # … and each entry's first and last page
 SAMPLE = "1234567890"
+COLUMN_EM = 0.6  # a figure space's width in em (Noto Serif: 0.559), rounded up
 
 
 def number_css(digits: int) -> str:
-    """Each entry's leader, then an en space and a column of `digits` figure spaces for its number."""
+    """Each entry's leader, then an en space and a column of `digits` figure spaces for its number.
+
+    The column hangs into the entry's right padding (as wide as the column and a little more), so
+    the title's lines wrap short of it and the leader and number end the last line.
+    """
     column = r"\2007" * digits
-    return f' nav.contents a::after {{ content: {LEADER} "\\2002" "{column}" !important; }}'
+    room = f"{0.5 + COLUMN_EM * digits + 0.5:.2f}em"
+    return (
+        f' nav.contents a::after {{ content: {LEADER} "\\2002" "{column}" !important;'
+        f" margin-right: -{room} !important; }}"
+        f" nav.contents li {{ padding-right: {room} !important; }}"
+    )
 
 
 def chunk_css(base: str, side: str, digits: int, first: bool) -> str:
