@@ -55,10 +55,11 @@ def _slots(block: Element) -> Iterator[tuple[Element, str]]:
         yield child, "tail"
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Word ranges with only spaces between them joined: fewer spans, each a word's start to a word's end."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
+        if out and not text[out[-1][1] : start].strip(" "):
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
@@ -93,12 +94,13 @@ def _guard_block(block: Element, nouns_capitalised: bool) -> None:
     plan = []
     for node, slot, text in slots:
         tail_from = left - LAST_LINE  # offsets in this slot from which words end in the last line
-        ranges = [m.span() for m in WORD.finditer(text) if _kept(m.group(), nouns_capitalised)]
-        last = next((m.start() for m in WORD.finditer(text) if m.end() > tail_from), None)
-        if last is not None:
-            ranges.append((last, len(text)))  # the words that end in the last line, in one span
+        ranges = [
+            m.span()
+            for m in WORD.finditer(text)
+            if _kept(m.group(), nouns_capitalised) or (m.end() > tail_from and len(m.group()) >= MIN_WORD)
+        ]
         if ranges:
-            plan.append((node, slot, _merge(ranges)))
+            plan.append((node, slot, _merge(text, ranges)))
         left -= len(text)
     for node, slot, ranges in plan:
         _wrap(node, slot, ranges)
