@@ -73,10 +73,8 @@ def test_the_last_line_of_a_paragraph_is_never_a_hyphenated_scrap() -> None:
 
 def test_spaces_move_into_inline_elements_and_notes_stay() -> None:
     out = _guarded('<p>one <em>two</em> three <a class="noteref" href="#n">1</a> four</p>')
-    assert (
-        out
-        == '<article lang="en"><p>one<em> two</em> three <a class="noteref" href="#n">1</a> four</p></article>'
-    )
+    expected = '<p>one<em> two</em> three <a class="noteref" href="#n">1</a> four</p>'
+    assert out == f'<article lang="en">{expected}</article>'
     out = _guarded("<p>Nothing here but <em>emphasised</em> paragraphs.</p>")
     assert out == (
         '<article lang="en"><p><span class="nohy">Nothing</span> here but<em><span class="nohy">'
@@ -108,6 +106,7 @@ def _assert_bars(report: Report, where: str) -> None:
     assert report.longest_run <= 3, (where, report.summary())  # WeasyPrint has no hyphenate-limit-lines
     assert report.runs_over(2) <= max(1, report.lines // 400), (where, report.summary())
     assert not report.near_empty, (where, report.summary())
+    assert not report.stranded, (where, report.summary())
 
 
 @pytest.mark.parametrize(("paper", "layout"), EDITIONS)

@@ -1,12 +1,13 @@
-"""Measures a PDF's typesetting from its text layer: characters per line, hyphen runs, near-empty pages.
+"""A PDF's typesetting measured from its text layer: line length, hyphen runs, near-empty pages, lone heads.
 
 Reads poppler's `pdftotext -bbox-layout` (lines with their boxes, per page) and the PDF's outline
-(pikepdf). Body lines are the lines at the body text's size; a column is a run of lines sharing a
-left edge. The measure counts the full lines of a column (at least 85% of its widest line: last
+(pikepdf). Body lines are the lines at the body text's size; a column is the lines whose boxes overlap
+across. The measure counts the full lines of a column (at least 85% of its widest line: last
 lines of paragraphs, headings and captions are not the measure). A hyphenated line ends in a hyphen
 (a line-break hyphen is a soft hyphen, U+00AD, in archiver's text layer). A near-empty page is a
 body page whose lines fill less than a quarter of the text height, unless it ends a part (the next
-page opens a new outline entry of the top level, or the body ends).
+page opens a new outline entry of the top level, or the body ends). A page whose last line is set
+larger than the body (a heading) or is an ornament has stranded it at its foot.
 
 Run as a script for a report: `python -m tests.export.typesetting edition.pdf [...]`.
 """
@@ -24,6 +25,7 @@ from lxml import etree
 
 HYPHENS = ("-", "\u00ad", "\u2010", "\u2011")
 FULL = 0.85  # a full line is at least this share of its column's widest line
+ORNAMENTS = {"⁂", "*", "* * *"}
 NEAR_EMPTY = 0.25  # a page whose lines fill less than this share of the text height
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -53,6 +55,8 @@ class Report:
     hyphenated: int = 0  # body lines that end in a hyphen
     lines: int = 0  # body lines
     near_empty: list[int] = field(default_factory=list)  # 1-based numbers of near-empty body pages
+    stranded: list[int] = field(default_factory=list)  # pages whose last line is a heading or an ornament
+    half_empty: int = 0  # body pages less than half full, part ends included (a figure, not a bar)
     pages: int = 0
 
     def percentile(self, p: float) -> float:
@@ -79,7 +83,8 @@ class Report:
             f"{self.pages} pages, {self.lines} body lines; characters per full line: median "
             f"{self.median:.0f}, p5 {self.percentile(5):.0f}, p95 {self.percentile(95):.0f}; "
             f"hyphenated lines {self.hyphenated}, runs of 3+ {self.runs_over(2)}, longest run "
-            f"{self.longest_run}; near-empty pages {len(self.near_empty)} {self.near_empty}"
+            f"{self.longest_run}; near-empty pages {len(self.near_empty)} {self.near_empty}; "
+            f"headings or ornaments at a page foot {self.stranded}; less than half full {self.half_empty}"
         )
 
 
@@ -154,15 +159,21 @@ def body_range(pdf: Path) -> tuple[int, int | None]:
     return starts[0], starts[-1] - 1
 
 
+def _head_or_ornament(line: Line, body: float) -> bool:
+    """A heading (set larger than the body) or a section ornament."""
+    return line.text.strip() in ORNAMENTS or line.height > 1.1 * body
+
+
 def measure(pdf: Path, first: int | None = None, last: int | None = None) -> Report:
     """The report for body pages `first`..`last` (1-based; default: the body, see body_range)."""
     if first is None:
         first, last = body_range(pdf)
     pages = text_lines(pdf)
     report = Report(pages=len(pages))
+    pages = [[ln for ln in lines if not ln.text.strip().isdigit()] for lines in pages]  # no folios
     height = _body_height(pages)
     body = [
-        [ln for ln in lines if abs(ln.height - height) <= 0.15 * height] for lines in pages[first - 1 : last]
+        [ln for ln in lines if abs(ln.height - height) <= 0.1 * height] for lines in pages[first - 1 : last]
     ]
     text_top = min((ln.y0 for lines in body for ln in lines), default=0.0)
     text_bottom = max((ln.y1 for lines in body for ln in lines), default=0.0)
@@ -186,8 +197,12 @@ def measure(pdf: Path, first: int | None = None, last: int | None = None) -> Rep
         shown = [ln for ln in pages[number - 1] if ln.y0 >= text_top - 1 and ln.y1 <= text_bottom + 1]
         used = max((ln.y1 for ln in shown), default=0.0) - min((ln.y0 for ln in shown), default=0.0)
         ends_part = number + 1 in starts or number == first + len(body) - 1 or not any(body[offset + 1 :])
+        report.half_empty += bool(lines) and used < 0.5 * (text_bottom - text_top)
         if lines and used < NEAR_EMPTY * (text_bottom - text_top) and not ends_part:
             report.near_empty.append(number)
+        foot = max(shown, key=lambda ln: ln.y1, default=None)
+        if foot is not None and not ends_part and _head_or_ornament(foot, height):
+            report.stranded.append(number)
     if run:
         report.runs[run] += 1
     return report
