@@ -41,7 +41,7 @@ class PdfOptions:
     paper: str = field(default="A4", metadata={"help": "paper size", "choices": tuple(PAPERS)})
     layout: str = field(
         default="book",
-        metadata={"help": "book (one column) or newspaper (two columns)", "choices": LAYOUTS},
+        metadata={"help": "book (one column) or newspaper (two columns; one on A5)", "choices": LAYOUTS},
     )
     bleed: float = field(
         default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}

@@ -88,13 +88,13 @@ class PageLayout:
 LAYOUTS: dict[tuple[str, str], PageLayout] = {
     ("A4", "book"): PageLayout("A4", size=11.5, inner=30, outer=43, top=22, bottom=26),
     ("A4", "newspaper"): PageLayout(
-        "A4", size=8.5, inner=14, outer=12, top=16, bottom=18, columns=2, leading=1.3
+        "A4", size=8, inner=14, outer=12, top=16, bottom=18, columns=2, leading=1.32
     ),
     ("A5", "book"): PageLayout("A5", size=10, inner=17, outer=12, top=15, bottom=17),
     ("A5", "newspaper"): PageLayout("A5", size=9, inner=20, outer=16, top=14, bottom=16, leading=1.3),
     ("Letter", "book"): PageLayout("Letter", size=11.5, inner=40, outer=39, top=22, bottom=24),
     ("Letter", "newspaper"): PageLayout(
-        "Letter", size=8.5, inner=15, outer=13, top=16, bottom=18, columns=2, leading=1.3
+        "Letter", size=8, inner=15, outer=13, top=16, bottom=18, columns=2, leading=1.32
     ),
 }
 
