@@ -74,6 +74,7 @@ class PageLayout:
             f" @page {{ margin: {m} !important; }}",
             f" @page :left {{ {self._sides(self.outer, self.inner)} }}",
             f" @page :right {{ {self._sides(self.inner, self.outer)} }}",
+            " @page cover { margin: 0 !important; }",  # the cover is laid out edge to edge
         ]
         if self.columns > 1:
             rules.append(
