@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from itertools import pairwise
 
 from archiver.export.xhtml import Element, el
 
@@ -74,18 +74,19 @@ def _wrap(node: Element, slot: str, ranges: list[tuple[int, int]]) -> None:
         pieces.append((text[at:start], text[start:end]))
         at = end
     setattr(node, slot, pieces[0][0] if pieces else text)
-    spans: list[Any] = []
+    spans: list[Element] = []
     for i, (_, kept) in enumerate(pieces):
         span = el(None, "span", kept, cls="nohy")
         span.tail = pieces[i + 1][0] if i + 1 < len(pieces) else text[at:]
         spans.append(span)
+    if not spans:
+        return
     if slot == "text":
-        for i, span in enumerate(spans):
-            node.insert(i, span)
+        node.insert(0, spans[0])
     else:
-        parent = node.getparent()
-        for i, span in enumerate(spans, start=parent.index(node) + 1):
-            parent.insert(i, span)
+        node.addnext(spans[0])  # after the node's tail, which stays with it
+    for before, span in pairwise(spans):
+        before.addnext(span)  # one step each: inserting by index would walk the list every time
 
 
 def _guard_block(block: Element, nouns_capitalised: bool) -> None:
