@@ -222,8 +222,9 @@ def test_golden_pdf_facts(edition_pdf: bytes, update_golden: bool) -> None:
 def test_the_gate_reads_only_the_pages_titles_are_on(docs: list[Document], edition_pdf: bytes) -> None:
     with pikepdf.open(io.BytesIO(edition_pdf)) as p:
         entries = pdf_gate._outline(p)
-        pages = sorted({page for depth, _, page in entries if depth == 2})
-        assert len(pages) == len(docs) and 0 not in pages and 1 not in pages  # not the cover or contents
+        starts = [page for depth, _, page in entries if depth == 2]  # articles flow: some share a page
+        pages = sorted(set(starts))
+        assert len(starts) == len(docs) and 0 not in pages and 1 not in pages  # not the cover or contents
         text = pdf_gate._pages_text(p, pages)
     assert "Colophon" not in text and "Inhoud" not in text and "Contents" not in text
     assert all(w in " ".join(text.split()) for w in ("Stadtbibliothek", "Canicule", "Riverside"))
