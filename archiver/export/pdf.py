@@ -15,7 +15,7 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import Format, cover, footnotes, glyphs, linear, pdf_contents, xhtml
+from archiver.export import Format, cover, footnotes, glyphs, linear, pdf_contents, pdf_hyphens, xhtml
 from archiver.export.cache import key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
@@ -24,6 +24,7 @@ from archiver.export.labels import label
 from archiver.export.options import validate
 from archiver.export.pdf_folio import Folios, sample, untagged
 from archiver.export.pdf_gate import check
+from archiver.export.pdf_layouts import layout_css
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
 from archiver.export.pdf_plan import ARTICLES, plan, slices
@@ -42,12 +43,15 @@ class PdfOptions:
     paper: str = field(default="A4", metadata={"help": "paper size", "choices": tuple(PAPERS)})
     layout: str = field(
         default="book",
-        metadata={"help": "book (one column) or newspaper (two columns)", "choices": LAYOUTS},
+        metadata={"help": "book (one column) or newspaper (two columns; one on A5)", "choices": LAYOUTS},
     )
     bleed: float = field(
         default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}
     )
     marks: bool = field(default=False, metadata={"help": "crop marks"})
+    article_per_page: bool = field(
+        default=False, metadata={"help": "start every article on a new page (else articles flow on)"}
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -60,13 +64,7 @@ class PdfOptions:
         if self.marks:
             rules.append(" marks: crop cross;")
         rules.append(" }")
-        if self.paper == "A5":
-            rules.append(" :root { font-size: 9.5pt; } @page { margin: 15mm 12mm 17mm 17mm; }")
-        if self.layout == "newspaper":
-            rules.append(
-                " article { columns: 2; column-gap: 6mm; }"
-                " article header.article-head, article figure.photo { column-span: all; }"
-            )
+        rules.append(layout_css(self.paper, self.layout, self.article_per_page))
         return "".join(rules)
 
 
@@ -96,7 +94,9 @@ def _run_in_head(part: Part) -> Any:
 # Body part kind -> its element in a chunk's HTML (a copy: the frame may feed other formats).
 PRINTED: dict[str, Callable[[Part], Any]] = {
     "section": _run_in_head,
-    "article": lambda part: footnotes.for_print(linear.short_runs(copy.deepcopy(part.element))),
+    "article": lambda part: footnotes.for_print(
+        linear.short_runs(pdf_hyphens.guard(copy.deepcopy(part.element)))
+    ),
 }
 
 

@@ -30,12 +30,40 @@ LEADER = r'leader(".\2009.\2009.\2009.\2009.\2009.\2009")'  # six dots: a sixth 
 NUMBERS = "/ArchiverNumbers"  # a chunk's catalog: page, link target, column's right edge, baseline, …
 SPANS = "/ArchiverSpans"  # … and each entry's first and last page
 SAMPLE = "1234567890"
+COLUMN_EM = 0.6  # a figure space's width in em (Noto Serif: 0.559), rounded up
 
 
 def number_css(digits: int) -> str:
-    """Each entry's leader, then an en space and a column of `digits` figure spaces for its number."""
+    """Each entry's leader, then an en space and a column of `digits` figure spaces for its number.
+
+    The column hangs into the entry's right padding (as wide as the column and a little more), so
+    the title's lines wrap short of it and the leader and number end the last line.
+    """
     column = r"\2007" * digits
-    return f' nav.contents a::after {{ content: {LEADER} "\\2002" "{column}" !important; }}'
+    room = f"{0.5 + COLUMN_EM * digits + 0.5:.2f}em"
+    return (
+        f' nav.contents a::after, nav.contents span.last::after {{ content: {LEADER} "\\2002" "{column}"'
+        f" !important; margin-right: -{room} !important; }}"
+        " nav.contents a.split::after { content: none !important; }"
+        f" nav.contents li {{ padding-right: {room} !important; }}"
+    )
+
+
+def _last_word(entry: Any) -> Any:
+    """The entry's last word in a span that carries the leader and number (print.css keeps it on one
+    line with them), so a wrapped title never leaves its leader on a line of its own."""
+    for link in entry.iter("a"):
+        text = link.text or ""
+        if len(link) or not text.strip():
+            continue
+        head, _, last = text.rstrip().rpartition(" ")
+        link.text = head
+        link.set("class", "split")
+        # the space goes inside the span: WeasyPrint sets an inline element after a space badly
+        xhtml.el(
+            link, "span", f" {last}" if head else last, cls="last", **{"data-href": link.get("href", "")}
+        )
+    return entry
 
 
 def chunk_css(base: str, side: str, digits: int, first: bool) -> str:
@@ -76,7 +104,7 @@ def _chunk_html(framed: Frame, head: Sequence[Any], items: Sequence[Any], first:
         nav.append(copy.deepcopy(element))
     listing = xhtml.el(nav, "ol")
     for n, item in enumerate(items, start=first):
-        entry = copy.deepcopy(item)
+        entry = _last_word(copy.deepcopy(item))
         entry.set("data-entry", str(n))
         listing.append(entry)
     return _html(framed, [nav])
@@ -99,8 +127,8 @@ def notes(document: Any) -> dict[str, list[Any]]:
                 if n >= 0:
                     span = spans.setdefault(n, [index, index])
                     span[1] = index
-            elif tag == "a::after" and _is_column(getattr(box, "text", "")):
-                href = box.element.get("href", "")
+            elif tag in ("a::after", "span::after") and _is_column(getattr(box, "text", "")):
+                href = box.element.get("href") or box.element.get("data-href", "")
                 right = box.position_x + box.width
                 numbers += [index, href, round(right, 3), round(box.position_y + box.baseline, 3)]
                 targets.add(href[1:])

@@ -1,15 +1,17 @@
 """The chunk planner: which parts of an edition render together as one WeasyPrint document.
 
-A chunk is cut only where the edition already breaks the page (before a section, or between
-two articles, which each start a page). Each chunk is rendered to start on a right page, so
-where one would land on a left page, the assembler keeps a blank verso before it: the
+A chunk is cut before a section or between two articles. Each chunk is rendered to start on
+a right page, so where one would land on a left page, the assembler keeps a blank verso before it: the
 edition then has up to one blank page more per chunk than one document would have (10 in
 1,341 pages at 1,000 articles). That is the price of a chunk's pages never depending on
 where it lands (mirrored margins and running heads differ left and right). The plan depends
 on the parts' kinds and order only, never on their text: a changed article leaves every
-chunk boundary where it was, and so the other chunks' cached renderings stay valid. When
-articles flow on (the press issue), the same rule holds with fewer places to cut: cut only
-where a page break is forced.
+chunk boundary where it was, and so the other chunks' cached renderings stay valid.
+
+Articles and sections flow on the page (pdf_layouts), so a chunk boundary is the one place
+where an article starts a new page that one document would not have started: 28 of 1,000
+article starts at about 30 articles a month (11 of them inside a section), 45 of 1,000 at 5 a
+month, all at sections. With `article_per_page` every article starts a page anyway.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from archiver.ingest import ingest_bytes
 from tests.conftest import WHEN
 from tests.export.conftest import EPOCH
 from tests.export.test_pdf_chunks import assert_sound_tree
+from tests.export.typesetting import text_lines
 
 WORDS = ["harbour", "ferry", "storm", "council", "bridge", "market", "library", "river", "tram", "orchard"]
 
@@ -92,3 +93,8 @@ def test_a_long_contents_in_chunks_gives_real_numbers_and_a_sound_tree(
     numbers = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", contents, re.M)]
     assert numbers == articles[: len(many)] and len(numbers) == len(many)  # then the colophon
     assert links >= len(many)  # every entry still links to its article
+    # A wrapped title keeps its leader and number on its last line, and its second line hangs.
+    assert not re.findall(r"^[ \u2009]*\.[. \u2009]*\d+ *$", contents, re.M), contents  # dots alone
+    words = [ln for ln in text_lines(path)[1] if ln.text[:1].isalpha()][1:]  # title lines, not the heading
+    starts = sorted({round(ln.x0) for ln in words})
+    assert len(starts) == 2 and starts[1] - starts[0] > 10, starts  # first lines, and hanging lines
