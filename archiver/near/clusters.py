@@ -54,7 +54,10 @@ class Cluster:
 
 
 def rank(e: Entry) -> tuple[object, ...]:
-    """The order in which a cluster's members deserve to be kept: earliest date, then richest metadata."""
+    """The order in which a cluster's members deserve to be kept: earliest date, then richest metadata.
+
+    Ties go to the earlier ingest, then to the file name (of two scrapes, the earlier one's).
+    """
     richness = (
         _PRECISION.get(e.date_precision or "", 0)
         + bool(json.loads(e.authors))
@@ -62,7 +65,7 @@ def rank(e: Entry) -> tuple[object, ...]:
         + bool(e.external_id)
         + (e.title_origin == "explicit")
     )
-    return (e.date is None, (e.date or "")[:10], -richness, e.id)
+    return (e.date is None, (e.date or "")[:10], -richness, e.ingested, e.name, e.id)
 
 
 def make_signature(title: str, search_text: str) -> Signature:

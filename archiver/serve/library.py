@@ -15,7 +15,8 @@ from archiver.document.model import Document
 from archiver.errors import NotFoundError
 from archiver.ingest.ids import ID_LENGTH
 from archiver.store import Archive, Selection
-from archiver.store.catalog import Entry
+from archiver.store.archive import CATALOG
+from archiver.store.catalog import Entry, seal_of
 
 ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,6 +84,8 @@ class Library:
         with Archive(root) as archive:  # checks (and, when damaged, rebuilds) the catalog once
             self.notes = archive.notes
         self._local = threading.local()
+        self._near_lock = threading.Lock()
+        self._near: tuple[str, dict[str, list[Entry]]] = ("", {})  # (catalog seal, id -> the others)
 
     @property
     def archive(self) -> Archive:
@@ -148,6 +151,25 @@ class Library:
         return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
     # ------------------------------------------------------------ one article
+    def also_archived(self, entry: Entry) -> list[Entry]:
+        """The other members of the article's near-duplicate cluster, primary first (often none).
+
+        The clusters are found once per state of the catalog file (an ingest changes its seal).
+        """
+        from archiver import near
+
+        with self._near_lock:
+            seal = seal_of(self.root / CATALOG)
+            if self._near[0] != seal:
+                clusters, _ = near.find(self.archive)
+                others = {
+                    m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
+                    for c in clusters
+                    for m in c.members
+                }
+                self._near = (seal_of(self.root / CATALOG), others)  # storing signatures changed it
+            return self._near[1].get(entry.id, [])
+
     def document(self, entry: Entry) -> Document:
         return self.archive.document(entry.id)
 

@@ -179,7 +179,8 @@ def article(request: Request) -> Response:
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
-    etag = etag_of("page", PAGE_VERSION, lib.xml_digest(entry), str(entry.version))
+    also = lib.also_archived(entry)
+    etag = etag_of("page", PAGE_VERSION, lib.xml_digest(entry), str(entry.version), *(e.id for e in also))
     if matches(request, etag):
         return not_modified(etag)
     doc = lib.document(entry)
@@ -195,6 +196,7 @@ def article(request: Request) -> Response:
         article_html=Markup(html),
         facts=facts,
         provenance=provenance,  # the dateline and the URL are in the article's own header
+        also=also,
     )
     response.headers["etag"] = etag
     return response

@@ -95,7 +95,7 @@ def ensure(archive: Archive, rules: int, make: Maker, keep: bool = True) -> tupl
             _save(archive, rules, [(id, latest[id], sig) for id, sig in made.items()])
     except (ArchiveError, sqlite3.Error) as exc:
         return have, f"near-duplicate signatures not kept in the catalog ({exc})"
-    return have, f"made near-duplicate signatures for {len(made)} articles"
+    return have, f"made near-duplicate signatures for {len(made)} article{'' if len(made) == 1 else 's'}"
 
 
 def _save(archive: Archive, rules: int, rows: list[tuple[str, int, Signature]]) -> None:
