@@ -18,15 +18,19 @@ BRIDGE = {"changjiang-qiao-xinhua.txt", "changjiang-qiao-wanbao.txt"}  # Chinese
 PRIMARIES = {"storm-coastal-courier.txt", "bibliotheek-scrape-2024-05-02.txt", "changjiang-qiao-xinhua.txt"}
 
 
-@pytest.fixture(scope="session")
-def near_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("near") / "arc"
+def archived(root: Path) -> Path:
+    """The fixtures archived at `root`."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1704067200")
         with Archive(root, create=True) as archive:
             outcomes = pipeline.ingest(archive, sorted(FIXTURES.iterdir()), jobs=1)
     assert [o.status for o in outcomes] == ["new"] * len(outcomes)
     return root
+
+
+@pytest.fixture(scope="session")
+def near_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return archived(tmp_path_factory.mktemp("near") / "arc")
 
 
 @pytest.fixture
