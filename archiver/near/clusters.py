@@ -1,4 +1,4 @@
-"""Clusters of near-duplicate articles: MinHash LSH finds candidates, exact Jaccard on shingles decides."""
+"""Clusters of near-duplicate articles, their primary (the copy editions keep) and their similarity."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archiver.near import shingles as sh
+from archiver.near.join import join
 from archiver.store import Archive
 from archiver.store.catalog import Entry
-from archiver.store.signatures import Signature, ensure, texts
+from archiver.store.signatures import Signature, ensure
 
 THRESHOLD = 0.8  # Jaccard similarity of the shingle sets from which two articles are one story
-# LSH only proposes pairs, exact Jaccard decides: its bands are tuned 0.2 lower, so that a pair
-# at the threshold is proposed 98.6 % of the time (at the threshold itself: 40 %).
-_MARGIN = 0.2
 _PRECISION = {"day": 3, "month": 2, "year": 1}
 
 
@@ -71,7 +69,7 @@ def rank(e: Entry) -> tuple[object, ...]:
 def make_signature(title: str, search_text: str) -> Signature:
     """The signature of one catalog article (its title left out: headlines differ between sources)."""
     found = sh.shingles(sh.body_text(title, search_text))
-    return Signature(len(found), sh.signature(found) if found else None)
+    return Signature(len(found), sh.signature(found) if found else None, sh.packed(found))
 
 
 def find(archive: Archive, threshold: float = THRESHOLD, keep: bool = True) -> tuple[list[Cluster], str]:
@@ -79,53 +77,31 @@ def find(archive: Archive, threshold: float = THRESHOLD, keep: bool = True) -> t
 
     Missing signatures are made (and kept in the catalog when `keep`); the note says so.
     """
-    from datasketch import MinHashLSH
+    import numpy as np
 
     signatures, note = ensure(archive, sh.RULES, make_signature, keep)
-    sketches = {id: sh.lean(s.minhash) for id, s in sorted(signatures.items()) if s.minhash}
-    lsh = MinHashLSH(threshold=max(0.05, threshold - _MARGIN), num_perm=sh.NUM_PERM)
-    with lsh.insertion_session() as session:
-        for id, sketch in sketches.items():
-            session.insert(id, sketch)
-    pairs = {(a, b) for a, sketch in sketches.items() for b in lsh.query(sketch) if a < b}
-    sets = {id: sh.shingles(sh.body_text(*pair)) for id, pair in texts(archive, _ids(pairs)).items()}
-    joined = _components((a, b) for a, b in sorted(pairs) if sh.jaccard(sets[a], sets[b]) >= threshold)
-    entries = archive.catalog.get_many(id for group in joined for id in group)
+    kept = {id: s for id, s in sorted(signatures.items()) if s.minhash}
+    sketches = {id: np.frombuffer(s.minhash or b"", dtype="<u4") for id, s in kept.items()}
+    sets = {id: sh.unpacked(s.hashes) for id, s in kept.items()}
+    groups = join(sketches, sets, threshold)
+    entries = archive.catalog.get_many(id for group in groups for id in group)
     clusters = []
-    for group in joined:
+    for group in groups:
         ranked = sorted((entries[id] for id in group), key=rank)
-        first = ranked[0].id
+        first = sh.lean(kept[ranked[0].id].minhash or b"")
         clusters.append(
             Cluster(
                 [
-                    Member(e, sketches[first].jaccard(sketches[e.id]), sh.jaccard(sets[first], sets[e.id]))
+                    Member(
+                        e,
+                        first.jaccard(sh.lean(kept[e.id].minhash or b"")),
+                        sh.overlap(sets[ranked[0].id], sets[e.id]),
+                    )
                     for e in ranked
                 ]
             )
         )
     return sorted(clusters, key=lambda c: rank(c.primary)), note
-
-
-def _ids(pairs: Iterable[tuple[str, str]]) -> set[str]:
-    return {id for pair in pairs for id in pair}
-
-
-def _components(edges: Iterable[tuple[str, str]]) -> list[set[str]]:
-    """Connected components (union-find) of the similar pairs."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        parent[root(a)] = root(b)
-    groups: dict[str, set[str]] = {}
-    for x in parent:
-        groups.setdefault(root(x), set()).add(x)
-    return list(groups.values())
 
 
 def left_out(clusters: list[Cluster], chosen: Iterable[str]) -> dict[str, str]:

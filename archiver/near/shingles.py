@@ -60,6 +60,27 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+def packed(found: set[int]) -> bytes:
+    """A shingle set as sorted little-endian uint32 values (how the catalog keeps it)."""
+    return b"".join(h.to_bytes(4, "little") for h in sorted(found))
+
+
+def unpacked(data: bytes) -> Any:
+    """A kept shingle set as a sorted numpy array, for `overlap`."""
+    import numpy as np
+
+    return np.frombuffer(data, dtype="<u4")
+
+
+def overlap(a: Any, b: Any) -> float:
+    """The exact Jaccard similarity of two sorted shingle arrays (as `jaccard` on sets)."""
+    import numpy as np
+
+    both = int(np.intersect1d(a, b, assume_unique=True).size)
+    union = len(a) + len(b) - both
+    return both / union if union else 0.0
+
+
 @cache
 def _permutations() -> Any:
     from datasketch import MinHash  # numpy and scipy load only when signatures are made

@@ -23,26 +23,34 @@ CREATE TABLE IF NOT EXISTS signatures (
     row INTEGER NOT NULL,
     shingles INTEGER NOT NULL,
     minhash BLOB,
+    hashes BLOB NOT NULL,
     PRIMARY KEY (id, rules)
 )
 """
+COLUMNS = ["id", "rules", "row", "shingles", "minhash", "hashes"]
 _LATEST = "a.version = (SELECT MAX(version) FROM articles AS b WHERE b.name = a.name)"
 
 
 @dataclass(frozen=True)
 class Signature:
-    """One article's signature: how many shingles its body has, and their MinHash (None when 0)."""
+    """One article's signature: how many shingles its body has, their MinHash (None when 0) and hashes."""
 
     shingles: int
     minhash: bytes | None
+    hashes: bytes  # the shingle set itself (sorted uint32), for exact similarity
 
 
 Maker = Callable[[str, str], Signature]  # (title, search text) -> signature
 
 
+def _columns(db: sqlite3.Connection) -> list[str]:
+    """The signatures table's columns; none when there is no table."""
+    return [str(r[1]) for r in db.execute("PRAGMA table_info(signatures)")]
+
+
 def _has_table(archive: Archive) -> bool:
-    rows = archive.catalog._rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'signatures'")
-    return bool(rows)
+    """Whether the catalog holds the table, in this layout (one of another layout is made again)."""
+    return archive.catalog._call(lambda: _columns(archive.catalog.db)) == COLUMNS
 
 
 def stored(archive: Archive, rules: int) -> dict[str, Signature]:
@@ -50,11 +58,11 @@ def stored(archive: Archive, rules: int) -> dict[str, Signature]:
     if not _has_table(archive):
         return {}
     rows = archive.catalog._rows(
-        "SELECT a.id, s.shingles, s.minhash FROM articles AS a JOIN signatures AS s "
+        "SELECT a.id, s.shingles, s.minhash, s.hashes FROM articles AS a JOIN signatures AS s "
         f"ON s.id = a.id AND s.rules = ? AND s.row = a.rowid WHERE {_LATEST}",
         (rules,),
     )
-    return {r[0]: Signature(int(r[1]), bytes(r[2]) if r[2] is not None else None) for r in rows}
+    return {r[0]: Signature(int(r[1]), None if r[2] is None else bytes(r[2]), bytes(r[3])) for r in rows}
 
 
 def texts(archive: Archive, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -104,12 +112,14 @@ def _save(archive: Archive, rules: int, rows: list[tuple[str, int, Signature]]) 
     def work() -> None:
         db = archive.catalog.db
         with db:
+            if _columns(db) not in ([], COLUMNS):
+                db.execute("DROP TABLE signatures")
             db.execute(TABLE)
             db.execute("DELETE FROM signatures WHERE rules != ?", (rules,))
             db.executemany(
-                "INSERT OR REPLACE INTO signatures (id, rules, row, shingles, minhash) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(id, rules, row, sig.shingles, sig.minhash) for id, row, sig in rows],
+                "INSERT OR REPLACE INTO signatures (id, rules, row, shingles, minhash, hashes) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(id, rules, row, sig.shingles, sig.minhash, sig.hashes) for id, row, sig in rows],
             )
 
     archive.catalog._call(work)

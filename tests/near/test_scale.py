@@ -6,7 +6,9 @@ import json
 import random
 from pathlib import Path
 
-from archiver.near import find
+import pytest
+
+from archiver.near import find, shingles
 from archiver.store import Archive
 from archiver.store.catalog import Entry
 
@@ -71,3 +73,25 @@ def test_two_thousand_articles_cluster_exactly_as_planted(tmp_path: Path) -> Non
     found = [{m.entry.id for m in c.members} for c in clusters]
     assert sorted(map(sorted, found)) == sorted(map(sorted, planted))
     assert all(c.primary.id < f"{10_000:016x}" for c in clusters)  # the original: the earliest date
+
+
+def test_a_story_kept_a_thousand_times_costs_about_a_thousand_comparisons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scripts/bench.py's corpus: each sample again and again with one numbered closing line."""
+    rng = random.Random(5)
+    vocabulary = _words(rng)
+    stories = [_story(rng, vocabulary) for _ in range(3)]
+    rows = []
+    for n in range(1200):
+        entry = _entry(n, f"2021-01-{1 + n % 28:02d}")
+        rows.append((entry, "\n".join([entry.title, *stories[n % 3], f"Copy {n} of story {n % 3}."])))
+    calls = []
+    overlap = shingles.overlap
+    monkeypatch.setattr(shingles, "overlap", lambda a, b: calls.append(1) or overlap(a, b))
+    with Archive(tmp_path / "arc", create=True) as archive:
+        archive.catalog.add_many(rows)
+        clusters, _ = find(archive)
+    assert sorted(len(c.members) for c in clusters) == [400, 400, 400]
+    assert {int(c.primary.id, 16) for c in clusters} == {0, 28, 56}  # the first of each dated 2021-01-01
+    assert len(calls) < 2 * 1200 + 3 * 400  # comparisons while joining, then each member with its primary

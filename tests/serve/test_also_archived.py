@@ -68,3 +68,21 @@ def test_a_new_copy_changes_the_page_and_its_etag(near_root: Path, tmp_path: Pat
         second = client.get(f"/article/{vote}", headers={"if-none-match": first.headers["etag"]})
         assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
         assert "Also archived as" in second.text
+
+
+def test_many_copies_list_ten_and_count_the_rest(
+    near_root: Path, tmp_path: Path
+) -> None:
+    source = Path(__file__).resolve().parents[1] / "near/fixtures/westhaven-storm-ferries.txt"
+    copies = []
+    for n in range(12):
+        copy = tmp_path / f"ferries-copy-{n:02d}.txt"
+        copy.write_text(source.read_text() + f"\nCopy {n} of this story.\n")
+        copies.append(copy)
+    with Archive(near_root) as archive:
+        pipeline.ingest(archive, copies, jobs=1)
+        first = next(e.id for e in archive.entries() if e.name == "westhaven-storm-ferries.txt")
+    with TestClient(create_app(Settings(root=near_root))) as client:
+        assert len(_also(client, first)) == 10
+        page = client.get(f"/article/{first}").text
+        assert "and 2 more (<code>archiver duplicates</code> lists them)" in page
