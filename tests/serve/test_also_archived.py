@@ -70,9 +70,7 @@ def test_a_new_copy_changes_the_page_and_its_etag(near_root: Path, tmp_path: Pat
         assert "Also archived as" in second.text
 
 
-def test_many_copies_list_ten_and_count_the_rest(
-    near_root: Path, tmp_path: Path
-) -> None:
+def test_many_copies_list_ten_and_count_the_rest(near_root: Path, tmp_path: Path) -> None:
     source = Path(__file__).resolve().parents[1] / "near/fixtures/westhaven-storm-ferries.txt"
     copies = []
     for n in range(12):
