@@ -116,6 +116,10 @@ def _save(archive: Archive, rules: int, rows: list[tuple[str, int, Signature]]) 
                 db.execute("DROP TABLE signatures")
             db.execute(TABLE)
             db.execute("DELETE FROM signatures WHERE rules != ?", (rules,))
+            db.execute(  # those of rows stored again since (their article has a new rowid)
+                "DELETE FROM signatures WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles AS a WHERE a.id = signatures.id AND a.rowid = signatures.row)"
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO signatures (id, rules, row, shingles, minhash, hashes) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

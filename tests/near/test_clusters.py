@@ -52,6 +52,7 @@ def test_signatures_are_kept_once_and_remade_when_a_row_changes(near_root: Path)
         assert entry.id not in stored(archive, sh.RULES)
         clusters, note = find(archive)
         assert note == "made near-duplicate signatures for 1 article"
+        assert archive.catalog._rows("SELECT count(*) FROM signatures")[0][0] == 9  # the stale one went
         assert len(clusters) == 3
 
 
