@@ -72,14 +72,17 @@ def make_signature(title: str, search_text: str) -> Signature:
     return Signature(len(found), sh.signature(found) if found else None, sh.packed(found))
 
 
-def find(archive: Archive, threshold: float = THRESHOLD, keep: bool = True) -> tuple[list[Cluster], str]:
+def find(
+    archive: Archive, threshold: float = THRESHOLD, keep: bool = True, wait: float | None = None
+) -> tuple[list[Cluster], str]:
     """Near-duplicate clusters among the newest version of every article, earliest primary first.
 
-    Missing signatures are made (and kept in the catalog when `keep`); the note says so.
+    Missing signatures are made (and kept in the catalog when `keep` and the archive lock comes
+    within `wait` seconds, None: as for any writer); the note says so.
     """
     import numpy as np
 
-    signatures, note = ensure(archive, sh.RULES, make_signature, keep)
+    signatures, note = ensure(archive, sh.RULES, make_signature, keep, wait)
     kept = {id: s for id, s in sorted(signatures.items()) if s.minhash}
     sketches = {id: np.frombuffer(s.minhash or b"", dtype="<u4") for id, s in kept.items()}
     sets = {id: sh.unpacked(s.hashes) for id, s in kept.items()}

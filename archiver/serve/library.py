@@ -161,7 +161,7 @@ class Library:
         with self._near_lock:
             seal = seal_of(self.root / CATALOG)
             if self._near[0] != seal:
-                clusters, _ = near.find(self.archive)
+                clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
                 others = {
                     m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
                     for c in clusters

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from archiver.errors import ArchiveError
 from archiver.store.archive import Archive
+from archiver.store.lock import locked
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS signatures (
@@ -80,11 +81,14 @@ def texts(archive: Archive, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def ensure(archive: Archive, rules: int, make: Maker, keep: bool = True) -> tuple[dict[str, Signature], str]:
+def ensure(
+    archive: Archive, rules: int, make: Maker, keep: bool = True, wait: float | None = None
+) -> tuple[dict[str, Signature], str]:
     """Every newest article's signature, making the missing ones (and storing them when `keep`).
 
+    Storing waits `wait` seconds for the archive lock (None: as long as any writer waits).
     Returns the signatures and a note: what was made, or why they could not be kept (a
-    read-only archive still gets its answer, computed in memory).
+    read-only or busy archive still gets its answer, computed in memory).
     """
     have = stored(archive, rules)
     latest = {
@@ -99,7 +103,7 @@ def ensure(archive: Archive, rules: int, make: Maker, keep: bool = True) -> tupl
     if not keep:
         return have, ""
     try:
-        with archive.writing():
+        with archive.writing() if wait is None else locked(archive.root, wait):
             _save(archive, rules, [(id, latest[id], sig) for id, sig in made.items()])
     except (ArchiveError, sqlite3.Error) as exc:
         return have, f"near-duplicate signatures not kept in the catalog ({exc})"

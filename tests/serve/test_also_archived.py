@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
 from archiver import pipeline
+from archiver.near.shingles import RULES
 from archiver.serve import Settings, create_app
 from archiver.store import Archive
+from archiver.store.lock import locked
+from archiver.store.signatures import stored
 from tests.near.conftest import BRIDGE, STORM, archived
 from tests.serve.conftest import headings_in_order
 
@@ -84,3 +88,15 @@ def test_many_copies_list_ten_and_count_the_rest(near_root: Path, tmp_path: Path
         assert len(_also(client, first)) == 10
         page = client.get(f"/article/{first}").text
         assert "and 2 more (<code>archiver duplicates</code> lists them)" in page
+
+
+def test_a_busy_archive_still_gets_its_copies_without_waiting(near_root: Path) -> None:
+    with Archive(near_root) as archive:
+        ids = {e.name: e.id for e in archive.entries()}
+    courier, post = (ids[n] for n in sorted(STORM))
+    with TestClient(create_app(Settings(root=near_root))) as client, locked(near_root, 0):
+        started = time.monotonic()
+        assert _also(client, courier)[0][0] == f"/article/{post}"
+        assert time.monotonic() - started < 20  # not the 30 s a writer waits for the lock
+    with Archive(near_root) as archive:
+        assert stored(archive, RULES) == {}  # made in memory, kept another time
