@@ -143,7 +143,7 @@ def _near_duplicates(archive: Archive, entries: list[Entry]) -> dict[str, str]:
         return {}
     from archiver import near
 
-    clusters, _ = near.find(archive)
+    clusters, _ = near.find(archive, wait=0)  # an export waits for no writer: signatures kept next time
     return near.left_out(clusters, (e.id for e in entries))
 
 
