@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+import zlib
 from functools import cache
 from typing import Any
 
@@ -47,11 +47,9 @@ def shingles(text: str) -> set[int]:
     if not words:
         return set()
     runs = [words] if len(words) < SIZE else (words[i : i + SIZE] for i in range(len(words) - SIZE + 1))
-    return {_hash32(" ".join(run)) for run in runs}
-
-
-def _hash32(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "little")
+    # CRC-32 is fast and stable across processes; datasketch's affine32 scheme mixes it well
+    # (MurmurHash3's finalizer) before permuting, so its linearity does not show in the MinHash
+    return {zlib.crc32(" ".join(run).encode()) for run in runs}
 
 
 def jaccard(a: set[int], b: set[int]) -> float:
@@ -62,7 +60,9 @@ def jaccard(a: set[int], b: set[int]) -> float:
 
 def packed(found: set[int]) -> bytes:
     """A shingle set as sorted little-endian uint32 values (how the catalog keeps it)."""
-    return b"".join(h.to_bytes(4, "little") for h in sorted(found))
+    import numpy as np
+
+    return bytes(np.sort(np.fromiter(found, dtype="<u4", count=len(found))).tobytes())
 
 
 def unpacked(data: bytes) -> Any:
