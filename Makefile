@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARCHIVE ?= archive
 
-.PHONY: setup run test lint typecheck unit golden eval a11y screenshot previews bench clean
+.PHONY: setup run test lint typecheck unit golden eval a11y screenshot previews bench load clean
 
 setup: $(VENV)/.installed
 
@@ -56,11 +56,16 @@ screenshot: run
 previews: run
 	bash scripts/pdf_previews.sh
 
-## bench: whole-process time and memory for 1 to 20,000 articles beside pandoc, WeasyPrint and calibre (about 35 minutes)
+## bench: whole-process time and memory for 1 to 20,000 articles beside pandoc, WeasyPrint and calibre, then `load` (about 40 minutes)
 bench: setup
 	bash scripts/system-deps.sh bench
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python scripts/bench.py --json build/bench.json --chart docs/img/bench.png
+	$(BIN)/python scripts/load.py --json build/load.json
+
+## load: the reading room on 127.0.0.1 under 50 users, 10,000 articles (about 5 minutes; LOAD_ARGS="--articles 1000 --seconds 10")
+load: setup
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 ## golden: regenerate golden files (XML, XHTML, EPUB tree, PDF facts), then review them with `git diff tests/golden`
 golden: setup

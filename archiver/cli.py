@@ -58,6 +58,13 @@ SchedulerOpt = Annotated[
         help="The Dask scheduler, with --executor dask [default: a cluster of local processes].",
     ),
 ]
+DuplicatesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-duplicates",
+        help="Keep near-duplicates in editions (`archiver duplicates`); by default only each one's primary.",
+    ),
+]
 CacheOpt = Annotated[
     bool,
     typer.Option(
@@ -301,6 +308,41 @@ def search(
 
 
 @app.command()
+def duplicates(
+    threshold: Annotated[
+        float,
+        typer.Option(
+            min=0.05, max=1.0, help="How alike two bodies must be (Jaccard of their word shingles)."
+        ),
+    ] = 0.8,
+    json_out: JsonOpt = False,
+) -> None:
+    """List near-duplicates: the same story archived twice (two sources, two scrapes), in clusters.
+
+    Each cluster's first article is its primary (earliest date, then richest metadata), the one
+    editions keep; the others show their similarity to it, exact and as MinHash estimated it.
+
+    Example: archiver duplicates --threshold 0.9 --json
+    """
+    from archiver import near
+
+    with _open() as archive:
+        clusters, note = near.find(archive, threshold)
+    if note:
+        _say(note)
+    if json_out:
+        _print_json([c.as_dict() for c in clusters])
+        return
+    for number, cluster in enumerate(clusters, start=1):
+        out.print(f"cluster {number}: {plural(len(cluster.members), 'article')}")
+        for i, m in enumerate(cluster.members):
+            e, role = m.entry, "primary" if i == 0 else f"{m.exact:.2f} (estimated {m.estimated:.2f})"
+            out.print(shown(f"  {e.id}  {e.date or '—':<10}  {role:<23}  {e.title}  [{e.source or e.name}]"))
+    articles = sum(len(c.members) for c in clusters)
+    err.print(f"{plural(len(clusters), 'cluster')} of near-duplicates ({plural(articles, 'article')})")
+
+
+@app.command()
 def validate(
     articles: Annotated[list[str] | None, typer.Argument(help="Ids to check [default: all].")] = None,
     json_out: JsonOpt = False,
@@ -521,6 +563,7 @@ def export(
             "--option", "-O", metavar="KEY=VALUE", help="A format option, repeatable (`archiver formats`)."
         ),
     ] = None,
+    include_duplicates: DuplicatesOpt = False,
     cache: CacheOpt = True,
     jobs: JobsOpt = 0,
     executor: ExecutorOpt = "local",
@@ -541,7 +584,9 @@ def export(
         err.print("archiver: --title names an edition; with --each every file has its article's title")
         raise typer.Exit(ExitCode.USAGE)
     # Bad names stop here with exit code 2, before anything is read.
-    job = recipes.export_job(fmt, option or [], group_by, title, each, cache, jobs, executor, scheduler)
+    job = recipes.export_job(
+        fmt, option or [], group_by, title, each, cache, jobs, executor, scheduler, include_duplicates
+    )
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
     with _open() as archive, _stages(not json_out) as on_stage:
         done = recipes.export(archive, job, selection, output, on_stage)
@@ -553,15 +598,18 @@ def export(
                 "cached": done.cached,
                 "rendered": done.rendered,
                 "problems": [p.as_dict() for p in done.problems],
+                "duplicates": [{"id": id, "of": kept} for id, kept in done.duplicates.items()],
             }
         )
     else:
         _print_problems(done.problems)
+        _print_duplicates(done.duplicates)
         paths = done.paths
         where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
         reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
         written = plural(len(paths), f"{fmt} file")
         left = f", {done.left_out} left out (unreadable)" if done.left_out else ""
+        left += f", {len(done.duplicates)} near-duplicates left out" if done.duplicates else ""
         err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{left}{reuse})"))
     if done.left_out:
         raise typer.Exit(ExitCode.INVALID)
@@ -570,6 +618,12 @@ def export(
 def _print_problems(problems: list[Any]) -> None:
     for problem in problems:
         _say(str(problem))
+
+
+def _print_duplicates(duplicates: dict[str, str]) -> None:
+    """One line per article an edition left out as a near-duplicate (not a problem: exit code 0)."""
+    for id, kept in duplicates.items():
+        _say(f"{id}: near-duplicate of {kept}; left out of the edition (--include-duplicates keeps it)")
 
 
 class _StageBars:
@@ -626,6 +680,7 @@ def build(
     jobs: JobsOpt = 0,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    include_duplicates: DuplicatesOpt = False,
 ) -> None:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -644,8 +699,10 @@ def build(
             cache=cache,
             executor=executor,
             scheduler=scheduler,
+            include_duplicates=include_duplicates,
         )
     _print_problems(report.problems)
+    _print_duplicates(report.duplicates)
     err.print(
         f"{len(report.outcomes)} sources, {report.failed} failed, {len(report.invalid)} invalid; "
         f"{len(report.written)} files in {out}/"

@@ -27,6 +27,7 @@ from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
+from archiver.store.catalog import Entry
 from archiver.store.files import write_atomic
 
 if TYPE_CHECKING:  # ingest's modules load only for build: an export starts faster without them
@@ -46,6 +47,7 @@ class ExportJob:
     jobs: int = 0  # worker processes for work that splits; 0 = one per core
     executor: str = "local"
     scheduler: str | None = None
+    include_duplicates: bool = False  # an edition keeps near-duplicates (by default only the primary)
 
 
 def export_job(
@@ -58,6 +60,7 @@ def export_job(
     jobs: int = 0,
     executor: str = "local",
     scheduler: str | None = None,
+    include_duplicates: bool = False,
 ) -> ExportJob:
     """Check a request before anything is read: an unknown format, grouping or option is exit code 2."""
     found = exporter(fmt)
@@ -65,7 +68,7 @@ def export_job(
         raise UnknownName("grouping", grouping, GROUPINGS)
     check_executor(executor, scheduler)
     opts = parse(found.Options, options, found.name)
-    return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler)
+    return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler, include_duplicates)
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Exported:
     cached: int = 0  # renderings taken from the render cache
     rendered: int = 0  # renderings made (and kept in the cache, when it is on)
     left_out: int = 0  # selected articles that could not be read
+    duplicates: dict[str, str] = field(default_factory=dict)  # near-duplicates left out -> the copy kept
 
 
 def export(
@@ -98,6 +102,8 @@ def export(
     entries = [e for e in selection.entries(archive) if e.id not in leave_out]
     if not entries:
         raise NotFoundError("no article matches the selection")
+    duplicates = {} if job.each or job.include_duplicates else _near_duplicates(archive, entries)
+    entries = [e for e in entries if e.id not in duplicates]
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
     context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage)
     docs, unread = [], []
@@ -122,7 +128,7 @@ def export(
         if target.suffix != suffix:  # a folder: name the file after the edition
             target = target / f"{slug(whole.title)}{suffix}"
         plan = [(whole, target)]
-    done = Exported(articles=len(docs), problems=unread, left_out=len(unread))
+    done = Exported(articles=len(docs), problems=unread, left_out=len(unread), duplicates=duplicates)
     for ed, path in plan:
         done.problems += _write_one(job, ed, path, context)
         done.paths.append(path)
@@ -131,6 +137,16 @@ def export(
     if cache is not None:
         done.cached, done.rendered = cache.hits, cache.misses
     return done
+
+
+def _near_duplicates(archive: Archive, entries: list[Entry]) -> dict[str, str]:
+    """The selected articles an edition leaves out as near-duplicates of another selected one."""
+    if len(entries) < 2:
+        return {}
+    from archiver import near
+
+    clusters, _ = near.find(archive, wait=0)  # an export waits for no writer: signatures kept next time
+    return near.left_out(clusters, (e.id for e in entries))
 
 
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
@@ -180,6 +196,7 @@ class BuildReport:
     invalid: dict[str, list[str]]
     written: list[Path]
     problems: list[Problem]
+    duplicates: dict[str, str] = field(default_factory=dict)  # left out of the editions -> the copy kept
 
     @property
     def failed(self) -> int:
@@ -203,6 +220,7 @@ def build(
     cache: bool = True,
     executor: str = "local",
     scheduler: str | None = None,
+    include_duplicates: bool = False,
 ) -> BuildReport:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -223,10 +241,19 @@ def build(
     invalid = _invalid(archive, RenderCache(archive.root / FOLDER) if cache else None)
     written: list[Path] = []
     problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
+    duplicates: dict[str, str] = {}  # every format's edition leaves out the same ones
     for fmt in EXPORTERS:
         step = _prefixed(fmt, on_stage)
         for each, target in ((False, out), (True, out / fmt)):
-            job = export_job(fmt, each=each, cache=cache, jobs=jobs, executor=executor, scheduler=scheduler)
+            job = export_job(
+                fmt,
+                each=each,
+                cache=cache,
+                jobs=jobs,
+                executor=executor,
+                scheduler=scheduler,
+                include_duplicates=include_duplicates,
+            )
             try:
                 done = export(archive, job, Selection(), target, step, frozenset(invalid))
             except NotFoundError:
@@ -235,7 +262,8 @@ def build(
                 raise
             written += done.paths
             problems.update(dict.fromkeys(done.problems))
-    return BuildReport(outcomes, invalid, written, list(problems))
+            duplicates.update(done.duplicates)
+    return BuildReport(outcomes, invalid, written, list(problems), duplicates)
 
 
 def _prefixed(prefix: str, on_stage: StageProgress | None) -> StageProgress | None:

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVER = [sys.executable, "-m", "archiver"]
 WEASYPRINT = [sys.executable, "-m", "weasyprint"]
+KEEP = "--include-duplicates"  # the corpus repeats the samples: near-duplicates that editions would leave out
 
 
 @dataclass
@@ -143,8 +144,8 @@ def bench_size(n: int, args: argparse.Namespace, tools: dict[str, str | None]) -
                 "pandoc epub",
                 [tools["pandoc"], "-f", "markdown", "-t", "epub3", "-o", str(out / "p.epub"), *files],
             )
-        run("export epub", [*base, "export", "epub", "-o", str(out / "a.epub")], "pandoc epub")
-        run("export epub (warm cache)", [*base, "export", "epub", "-o", str(out / "a2.epub")])
+        run("export epub", [*base, "export", "epub", KEEP, "-o", str(out / "a.epub")], "pandoc epub")
+        run("export epub (warm cache)", [*base, "export", "epub", KEEP, "-o", str(out / "a2.epub")])
         notes.append(f"{n}: warm EPUB {same_bytes(out / 'a.epub', out / 'a2.epub')} to cold")
         do_pdf = n <= args.pdf_max
         if do_pdf:
@@ -152,24 +153,33 @@ def bench_size(n: int, args: argparse.Namespace, tools: dict[str, str | None]) -
                 html = out / "p.html"
                 run("pandoc html", [tools["pandoc"], "-f", "markdown", "-s", "-o", str(html), *files])
                 run("weasyprint pdf of pandoc html", [*WEASYPRINT, str(html), str(out / "p.pdf")])
-            run("export pdf", [*base, "export", "pdf", "-o", str(out / "a.pdf")], "pandoc → weasyprint pdf")
-            run("export pdf (warm cache)", [*base, "export", "pdf", "-o", str(out / "a2.pdf")])
+            run(
+                "export pdf",
+                [*base, "export", "pdf", KEEP, "-o", str(out / "a.pdf")],
+                "pandoc → weasyprint pdf",
+            )
+            run("export pdf (warm cache)", [*base, "export", "pdf", KEEP, "-o", str(out / "a2.pdf")])
             notes.append(f"{n}: warm PDF {same_bytes(out / 'a.pdf', out / 'a2.pdf')} to cold")
         if n >= 100:
             change_one(raw)
             run("ingest, one article changed", [*base, "ingest", str(raw)])
-            run("export epub, one article changed", [*base, "export", "epub", "-o", str(out / "c.epub")])
+            run(
+                "export epub, one article changed", [*base, "export", "epub", KEEP, "-o", str(out / "c.epub")]
+            )
             run(
                 "export epub, cold (check)",
-                [*base, "export", "epub", "--no-cache", "-o", str(out / "c0.epub")],
+                [*base, "export", "epub", KEEP, "--no-cache", "-o", str(out / "c0.epub")],
             )
             notes.append(f"{n}: EPUB after one change {same_bytes(out / 'c.epub', out / 'c0.epub')} to cold")
             if do_pdf:
-                run("export pdf, one article changed", [*base, "export", "pdf", "-o", str(out / "c.pdf")])
+                run(
+                    "export pdf, one article changed",
+                    [*base, "export", "pdf", KEEP, "-o", str(out / "c.pdf")],
+                )
                 if n <= args.check_max:  # a second cold PDF only to compare bytes: costly at 5,000
                     run(
                         "export pdf, cold (check)",
-                        [*base, "export", "pdf", "--no-cache", "-o", str(out / "c0.pdf")],
+                        [*base, "export", "pdf", KEEP, "--no-cache", "-o", str(out / "c0.pdf")],
                     )
                     same = same_bytes(out / "c.pdf", out / "c0.pdf")
                     notes.append(f"{n}: PDF after one change {same} to cold")

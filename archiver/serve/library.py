@@ -7,15 +7,17 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from archiver.document.model import Document
 from archiver.errors import NotFoundError
 from archiver.ingest.ids import ID_LENGTH
 from archiver.store import Archive, Selection
-from archiver.store.catalog import Entry
+from archiver.store.archive import CATALOG
+from archiver.store.catalog import Entry, seal_of
 
 ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -23,6 +25,8 @@ LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # The newest version of each file name, as `archiver list` shows them.
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
 _DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
+_MEMO_LIMIT = 512  # remembered lists per catalog state (filters come from requests: bounded)
+T = TypeVar("T")
 _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
     "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
     "source": "source",
@@ -83,6 +87,10 @@ class Library:
         with Archive(root) as archive:  # checks (and, when damaged, rebuilds) the catalog once
             self.notes = archive.notes
         self._local = threading.local()
+        self._near_lock = threading.Lock()
+        self._near: tuple[str, dict[str, list[Entry]]] = ("", {})  # (catalog state, id -> the others)
+        self._memo_lock = threading.Lock()
+        self._memo: tuple[str, dict[object, Any]] = ("", {})  # (catalog state, what holds in it)
 
     @property
     def archive(self) -> Archive:
@@ -94,6 +102,41 @@ class Library:
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
         return list(self.archive.catalog.db.execute(sql, args).fetchall())
+
+    def _state(self) -> str:
+        """What identifies the catalog's contents: its file's seal and SQLite's file change counter.
+
+        The counter (header bytes 24-27) goes up with every committed write, even one within
+        the file system's timestamp granularity.
+        """
+        path = self.root / CATALOG
+        try:
+            with path.open("rb") as f:
+                counter = f.read(28)[24:].hex()
+        except OSError:
+            counter = ""
+        return f"{seal_of(path)} {counter}"
+
+    def _remembered(self, key: object, compute: Callable[[], T]) -> T:
+        """A value computed once per catalog state (counts, orders, facets: each a scan of every row)."""
+        state = self._state()
+        with self._memo_lock:
+            if self._memo[0] != state or len(self._memo[1]) > _MEMO_LIMIT:
+                self._memo = (state, {})
+            if key in self._memo[1]:
+                value: T = self._memo[1][key]
+                return value
+        value = compute()
+        with self._memo_lock:
+            if self._memo[0] == state:
+                self._memo[1][key] = value
+        return value
+
+    def _page(self, ids: list[str], page: int, size: int) -> Page:
+        """One page of an ordered list of ids, as entries."""
+        chosen = ids[(page - 1) * size : page * size]
+        found = self.archive.catalog.get_many(chosen)
+        return Page([found[id] for id in chosen if id in found], page, len(ids) > page * size, len(ids))
 
     # ------------------------------------------------------------ lists
     def entry(self, id: str) -> Entry:
@@ -113,26 +156,24 @@ class Library:
 
     def newest(self, page: int, size: int) -> Page:
         """Entries by ingest time, newest first, one page."""
-        total = int(self._query(f"SELECT count(*) FROM articles WHERE {_LATEST}")[0][0])
-        rows = self._query(
-            f"SELECT * FROM articles WHERE {_LATEST} ORDER BY ingested DESC, date DESC, id LIMIT ? OFFSET ?",
-            (size, (page - 1) * size),
-        )
-        return Page([Entry(**dict(r)) for r in rows], page, total > page * size, total)
+        sql = f"SELECT id FROM articles WHERE {_LATEST} ORDER BY ingested DESC, date DESC, id"
+        ids = self._remembered("newest", lambda: [r[0] for r in self._query(sql)])
+        return self._page(ids, page, size)
 
     def chosen(self, filters: Filters, page: int, size: int) -> Page:
         """Entries a filter keeps, in date order (undated last), one page."""
         where, args = filters.where()
-        total = int(self._query(f"SELECT count(*) FROM articles WHERE {where}", tuple(args))[0][0])
-        rows = self._query(
-            f"SELECT * FROM articles WHERE {where} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?",
-            (*args, size, (page - 1) * size),
+        sql = f"SELECT id FROM articles WHERE {where} ORDER BY {_DATE_ORDER}"
+        ids = self._remembered(
+            ("chosen", where, *args), lambda: [r[0] for r in self._query(sql, tuple(args))]
         )
-        entries = [Entry(**dict(r)) for r in rows]
-        return Page(entries, page, total > page * size, total)
+        return self._page(ids, page, size)
 
     def facet(self, name: str) -> list[tuple[str, int]]:
         """(value, count) of one facet: months newest first, sources and languages by name."""
+        return self._remembered(("facet", name), lambda: self._facet(name))
+
+    def _facet(self, name: str) -> list[tuple[str, int]]:
         column = _FACETS[name]
         order = "value DESC" if name == "month" else "value"
         rows = self._query(
@@ -148,6 +189,24 @@ class Library:
         return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
     # ------------------------------------------------------------ one article
+    def also_archived(self, entry: Entry) -> list[Entry]:
+        """The other members of the article's near-duplicate cluster, primary first (often none).
+
+        The clusters are found once per state of the catalog file (an ingest changes its seal).
+        """
+        from archiver import near
+
+        with self._near_lock:
+            if self._near[0] != self._state():
+                clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
+                others = {
+                    m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
+                    for c in clusters
+                    for m in c.members
+                }
+                self._near = (self._state(), others)  # storing the signatures changed it
+            return self._near[1].get(entry.id, [])
+
     def document(self, entry: Entry) -> Document:
         return self.archive.document(entry.id)
 

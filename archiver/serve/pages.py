@@ -198,7 +198,16 @@ def article(request: Request) -> Response:
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
-    etag = etag_of("page", PAGE_VERSION, RENDER_VERSION, base, lib.xml_digest(entry), str(entry.version))
+    also = lib.also_archived(entry)
+    etag = etag_of(
+        "page",
+        PAGE_VERSION,
+        RENDER_VERSION,
+        base,
+        lib.xml_digest(entry),
+        str(entry.version),
+        *(e.id for e in also),
+    )
     if matches(request, etag):
         return not_modified(etag)
     doc = lib.document(entry)
@@ -215,6 +224,7 @@ def article(request: Request) -> Response:
         facts=facts,
         provenance=provenance,  # the dateline and the URL are in the article's own header
         jsonld=article_jsonld(request, doc),
+        also=also,
     )
     response.headers["etag"] = etag
     return response
