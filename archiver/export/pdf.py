@@ -25,6 +25,7 @@ from archiver.export.pdf_gate import check
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
 from archiver.export.pdf_plan import ARTICLES, plan, slices
+from archiver.export.pdf_press import Press
 from archiver.export.pdf_render import PDF_VARIANT, render_html
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
@@ -45,18 +46,25 @@ class PdfOptions:
     bleed: float = field(
         default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}
     )
-    marks: bool = field(default=False, metadata={"help": "crop marks"})
+    marks: bool = field(
+        default=False, metadata={"help": "crop and registration marks in a slug outside the bleed"}
+    )
+    pdfx: bool = field(
+        default=False, metadata={"help": "PDF/X-4 for the press (CMYK, one-ink black) instead of PDF/A-3u"}
+    )
 
     def __post_init__(self) -> None:
         validate(self)
 
+    def press(self, identifier: str) -> Press:
+        """What the press stage does at the end of assembly: boxes, marks, PDF/X-4."""
+        return Press(self.bleed, self.marks, self.pdfx, identifier)
+
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
         rules = [f"@page {{ size: {PAPERS[self.paper]};"]
-        if self.bleed:
+        if self.bleed:  # the marks are drawn at assembly, in a slug outside the bleed (pdf_press)
             rules.append(f" bleed: {self.bleed}mm;")
-        if self.marks:
-            rules.append(" marks: crop cross;")
         rules.append(" }")
         if self.paper == "A5":
             rules.append(" :root { font-size: 9.5pt; } @page { margin: 15mm 12mm 17mm 17mm; }")
@@ -322,7 +330,7 @@ def _assemble(
                         numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
             more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
-            return assembly.finish(_labels(edition), folios, more)
+            return assembly.finish(_labels(edition), folios, more, options.press(edition.identifier))
         finally:
             stamps.close()
             folios.close()
