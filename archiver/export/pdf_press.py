@@ -171,6 +171,7 @@ def to_pdfx(pdf: Any, identifier: str) -> None:
     import pikepdf
 
     pdf_ink.one_ink(pdf)
+    drop_annotations(pdf)
     icc = pdf.make_stream(profile(), N=4)
     pdf.Root.OutputIntents = pikepdf.Array(
         [
@@ -198,6 +199,53 @@ def to_pdfx(pdf: Any, identifier: str) -> None:
         Type=pikepdf.Name.Metadata,
         Subtype=pikepdf.Name.XML,
     )
+
+
+def drop_annotations(pdf: Any) -> None:
+    """Take the annotations (links) off every page, and their references out of the structure tree.
+
+    PDF/X allows no annotation inside the BleedBox but printer's marks and trap networks; a print
+    file needs no links (the PDF/A edition keeps them). The link texts stay tagged as /Link.
+    """
+    import pikepdf
+
+    gone: set[tuple[int, int]] = set()
+    keys: set[int] = set()
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            gone.add(annot.objgen)
+            if "/StructParent" in annot:
+                keys.add(int(annot.StructParent))
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+    root = pdf.Root.get("/StructTreeRoot")
+    if not gone or root is None:
+        return
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        if not isinstance(kids, pikepdf.Array | pikepdf.Dictionary):
+            continue
+        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        left = [k for k in items if not (isinstance(k, pikepdf.Dictionary) and _is_gone(k, gone))]
+        if len(left) != len(items):
+            element.K = pikepdf.Array(left)
+        stack += [k for k in left if isinstance(k, pikepdf.Dictionary) and _is_element(k)]
+    nums = root.get("/ParentTree", {}).get("/Nums")
+    if nums is not None:
+        pairs = [(nums[i], nums[i + 1]) for i in range(0, len(nums), 2) if int(nums[i]) not in keys]
+        root.ParentTree.Nums = pikepdf.Array([v for pair in pairs for v in pair])
+
+
+def _is_element(kid: Any) -> bool:
+    """Whether a structure kid is a structure element (not a marked-content or object reference)."""
+    return "/Type" not in kid or kid.get("/Type") == "/StructElem"
+
+
+def _is_gone(kid: Any, gone: set[tuple[int, int]]) -> bool:
+    """Whether a structure kid is an object reference to a removed annotation."""
+    return kid.get("/Type") == "/OBJR" and kid.Obj.objgen in gone
 
 
 def _xmp_date(pdf_date: str) -> str:

@@ -198,14 +198,19 @@ def _inkcov(data: bytes, tmp_path: Path, page: int) -> list[float]:
     return [float(v) for v in out.split()[:4]]
 
 
-def _text_page(data: bytes) -> int:
-    """The first page (1-based) that holds the article's body text."""
-    with pikepdf.open(io.BytesIO(data)) as doc:
-        return next(i for i, page in enumerate(doc.pages, 1) if "/Annots" not in page.obj and i > 2)
+def _text_page(data: bytes, tmp_path: Path) -> int:
+    """The first page (1-based) that holds the seed article's body text."""
+    path = tmp_path / "text.pdf"
+    path.write_bytes(data)
+    for page in range(3, 10):
+        args = ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"]
+        if "Vladivostok" in subprocess.run(args, capture_output=True, text=True, check=True).stdout:
+            return page
+    raise AssertionError("no page holds the article's text")
 
 
 def test_pdfx_text_prints_on_the_black_plate_alone(plain: bytes, pdfx: bytes, tmp_path: Path) -> None:
-    page = _text_page(pdfx)
+    page = _text_page(pdfx, tmp_path)
     c, m, y, k = _inkcov(pdfx, tmp_path, page)
     assert c == m == y == 0 and k > 0.01
     before = _inkcov(plain, tmp_path, page)
@@ -227,6 +232,8 @@ def test_pdfx_is_a_pdfx4_file_not_pdfa(pdfx: bytes, tmp_path: Path) -> None:
         assert doc.docinfo.Trapped == "/False"
         assert "/AF" not in doc.Root and "/EmbeddedFiles" not in doc.Root.Names  # the XML stays in PDF/A
         assert "/StructTreeRoot" in doc.Root and "/Lang" in doc.Root  # tags stay
+        assert not any("/Annots" in page.obj for page in doc.pages)  # PDF/X: no links on the page
+        _assert_no_dangling_references(doc)
         metadata = doc.Root.Metadata
         assert "/Filter" not in metadata  # XMP readable without decoding
         xmp = etree.fromstring(metadata.read_bytes())
@@ -240,6 +247,34 @@ def test_pdfx_is_a_pdfx4_file_not_pdfa(pdfx: bytes, tmp_path: Path) -> None:
     assert xmp.findtext(f".//{{{ns['xmpMM']}}}DocumentID").startswith("uuid:")
     assert xmp.findtext(f".//{{{ns['xmpMM']}}}RenditionClass") == "default"
     assert not xmp.xpath("//@*[namespace-uri()=$ns] | //*[namespace-uri()=$ns]", ns=ns["pdfaid"])
+
+
+def _assert_no_dangling_references(doc: pikepdf.Pdf) -> int:
+    """Every object reference in the structure tree names an annotation still on a page."""
+    on_pages = {a.objgen for page in doc.pages for a in page.obj.get("/Annots", [])}
+    stack, seen = [doc.Root.StructTreeRoot], 0
+    while stack:
+        kids = stack.pop().get("/K")
+        for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary):
+                if kid.get("/Type") == "/OBJR":
+                    assert kid.Obj.objgen in on_pages
+                    seen += 1
+                elif kid.get("/Type") != "/MCR":
+                    stack.append(kid)
+    nums = doc.Root.StructTreeRoot.ParentTree.Nums
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    used = {
+        int(a.StructParent) for page in doc.pages for a in page.obj.get("/Annots", []) if "/StructParent" in a
+    }
+    assert used <= keys
+    return seen
+
+
+def test_the_pdfa_edition_keeps_its_links(plain: bytes) -> None:
+    with pikepdf.open(io.BytesIO(plain)) as doc:
+        assert any("/Annots" in page.obj for page in doc.pages)
+        assert _assert_no_dangling_references(doc) > 0  # the contents' links are tagged
 
 
 def test_without_press_options_nothing_changes(plain: bytes) -> None:
