@@ -70,7 +70,7 @@ def test_a_format_without_options_says_so() -> None:
 
 def test_options_describe_themselves() -> None:
     info = describe(PdfOptions)
-    assert list(info) == ["paper", "layout", "bleed", "marks"]
+    assert list(info) == ["paper", "layout", "bleed", "marks", "pdfx"]
     assert info["paper"] == {
         "type": "str",
         "default": "A4",
