@@ -56,9 +56,10 @@ class PdfOptions:
     def __post_init__(self) -> None:
         validate(self)
 
-    def press(self, identifier: str) -> Press:
-        """What the press stage does at the end of assembly: boxes, marks, PDF/X-4."""
-        return Press(self.bleed, self.marks, self.pdfx, identifier)
+    def press(self, edition: Edition) -> Press:
+        """What the press stage does at the end of assembly: boxes, marks and slug line, PDF/X-4."""
+        date = edition.modified().strftime("%Y-%m-%d")
+        return Press(self.bleed, self.marks, self.pdfx, edition.identifier, edition.title, date, edition.lang)
 
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
@@ -330,7 +331,7 @@ def _assemble(
                         numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
             more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
-            return assembly.finish(_labels(edition), folios, more, options.press(edition.identifier))
+            return assembly.finish(_labels(edition), folios, more, options.press(edition))
         finally:
             stamps.close()
             folios.close()

@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from archiver.export import pdf_ink
+from archiver.export.pdf_slug import HEIGHT, Slug
 
 MM = 72 / 25.4
 SLUG = 10 * MM  # the slug beyond the bleed, where marks sit
@@ -103,6 +104,13 @@ def marks_stream(trim: Box, bleed: float) -> bytes:
     return ("\n".join(ops) + "\n").encode()
 
 
+def slug_place(trim: Box, bleed: float) -> tuple[float, float, float]:
+    """Where the slug line goes: its start, its bottom, and where it must end (before the target)."""
+    x0, y0, x1, _ = trim
+    mid = offset(bleed) + MARK / 2
+    return x0 + 3 * MM, y0 - mid - HEIGHT / 2, (x0 + x1) / 2 - TARGET - 3 * MM
+
+
 def _registration(pdf: Any, cmyk: bool) -> Any:
     """The registration colour: the Separation named All, which prints on every plate."""
     import pikepdf
@@ -126,6 +134,9 @@ class Press:
     marks: bool = False
     pdfx: bool = False
     identifier: str = ""  # the edition's identifier: the PDF/X document id is made from it
+    title: str = ""  # the edition's title, date and language, for the slug line (none without a title)
+    date: str = ""
+    lang: str = "en"
 
     def apply(self, pdf: Any) -> None:
         """Set the boxes and draw the marks on every page; make the document PDF/X-4 when asked."""
@@ -143,7 +154,9 @@ class Press:
 
         bleed = self.bleed * MM
         colour = _registration(pdf, self.pdfx) if self.marks else None
-        for page in pdf.pages:
+        slug = Slug.make(pdf, self.title, self.date, self.lang) if self.marks and self.title else None
+        slot = len(str(len(pdf.pages)))
+        for number, page in enumerate(pdf.pages, start=1):
             media = _box(page.obj.MediaBox)
             trim = _box(page.obj.get("/TrimBox", page.obj.MediaBox))
             page.obj.TrimBox = pikepdf.Array(trim)
@@ -159,6 +172,10 @@ class Press:
             spaces[REGISTRATION] = colour
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n" + marks_stream(trim, bleed))
+            if slug is not None:
+                x, y, end = slug_place(trim, bleed)
+                line = slug.put(page, number, slot, x, y, end)
+                page.contents_add(b"/Artifact <</Type /Page>> BDC\n" + line + b"EMC\n")
 
 
 def profile() -> bytes:

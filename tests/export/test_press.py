@@ -150,6 +150,23 @@ def test_rendered_marks_leave_the_bleed_white(marked: bytes, tmp_path: Path) -> 
     assert dark(media, skip=bleed) > 100  # the marks
 
 
+def test_the_slug_line_names_page_title_and_date_outside_the_bleed(
+    docs: list[Document], marked: bytes, tmp_path: Path
+) -> None:
+    title = " ".join(gather([_seed(docs)]).title.split())
+    path = tmp_path / "m.pdf"
+    path.write_bytes(marked)
+    with pikepdf.open(io.BytesIO(marked)) as doc:
+        pages = len(doc.pages)
+        bleed, media = (_box(doc.pages[2].obj[k]) for k in ("/BleedBox", "/MediaBox"))
+    top = round(media[3] - bleed[1]) + 1  # pdftotext's -y counts from the sheet's top edge, in pt at -r 72
+    region = ["-r", "72", "-x", "0", "-y", str(top), "-W", str(round(media[2] - media[0])), "-H", "100"]
+    for page in (2, 3, pages):
+        args = ["pdftotext", *region, "-f", str(page), "-l", str(page), str(path), "-"]
+        text = " ".join(subprocess.run(args, capture_output=True, text=True, check=True).stdout.split())
+        assert text == f"{page} {title} · 2024-01-01"  # below the bleed: the slug line alone
+
+
 def _colour_ops(data: bytes) -> set[str]:
     ops: set[str] = set()
     with pikepdf.open(io.BytesIO(data)) as doc:
@@ -293,10 +310,15 @@ def test_the_profile_is_cmyk_output_and_reproducible() -> None:
     assert b"icc-profiles-free" in icc and b"Zlib" in icc  # the altered version says where it comes from
 
 
-def test_pdfx_option_on_the_command_line() -> None:
+def test_pdfx_option_on_the_command_line(docs: list[Document]) -> None:
     from archiver.export.options import parse
 
     options = parse(pdf.PdfOptions, ["pdfx=yes", "marks=yes", "bleed=3"], "pdf")
-    assert options.press("x") == pdf_press.Press(3.0, True, True, "x")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        edition = gather([_seed(docs)])
+        press = options.press(edition)
+    assert (press.bleed, press.marks, press.pdfx, press.date) == (3.0, True, True, "2024-01-01")
+    assert press.identifier == edition.identifier and press.title == edition.title
     assert pdf_press.Press(3.0, True, True).save_options() == {"force_version": "1.6"}
     assert pdf_press.Press().save_options() == {}
