@@ -350,7 +350,7 @@ def _labels(edition: Edition) -> Any:
 EXPORTER = Format(
     name="pdf",
     suffix=".pdf",
-    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached",
+    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached; or PDF/X-4 (pdfx)",
     Options=PdfOptions,
     render=render,
     check=check,
