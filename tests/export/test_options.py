@@ -70,7 +70,7 @@ def test_a_format_without_options_says_so() -> None:
 
 def test_options_describe_themselves() -> None:
     info = describe(PdfOptions)
-    assert list(info) == ["paper", "layout", "bleed", "marks", "article_per_page"]
+    assert list(info) == ["paper", "layout", "bleed", "marks", "pdfx", "article_per_page"]
     assert info["paper"] == {
         "type": "str",
         "default": "A4",
