@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, epub_nav, xhtml
+from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml
 from archiver.export.cache import key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
@@ -178,15 +178,30 @@ PAGES: dict[str, Callable[[Part, Edition, Any], tuple[Any, Any]]] = {
     "article": lambda part, edition, element: _text_page(part, part.id, element),
     "colophon": lambda part, edition, element: _text_page(part, part.id, element),
 }
+PAGE_BREAK_SOURCE = "pageBreakSource"  # W3C "EPUB page source identification" (epubcheck knows it)
 NAV = "nav"  # the navigation document's place in the spine until it is made
 
 
-def _elements(framed: Frame) -> dict[str, Any]:
-    """Each part's page content: articles get ids on their section headings (the nav links to them)."""
-    return {
-        part.id: epub_nav.with_section_ids(part.element, part.id) if part.kind == "article" else part.element
-        for part in framed.parts
-    }
+def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
+    """Each part's page content, and the printed pages marked in it.
+
+    Articles get ids on their section headings (the nav links to them). When a PDF of the same
+    edition was made in this run, each section and article gets a page-break marker where each
+    of its printed pages starts.
+    """
+    printed = framed.context.printed.get(framed.edition.identifier)
+    elements: dict[str, Any] = {}
+    targets: list[epub_nav.PageTarget] = []
+    for part in framed.parts:
+        element = part.element
+        if part.kind == "article":
+            element = epub_nav.with_section_ids(element, part.id)
+        if printed is not None and part.kind in ("section", "article", "colophon"):
+            element, placed = page_list.mark(element, part.id, printed)
+            href = epub_nav.page_file(part)
+            targets += [epub_nav.PageTarget(label, f"{href}#{anchor}") for label, anchor in placed]
+        elements[part.id] = element
+    return elements, targets
 
 
 def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
@@ -201,7 +216,9 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
     book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
-    elements = _elements(framed)
+    elements, pages = _elements(framed)
+    if pages:  # the print edition's identifier, as its XMP dc:identifier gives it
+        book.add_metadata(None, "meta", edition.identifier, {"property": PAGE_BREAK_SOURCE})
     for part in framed.parts:
         page, link = PAGES[part.kind](part, edition, elements[part.id])
         if page is not NAV:
@@ -210,19 +227,19 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
         if link is not None:
             book.toc.append(link)  # flat: the NCX, for old Kobo firmware, stays one level
     _guide(book, edition)
-    _navigation(book, framed, elements)
+    _navigation(book, framed, elements, pages)
     book.add_item(epub.EpubNcx())
     data = _write(book, edition)
     _check(data, {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}, framed)
     return data
 
 
-def _navigation(book: Any, framed: Frame, elements: dict[str, Any]) -> None:
+def _navigation(book: Any, framed: Frame, elements: dict[str, Any], pages: list[epub_nav.PageTarget]) -> None:
     """The navigation document, in the spine but out of the linear reading order (`linear="no"`)."""
     lang = framed.edition.lang
     toc = epub_nav.entries(framed, elements)
     landmarks = [(LANDMARKS.get(g["type"], g["type"]), g["href"], g["title"]) for g in book.guide]
-    data = epub_nav.document(framed, toc, landmarks)
+    data = epub_nav.document(framed, toc, landmarks, pages)
     nav = _fixed_page(label("contents", lang), "nav.xhtml", lang, data, ["nav"])
     nav.id = NAV
     book.add_item(nav)

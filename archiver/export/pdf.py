@@ -14,7 +14,7 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import Format, cover, footnotes, glyphs, linear, pdf_contents, xhtml
+from archiver.export import Format, cover, footnotes, glyphs, linear, page_list, pdf_contents, xhtml
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
@@ -93,8 +93,10 @@ def _run_in_head(part: Part) -> Any:
 
 # Body part kind -> its element in a chunk's HTML (a copy: the frame may feed other formats).
 PRINTED: dict[str, Callable[[Part], Any]] = {
-    "section": _run_in_head,
-    "article": lambda part: footnotes.for_print(linear.short_runs(copy.deepcopy(part.element))),
+    "section": lambda part: page_list.numbered(_run_in_head(part), part.id),
+    "article": lambda part: footnotes.for_print(
+        linear.short_runs(page_list.numbered(copy.deepcopy(part.element), part.id))
+    ),
 }
 
 
@@ -221,7 +223,8 @@ def _colophon(framed: Frame, options: PdfOptions, right: bool) -> list[Job]:
     """The colophon's chunks: the first starts on the side it lands on, the others with a verso."""
     edition, base, jobs = framed.edition, options.stylesheet(), []
     for colophon in framed.of("colophon"):
-        for i, element in enumerate(_colophon_slices(colophon.element, len(edition.documents))):
+        numbered = page_list.numbered(copy.deepcopy(colophon.element), colophon.id)
+        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents))):
             side = ("right" if right else "left") if i == 0 else None
             html = part_html(edition.lang, edition.title, _body_class(framed), [element], verso=side is None)
             jobs.append(Job(html, part_css(base, edition.title, side)))
@@ -322,10 +325,13 @@ def _assemble(
                         numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
             more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
-            return assembly.finish(_labels(edition), folios, more)
+            data = assembly.finish(_labels(edition), folios, more)
         finally:
             stamps.close()
             folios.close()
+    starts = page_list.starts(assembly.starts)  # for an EPUB of this edition in the same run
+    framed.context.printed[edition.identifier] = page_list.PrintedPages(edition.identifier, starts)
+    return data
 
 
 def _labels(edition: Edition) -> Any:
@@ -346,4 +352,5 @@ EXPORTER = Format(
     render=render,
     check=check,
     preflight=glyphs.missing,
+    prints=True,
 )
