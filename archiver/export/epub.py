@@ -227,8 +227,8 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
         if link is not None:
             book.toc.append(link)  # flat: the NCX, for old Kobo firmware, stays one level
     _guide(book, edition)
-    _navigation(book, framed, elements, pages)
     book.add_item(epub.EpubNcx())
+    _navigation(book, framed, elements, pages)
     data = _write(book, edition)
     _check(data, {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}, framed)
     return data
