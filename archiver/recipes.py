@@ -72,14 +72,16 @@ def export_job(
 def export_jobs(formats: Sequence[str], options: Sequence[str] = (), **how: Any) -> list[ExportJob]:
     """One checked job per format, for one run: each format takes the -O options it knows.
 
-    An option no format knows goes to the first, which names it as unknown (exit code 2).
+    An option no format knows goes to the first that has options, which names it as unknown
+    and lists its own (exit code 2).
     """
     found = [exporter(fmt) for fmt in formats]
     known = [{f.name for f in fields(e.Options)} for e in found]
+    told = next((i for i, names in enumerate(known) if names), 0)
     jobs = []
     for i, fmt in enumerate(formats):
         mine = [o for o in options if o.split("=", 1)[0].strip() in known[i]]
-        if i == 0:
+        if i == told:
             mine += [o for o in options if not any(o.split("=", 1)[0].strip() in k for k in known)]
         jobs.append(export_job(fmt, mine, **how))
     return jobs

@@ -131,3 +131,20 @@ def test_export_with_two_formats_gives_the_epub_the_pdf_pages(tmp_path: Path) ->
     assert two.cached and not two.rendered
     with zipfile.ZipFile(one.paths[1]) as zf:  # the article's page carries the PDF's page starts
         assert b'epub:type="pagebreak"' in zf.read(f"EPUB/text/{archive_id(SEED.read_bytes())}.xhtml")
+
+
+def test_the_command_line_takes_several_formats(tmp_path: Path) -> None:
+    from tests.cli.test_cli import run
+    from tests.conftest import SEED
+
+    root = tmp_path / "arc"
+    assert run("ingest", SEED, archive=root).returncode == 0
+    both = run("export", "--format", "pdf", "-f", "epub", "a0c1", "-o", tmp_path / "out", archive=root)
+    assert both.returncode == 0, both.stderr
+    assert "2 pdf+epub files written" in both.stderr
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".epub", ".pdf"]
+    named = run("export", "-f", "pdf", "-f", "epub", "-o", tmp_path / "one.epub", archive=root)
+    assert named.returncode == 2 and "names a folder" in named.stderr
+    assert run("export", archive=root).returncode == 2  # no format at all
+    unknown = run("export", "-f", "epub", "-f", "pdf", "-O", "colour=red", archive=root)
+    assert unknown.returncode == 2 and "colour" in unknown.stderr
