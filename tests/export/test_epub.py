@@ -285,3 +285,14 @@ def test_golden_epub_tree(edition_epub: bytes, update_golden: bool) -> None:
         assert_golden("epub/entries.txt", names.encode(), update_golden)
         assert_golden("epub/content.opf", zf.read("EPUB/content.opf"), update_golden)
         assert_golden("epub/nav.xhtml", zf.read("EPUB/nav.xhtml"), update_golden)
+
+
+def test_navigation_entries_in_right_to_left_scripts_get_dir(docs: list[Document]) -> None:
+    from archiver.export import epub_nav
+    from archiver.export.frame import frame
+
+    toc = [epub_nav.Entry("عنوان", "text/x.xhtml", "ar"), epub_nav.Entry("Titel", "text/y.xhtml", "de")]
+    nav = etree.fromstring(epub_nav.document(frame(gather([seed(docs)])), toc, []))
+    arabic, german = nav.iter(f"{XHTML}li")
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+    assert (german.get("lang"), german.get("dir")) == ("de", None)
