@@ -17,7 +17,7 @@ from archiver.store.files import write_atomic
 
 # Bump the last number whenever rendering or assembly changes without a change of version or
 # stylesheet (2: contents numbers stamped, /Lang per article, PostScript font names).
-RENDER_VERSION = f"{__version__}/{RULES_VERSION}/2"
+RENDER_VERSION = f"{__version__}/{RULES_VERSION}/3"
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 FOLDER = "cache"  # inside the archive folder: derived data, safe to delete at any time
 

@@ -140,14 +140,19 @@ def _slots(element: Element) -> Iterator[tuple[Element, bool]]:
         yield child, True
 
 
-def _place(block: Element, span: Element, offset: int) -> None:
-    """Put `span` before the word of `block` that follows `offset` counted characters."""
+def _place(found: Sequence[Element], span: Element, offset: int) -> None:
+    """Put `span` before the word that follows `offset` counted characters of the first block.
+
+    Past the block's end the count reads on into the blocks after it (the PDF's colophon sets
+    an article's facts as lines of one paragraph where the EPUB has a list).
+    """
+    block = found[0]
     if offset <= 0:
         span.tail, block.text = block.text, None
         block.insert(0, span)
         return
     seen = 0
-    for holder, tail in _slots(block):
+    for holder, tail in (slot for b in found for slot in _slots(b)):
         text = (holder.tail if tail else holder.text) or ""
         for i, ch in enumerate(text):
             if seen >= offset and not ch.isspace():
@@ -157,7 +162,7 @@ def _place(block: Element, span: Element, offset: int) -> None:
                 _split(holder, tail, text, at, span)
                 return
             seen += _counted(ch)
-    block.append(span)  # the page starts after the block's last word (counts differ a little)
+    found[-1].append(span)  # the page starts after the last word (counts differ a little)
 
 
 def _split(holder: Element, tail: bool, text: str, at: int, span: Element) -> None:
@@ -186,7 +191,7 @@ def mark(root: Element, part_id: str, pages: PrintedPages) -> tuple[Element, lis
         if n >= len(found):
             continue
         anchor = f"page-{page.label}"
-        _place(found[n], marker(anchor, page.label), page.offset)
+        _place(found[n:], marker(anchor, page.label), page.offset)
         placed.append((page.label, anchor))
     return out, placed[::-1]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from lxml import etree
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
 from archiver.export import Format, cover, footnotes, glyphs, linear, page_list, pdf_contents, xhtml
+from archiver.export.cache import key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
@@ -245,9 +247,24 @@ def _colophon_slices(element: Any, count: int) -> list[Any]:
             None, "section", cls=element.get("class"), **({"id": element.get("id")} if i == 0 else {})
         )
         for child in (head if i == 0 else []) + entries[2 * start : 2 * end]:
-            part.append(copy.deepcopy(child))
+            part.append(_facts(child) if child.tag == "ul" else copy.deepcopy(child))
         out.append(part)
     return out
+
+
+def _facts(items: Any) -> Any:
+    """An article's colophon list as one paragraph of lines: the same words, a third less to lay out.
+
+    WeasyPrint lays out a list item (its own block and marker) several times slower than a line.
+    """
+    facts = xhtml.el(None, "p", cls="facts", **dict(items.attrib))
+    lines = [li.text or "" for li in items]
+    facts.text = lines[0] if lines else ""
+    for line in lines[1:]:
+        xhtml.el(facts, "br").tail = line
+    if len(items) and items[0].get(page_list.ATTRIBUTE):  # a page may start in it: at its first item's
+        facts.set(page_list.ATTRIBUTE, items[0].get(page_list.ATTRIBUTE))  # count, read on into the next
+    return facts
 
 
 def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: int = ARTICLES) -> bytes:
@@ -281,8 +298,20 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()
-    check(data, framed.edition)
+    _gate(data, framed)
     return data
+
+
+def _gate(data: bytes, framed: Frame) -> None:
+    """The completeness gate, run once for each exact PDF: bytes that passed it for the same titles pass."""
+    cache = framed.context.cache
+    titles = [d.meta.title.text for d in framed.edition.documents]
+    passed = key(styles_digest(), "pdf-gate", hashlib.sha256(data).hexdigest(), *titles)
+    if cache is not None and cache.passed("passed", passed):
+        return
+    check(data, framed.edition)
+    if cache is not None:
+        cache.record_pass("passed", passed)
 
 
 def _assemble(

@@ -113,3 +113,22 @@ def test_build_validates_again_only_what_changed(tmp_path: Path) -> None:
         )
         found = recipes._invalid(arc, RenderCache(arc.root / FOLDER))
         assert list(found) == [entry.id]  # the others' passes were reused, this one is checked again
+
+
+def test_the_pdf_gate_runs_once_for_each_exact_pdf(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver.export import pdf
+
+    calls: list[int] = []
+    gate = pdf.check
+    monkeypatch.setattr(pdf, "check", lambda data, edition: calls.append(len(data)) or gate(data, edition))
+    job = recipes.export_job("pdf")
+    recipes.export(archive, job, Selection(), tmp_path / "cold.pdf")
+    recipes.export(archive, job, Selection(), tmp_path / "warm.pdf")
+    assert (tmp_path / "cold.pdf").read_bytes() == (tmp_path / "warm.pdf").read_bytes()
+    assert len(calls) == 1  # the same bytes for the same titles passed it already
+    recipes.export(archive, recipes.export_job("pdf", cache=False), Selection(), tmp_path / "plain.pdf")
+    assert len(calls) == 2  # without a cache it always runs
+    recipes.export(archive, job, Selection(lang="fr"), tmp_path / "one.pdf")
+    assert len(calls) == 3  # another edition, other bytes: checked

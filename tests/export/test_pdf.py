@@ -110,6 +110,20 @@ def test_edition_outline_sections_articles_and_attachments(docs: list[Document],
     assert kept == {f"{d.meta.archive_id}.xml": to_bytes(d) for d in docs}
 
 
+def test_the_colophon_prints_every_fact_of_every_article_a_line_each(
+    docs: list[Document], edition_pdf: bytes
+) -> None:
+    from archiver.export.frame import _provenance
+
+    text = pdf_gate.pdf_text(edition_pdf)
+    colophon = text[text.rindex("Colophon") :]
+    lines = [" ".join(line.split()) for line in colophon.splitlines()]
+    for doc in docs:
+        for fact in _provenance(doc)[:3]:  # file, checksum and id: each a line of its own
+            assert " ".join(fact.split()) in lines, fact
+    assert not re.search(r"^\s*[•◦]", colophon, re.M)  # lines, not list bullets
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s\-\u00ad]", "", text)  # line-break hyphens read as soft hyphens
 
