@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -528,8 +529,9 @@ def _finish_check(report: dict[str, list[str]], word: str, json_out: bool) -> No
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Argument(metavar="FORMAT", help="Output format (`archiver formats` lists them).")
-    ],
+        str | None,
+        typer.Argument(metavar="FORMAT", help="Output format (`archiver formats` lists them), or --format."),
+    ] = None,
     articles: Annotated[
         list[str] | None, typer.Argument(help="Ids (or first characters, external ids, file names).")
     ] = None,
@@ -564,6 +566,15 @@ def export(
         ),
     ] = None,
     include_duplicates: DuplicatesOpt = False,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="A format, repeatable: --format pdf --format epub makes both in one run, and the "
+            "EPUB then carries the PDF's page numbers (-o is a folder; ids follow as arguments).",
+        ),
+    ] = None,
     cache: CacheOpt = True,
     jobs: JobsOpt = 0,
     executor: ExecutorOpt = "local",
@@ -574,6 +585,14 @@ def export(
 
     Example: archiver export pdf --from 2019-04 --to 2019-04 -O paper=A5 -O marks=yes -o dist/april.pdf
     """
+    names = list(formats or [])
+    if names and fmt:  # with --format, every argument is an article
+        articles = [fmt, *(articles or [])]
+    elif not names:
+        if not fmt:
+            err.print("archiver: give a FORMAT (or --format, repeatable)")
+            raise typer.Exit(ExitCode.USAGE)
+        names = [fmt]
     from archiver import recipes
     from archiver.store import Selection
 
@@ -584,12 +603,21 @@ def export(
         err.print("archiver: --title names an edition; with --each every file has its article's title")
         raise typer.Exit(ExitCode.USAGE)
     # Bad names stop here with exit code 2, before anything is read.
-    job = recipes.export_job(
-        fmt, option or [], group_by, title, each, cache, jobs, executor, scheduler, include_duplicates
+    first, *more = recipes.export_jobs(
+        names,
+        option or [],
+        grouping=group_by,
+        title=title,
+        each=each,
+        cache=cache,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        include_duplicates=include_duplicates,
     )
     selection = Selection(articles or [], date_from, date_to, lang, source, query)
     with _open() as archive, _stages(not json_out) as on_stage:
-        done = recipes.export(archive, job, selection, output, on_stage)
+        done = recipes.export(archive, first, selection, output, on_stage, also=more)
     if json_out:
         _print_json(
             {
@@ -605,9 +633,9 @@ def export(
         _print_problems(done.problems)
         _print_duplicates(done.duplicates)
         paths = done.paths
-        where = paths[0] if len(paths) == 1 else f"{paths[0].parent}/"
+        where = paths[0] if len(paths) == 1 else f"{Path(os.path.commonpath(paths))}/"
         reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
-        written = plural(len(paths), f"{fmt} file")
+        written = plural(len(paths), f"{'+'.join(names)} file")
         left = f", {done.left_out} left out (unreadable)" if done.left_out else ""
         left += f", {len(done.duplicates)} near-duplicates left out" if done.duplicates else ""
         err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{left}{reuse})"))

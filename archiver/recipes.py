@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +19,10 @@ from archiver.errors import (
     NotFoundError,
     Problem,
     UnknownName,
+    UsageError,
 )
 from archiver.executor import check_executor
-from archiver.export import EXPORTERS, Exporter, exporter
+from archiver.export import EXPORTERS, Exporter, exporter, page_list
 from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key, package_files
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
@@ -71,6 +72,24 @@ def export_job(
     return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler, include_duplicates)
 
 
+def export_jobs(formats: Sequence[str], options: Sequence[str] = (), **how: Any) -> list[ExportJob]:
+    """One checked job per format, for one run: each format takes the -O options it knows.
+
+    An option no format knows goes to the first that has options, which names it as unknown
+    and lists its own (exit code 2).
+    """
+    found = [exporter(fmt) for fmt in formats]
+    known = [{f.name for f in fields(e.Options)} for e in found]
+    told = next((i for i, names in enumerate(known) if names), 0)
+    jobs = []
+    for i, fmt in enumerate(formats):
+        mine = [o for o in options if o.split("=", 1)[0].strip() in known[i]]
+        if i == told:
+            mine += [o for o in options if not any(o.split("=", 1)[0].strip() in k for k in known)]
+        jobs.append(export_job(fmt, mine, **how))
+    return jobs
+
+
 @dataclass
 class Exported:
     """What an export wrote, and the problems it found on the way (none stopped it)."""
@@ -91,6 +110,7 @@ def export(
     out: Path | None = None,
     on_stage: StageProgress | None = None,
     leave_out: frozenset[str] = frozenset(),
+    also: Sequence[ExportJob] = (),
 ) -> Exported:
     """Write one edition (or, with job.each, one file per article) of the selected articles.
 
@@ -98,6 +118,11 @@ def export(
     stages (the PDF's "render" and "assemble") and, for one file per article, "write". A
     document that cannot be read is left out with an "invalid-document" problem (and so are
     the ids in `leave_out`, known to be invalid); the others are exported.
+
+    `also` are more formats of the same selection, made from the same frame in the same run
+    (their options differ; the rest of the job is `job`'s): printed formats go first, so that
+    an EPUB can mark the pages of the PDF beside it. Each format's files then go to a folder
+    of their own under `out` for one file per article; an edition's files sit side by side.
     """
     entries = [e for e in selection.entries(archive) if e.id not in leave_out]
     if not entries:
@@ -116,24 +141,17 @@ def export(
             context.stage("read", i, len(entries))
     if not docs:
         raise DocumentError(f"no selected article could be read ({unread[0].message})")
-    suffix = job.exporter.suffix
-    if job.each:
-        folder = out or Path("dist") / job.exporter.name
-        plan = [(gather([d], "none"), folder / f"{file_stem(d)}{suffix}") for d in docs]
-    else:
-        whole = gather(docs, job.grouping, job.title)
-        if len(docs) > 1:  # NITF's edition is a zip of one file per article
-            suffix = job.exporter.edition_suffix or suffix
-        target = out or Path("dist")
-        if target.suffix != suffix:  # a folder: name the file after the edition
-            target = target / f"{slug(whole.title)}{suffix}"
-        plan = [(whole, target)]
+    jobs = sorted([job, *also], key=lambda j: not j.exporter.prints)
+    editions = [gather([d], "none") for d in docs] if job.each else [gather(docs, job.grouping, job.title)]
     done = Exported(articles=len(docs), problems=unread, left_out=len(unread), duplicates=duplicates)
-    for ed, path in plan:
-        done.problems += _write_one(job, ed, path, context)
-        done.paths.append(path)
+    for ed in editions:
+        parts = frame(ed, context)
+        for one in jobs:
+            path = _target(one, ed, out, len(jobs) > 1)
+            done.problems += _write_one(one, parts, path)
+            done.paths.append(path)
         if job.each:
-            context.stage("write", len(done.paths), len(plan))
+            context.stage("write", len(done.paths) // len(jobs), len(editions))
     if cache is not None:
         done.cached, done.rendered = cache.hits, cache.misses
     return done
@@ -149,6 +167,20 @@ def _near_duplicates(archive: Archive, entries: list[Entry]) -> dict[str, str]:
     return near.left_out(clusters, (e.id for e in entries))
 
 
+def _target(job: ExportJob, ed: Edition, out: Path | None, several: bool) -> Path:
+    """Where a format's file of an edition goes: `out` as a file, or a file named in a folder."""
+    suffix = job.exporter.suffix
+    if len(ed.documents) > 1:  # NITF's edition is a zip of one file per article
+        suffix = job.exporter.edition_suffix or suffix
+    if job.each:
+        folder = (out / job.exporter.name if several else out) if out else Path("dist") / job.exporter.name
+        return folder / f"{file_stem(ed.documents[0])}{suffix}"
+    target = out or Path("dist")
+    if target.suffix and several:
+        raise UsageError(f"{target}: with several formats, -o names a folder")
+    return target if target.suffix == suffix else target / f"{slug(ed.title)}{suffix}"
+
+
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
     """An archived document; its XML's checksum goes into the cache's digests."""
     data = archive.xml_bytes(id)
@@ -157,24 +189,43 @@ def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
     return from_bytes(data, str(archive.xml_path(id)))
 
 
-def _write_one(job: ExportJob, ed: Edition, path: Path, context: Context) -> list[Problem]:
-    parts = frame(ed, context)
+def _write_one(job: ExportJob, parts: Frame, path: Path) -> list[Problem]:
     problems = job.exporter.preflight(parts)
     _write(path, _rendered(job, parts))
     return problems
 
 
 def _rendered(job: ExportJob, parts: Frame) -> bytes:
-    """The file's bytes; one article's own file (--each, build) comes whole from the render cache."""
+    """The file's bytes; one article's own file (--each, build) comes whole from the render cache.
+
+    What the format leaves for the others of the run (a PDF's page starts) is kept beside it, and
+    is part of the key of the formats that use it, so a file from the cache is the file a fresh
+    render would make.
+    """
     cache = parts.context.cache
     docs = parts.edition.documents
     name = None
     if cache is not None and job.each and len(docs) == 1:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # dates inside the file follow it
-        name = cache.article_key(docs[0].meta.archive_id, "file", job.exporter.name, repr(job.options), epoch)
+        printed = repr(parts.context.printed.get(parts.edition.identifier))
+        name = cache.article_key(
+            docs[0].meta.archive_id, "file", job.exporter.name, repr(job.options), epoch, printed
+        )
     if cache is None or name is None:
         return job.exporter.render(parts, job.options)
-    return cache.fetch(f"{job.exporter.name}-file", name, lambda: job.exporter.render(parts, job.options))
+    kind = f"{job.exporter.name}-file"
+    if not job.exporter.prints:
+        return cache.fetch(kind, name, lambda: job.exporter.render(parts, job.options))
+    left = cache.checked(f"{kind}-printed", name, lambda: b"")  # read without counting; b"": none kept
+    data = cache.get(kind, name) if left else None
+    if data is None:
+        cache.misses += 1
+        data = job.exporter.render(parts, job.options)
+        cache.put(kind, name, data)
+        cache.put(f"{kind}-printed", name, page_list.dumps(parts.context.printed[parts.edition.identifier]))
+    else:
+        parts.context.printed[parts.edition.identifier] = page_list.loads(left)
+    return data
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -224,7 +275,8 @@ def build(
 ) -> BuildReport:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
-    `on_stage` hears of every stage, the export stages named after their format ("pdf render").
+    `on_stage` hears of every stage, the export stages named after what they make ("edition render",
+    "articles typeset").
     """
     from archiver import pipeline
 
@@ -242,10 +294,9 @@ def build(
     written: list[Path] = []
     problems: dict[Problem, None] = {}  # the edition and the single articles find the same problems
     duplicates: dict[str, str] = {}  # every format's edition leaves out the same ones
-    for fmt in EXPORTERS:
-        step = _prefixed(fmt, on_stage)
-        for each, target in ((False, out), (True, out / fmt)):
-            job = export_job(
+    for each, name in ((False, "edition"), (True, "articles")):
+        first, *more = [
+            export_job(
                 fmt,
                 each=each,
                 cache=cache,
@@ -254,20 +305,24 @@ def build(
                 scheduler=scheduler,
                 include_duplicates=include_duplicates,
             )
-            try:
-                done = export(archive, job, Selection(), target, step, frozenset(invalid))
-            except NotFoundError:
-                if invalid:  # every archived document is invalid: they are the report
-                    break
-                raise
-            written += done.paths
-            problems.update(dict.fromkeys(done.problems))
-            duplicates.update(done.duplicates)
+            for fmt in EXPORTERS
+        ]  # one run for every format, so that the EPUB marks the PDF's pages
+        try:
+            done = export(
+                archive, first, Selection(), out, _prefixed(name, on_stage), frozenset(invalid), also=more
+            )
+        except NotFoundError:
+            if invalid:  # every archived document is invalid: they are the report
+                break
+            raise
+        written += done.paths
+        problems.update(dict.fromkeys(done.problems))
+        duplicates.update(done.duplicates)
     return BuildReport(outcomes, invalid, written, list(problems), duplicates)
 
 
 def _prefixed(prefix: str, on_stage: StageProgress | None) -> StageProgress | None:
-    """The stage callback with every stage name prefixed ("render" -> "pdf render")."""
+    """The stage callback with every stage name prefixed ("render" -> "edition render")."""
     if on_stage is None:
         return None
     return lambda stage, done, total: on_stage(f"{prefix} {stage}", done, total)

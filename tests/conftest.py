@@ -21,6 +21,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite golden files from current output; review with `git diff tests/golden`.",
     )
+    parser.addoption(
+        "--update-visual",
+        action="store_true",
+        help="Rewrite tests/visual/approved/ from current renders; look at each changed PNG.",
+    )
 
 
 @pytest.fixture

@@ -45,6 +45,9 @@ class Exporter(Protocol):
     @property
     def Options(self) -> type[Any]: ...  # a frozen dataclass; see export/options.py
 
+    @property
+    def prints(self) -> bool: ...  # makes printed pages (an EPUB of the same run marks them)
+
     def render(self, source: Frame | Edition, options: Any) -> bytes:
         """The file's bytes; runs the completeness check; same input, same bytes."""
         ...
@@ -74,6 +77,7 @@ class Format:
     check: Callable[[bytes, Any], None]
     preflight: Callable[[Any], list[Problem]] = _no_problems
     edition_suffix: str = ""  # "" = `suffix`; a format whose edition is a bundle of files names it here
+    prints: bool = False  # leaves its page starts in the context's `printed` (export.page_list)
 
 
 def exporter(name: str) -> Exporter:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from archiver import RULES_VERSION, __version__
 from archiver.store.files import write_atomic
@@ -152,6 +153,9 @@ class Context:
     executor: str = "local"  # a name in archiver.executor.RUNNERS
     scheduler: str | None = None  # the Dask scheduler address, for executor "dask"
     on_stage: StageProgress | None = None  # told (stage, done, total) as long work advances
+    # What a format leaves for another of the same run, by edition identifier: a PDF's page starts
+    # (export.page_list.PrintedPages), which the EPUB of the same edition marks as print pages.
+    printed: dict[str, Any] = field(default_factory=dict)
 
     def stage(self, name: str, done: int, total: int) -> None:
         """Report progress of one stage ("typeset", "render", "assemble"), if anyone listens."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, xhtml
+from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml
 from archiver.export.cache import key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
@@ -90,11 +90,11 @@ def _metadata(book: Any, edition: Edition) -> None:
     add(None, "meta", SUMMARY, {"property": "schema:accessibilitySummary"})
 
 
-def _text_page(part: Part, uid: str) -> tuple[Any, Any]:
-    """A part as its own page, and its table-of-contents entry."""
+def _text_page(part: Part, uid: str, element: Any) -> tuple[Any, Any]:
+    """A part as its own page, and its (flat, NCX) table-of-contents entry."""
     from ebooklib import epub
 
-    page = _page(part.title, f"text/{part.name}.xhtml", part.lang, xhtml.fragment(part.element))
+    page = _page(part.title, epub_nav.page_file(part), part.lang, xhtml.fragment(element))
     return page, epub.Link(page.file_name, part.title, uid)
 
 
@@ -102,7 +102,7 @@ SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 
 
-def _cover_page(part: Part, edition: Edition) -> tuple[Any, Any]:
+def _cover_page(part: Part, edition: Edition, element: Any) -> tuple[Any, Any]:
     """The cover image (stores and shelves want one) as the first page; its words are the alt text.
 
     The image sits in an SVG viewport scaled to the screen with its proportions kept, as
@@ -130,14 +130,12 @@ def _cover_page(part: Part, edition: Edition) -> tuple[Any, Any]:
     etree.SubElement(svg, f"{{{SVG}}}title").text = alt
     image = etree.SubElement(svg, f"{{{SVG}}}image", width=str(width), height=str(height))
     image.set(f"{{{XLINK}}}href", "../images/cover.png")
-    return _exact_page(part.title, f"text/{part.name}.xhtml", part.lang, root, ["svg"]), None
+    return _exact_page(part.title, epub_nav.page_file(part), part.lang, root, ["svg"]), None
 
 
 def _exact_page(title: str, file_name: str, lang: str, body: Any, properties: list[str]) -> Any:
     """A page written exactly as built (ebooklib re-parses pages as HTML, which lowercases SVG's
     viewBox and preserveAspectRatio and so breaks the scaling)."""
-    from ebooklib import epub
-
     root = etree.Element(f"{XHTML}html", nsmap={None: XHTML[1:-1]})
     root.set("lang", lang)
     root.set(XML_LANG, lang)
@@ -146,6 +144,12 @@ def _exact_page(title: str, file_name: str, lang: str, body: Any, properties: li
     etree.SubElement(head, f"{XHTML}link", href="../styles/epub.css", rel="stylesheet", type="text/css")
     etree.SubElement(root, f"{XHTML}body").append(_in_xhtml(body))
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return _fixed_page(title, file_name, lang, data, properties)
+
+
+def _fixed_page(title: str, file_name: str, lang: str, data: bytes, properties: list[str]) -> Any:
+    """A page whose bytes ebooklib writes as they are."""
+    from ebooklib import epub
 
     class Exact(epub.EpubHtml):  # type: ignore[misc]
         def get_content(self, default: Any = None) -> bytes:
@@ -165,15 +169,39 @@ def _in_xhtml(element: Any) -> Any:
     return out
 
 
-# Part kind -> (spine item, table-of-contents link or None). "nav" is ebooklib's name for the
-# navigation document it writes from the links; section links keep their file stem as id.
-PAGES: dict[str, Callable[[Part, Edition], tuple[Any, Any]]] = {
+# Part kind -> (spine item, NCX link or None), from the part and its page's element. "contents" is
+# the navigation document, written once every page is known; section links keep their stem as id.
+PAGES: dict[str, Callable[[Part, Edition, Any], tuple[Any, Any]]] = {
     "cover": _cover_page,
-    "contents": lambda part, edition: ("nav", None),
-    "section": lambda part, edition: _text_page(part, part.name),
-    "article": lambda part, edition: _text_page(part, part.id),
-    "colophon": lambda part, edition: _text_page(part, part.id),
+    "contents": lambda part, edition, element: (NAV, None),
+    "section": lambda part, edition, element: _text_page(part, part.name, element),
+    "article": lambda part, edition, element: _text_page(part, part.id, element),
+    "colophon": lambda part, edition, element: _text_page(part, part.id, element),
 }
+PAGE_BREAK_SOURCE = "pageBreakSource"  # W3C "EPUB page source identification" (epubcheck knows it)
+NAV = "nav"  # the navigation document's place in the spine until it is made
+
+
+def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
+    """Each part's page content, and the printed pages marked in it.
+
+    Articles get ids on their section headings (the nav links to them). When a PDF of the same
+    edition was made in this run, each section and article gets a page-break marker where each
+    of its printed pages starts.
+    """
+    printed = framed.context.printed.get(framed.edition.identifier)
+    elements: dict[str, Any] = {}
+    targets: list[epub_nav.PageTarget] = []
+    for part in framed.parts:
+        element = part.element
+        if part.kind == "article":
+            element = epub_nav.with_section_ids(element, part.id)
+        if printed is not None and part.kind in ("section", "article", "colophon"):
+            element, placed = page_list.mark(element, part.id, printed)
+            href = epub_nav.page_file(part)
+            targets += [epub_nav.PageTarget(label, f"{href}#{anchor}") for label, anchor in placed]
+        elements[part.id] = element
+    return elements, targets
 
 
 def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes:
@@ -188,23 +216,41 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
     book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
+    elements, pages = _elements(framed)
+    if pages:  # the print edition's identifier, as its XMP dc:identifier gives it
+        book.add_metadata(None, "meta", edition.identifier, {"property": PAGE_BREAK_SOURCE})
     for part in framed.parts:
-        page, link = PAGES[part.kind](part, edition)
-        if not isinstance(page, str):
+        page, link = PAGES[part.kind](part, edition, elements[part.id])
+        if page is not NAV:
             book.add_item(page)
         book.spine.append(page)
         if link is not None:
-            book.toc.append(link)
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav(title=label("contents", edition.lang)))
+            book.toc.append(link)  # flat: the NCX, for old Kobo firmware, stays one level
     _guide(book, edition)
+    book.add_item(epub.EpubNcx())
+    _navigation(book, framed, elements, pages)
     data = _write(book, edition)
     _check(data, {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}, framed)
     return data
 
 
+def _navigation(book: Any, framed: Frame, elements: dict[str, Any], pages: list[epub_nav.PageTarget]) -> None:
+    """The navigation document, in the spine but out of the linear reading order (`linear="no"`)."""
+    lang = framed.edition.lang
+    toc = epub_nav.entries(framed, elements)
+    landmarks = [(LANDMARKS.get(g["type"], g["type"]), g["href"], g["title"]) for g in book.guide]
+    data = epub_nav.document(framed, toc, landmarks, pages)
+    nav = _fixed_page(label("contents", lang), "nav.xhtml", lang, data, ["nav"])
+    nav.id = NAV
+    book.add_item(nav)
+    book.spine = [(nav, "no") if item is NAV else item for item in book.spine]
+
+
+LANDMARKS = {"text": "bodymatter"}  # EPUB 2 guide types whose EPUB 3 landmark differs
+
+
 def _guide(book: Any, edition: Edition) -> None:
-    first = next(p for p in book.spine[2:] if not isinstance(p, str))
+    first = next(p for p in book.spine[1:] if p is not NAV)
     book.guide = [
         {"type": "cover", "href": "text/cover.xhtml", "title": label("cover", edition.lang)},
         {"type": "toc", "href": "nav.xhtml", "title": label("contents", edition.lang)},
@@ -221,9 +267,10 @@ def _write(book: Any, edition: Edition) -> bytes:
         "mtime": when,
         "raise_exceptions": True,
         "epub3_pages": False,
+        "epub3_landmark": False,  # the navigation document is ours (epub_nav)
         "compresslevel": 0,
     }  # repack compresses
-    epub.write_epub(raw, book, {**options, "landmark_title": label("guide", edition.lang)})
+    epub.write_epub(raw, book, options)
     return repack(raw.getvalue(), edition.lang, when)
 
 

@@ -21,6 +21,7 @@ WORDS: dict[str, tuple[str, str, str, str]] = {
     "articles": ("articles", "artikelen", "Artikel", "articles"),
     "cover": ("Cover", "Omslag", "Umschlag", "Couverture"),
     "guide": ("Guide", "Wegwijzer", "Orientierung", "Repères"),
+    "pages": ("Pages", "Pagina’s", "Seiten", "Pages"),
 }
 
 

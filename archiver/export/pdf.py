@@ -15,7 +15,17 @@ from lxml import etree
 
 from archiver import __version__
 from archiver.document.xmlio import to_bytes
-from archiver.export import Format, cover, footnotes, glyphs, linear, pdf_contents, pdf_hyphens, xhtml
+from archiver.export import (
+    Format,
+    cover,
+    footnotes,
+    glyphs,
+    linear,
+    page_list,
+    pdf_contents,
+    pdf_hyphens,
+    xhtml,
+)
 from archiver.export.cache import key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
@@ -102,9 +112,9 @@ def _run_in_head(part: Part) -> Any:
 
 # Body part kind -> its element in a chunk's HTML (a copy: the frame may feed other formats).
 PRINTED: dict[str, Callable[[Part], Any]] = {
-    "section": _run_in_head,
+    "section": lambda part: page_list.numbered(_run_in_head(part), part.id),
     "article": lambda part: footnotes.for_print(
-        linear.short_runs(pdf_hyphens.guard(copy.deepcopy(part.element)))
+        linear.short_runs(pdf_hyphens.guard(page_list.numbered(copy.deepcopy(part.element), part.id)))
     ),
 }
 
@@ -232,7 +242,8 @@ def _colophon(framed: Frame, options: PdfOptions, right: bool) -> list[Job]:
     """The colophon's chunks: the first starts on the side it lands on, the others with a verso."""
     edition, base, jobs = framed.edition, options.stylesheet(), []
     for colophon in framed.of("colophon"):
-        for i, element in enumerate(_colophon_slices(colophon.element, len(edition.documents))):
+        numbered = page_list.numbered(copy.deepcopy(colophon.element), colophon.id)
+        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents))):
             side = ("right" if right else "left") if i == 0 else None
             html = part_html(edition.lang, edition.title, _body_class(framed), [element], verso=side is None)
             jobs.append(Job(html, part_css(base, edition.title, side)))
@@ -268,6 +279,8 @@ def _facts(items: Any) -> Any:
     facts.text = lines[0] if lines else ""
     for line in lines[1:]:
         xhtml.el(facts, "br").tail = line
+    if len(items) and items[0].get(page_list.ATTRIBUTE):  # a page may start in it: at its first item's
+        facts.set(page_list.ATTRIBUTE, items[0].get(page_list.ATTRIBUTE))  # count, read on into the next
     return facts
 
 
@@ -358,10 +371,13 @@ def _assemble(
                         numbers.setdefault(first + column.page, []).append(found)
                 framed.context.stage("assemble", i, len(parts))
             more = {page: (stamps.template, stamps.streams(found)) for page, found in numbers.items()}
-            return assembly.finish(_labels(edition), folios, more, options.press(edition))
+            data = assembly.finish(_labels(edition), folios, more, options.press(edition))
         finally:
             stamps.close()
             folios.close()
+    starts = page_list.starts(assembly.starts)  # for an EPUB of this edition in the same run
+    framed.context.printed[edition.identifier] = page_list.PrintedPages(edition.identifier, starts)
+    return data
 
 
 def _labels(edition: Edition) -> Any:
@@ -382,4 +398,5 @@ EXPORTER = Format(
     render=render,
     check=check,
     preflight=glyphs.missing,
+    prints=True,
 )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver.export import page_list
 from archiver.export.fonts import postscript_names
 from archiver.export.pdf_press import Press
 from archiver.export.pdf_render import LEVELS
@@ -74,6 +75,7 @@ class Assembly:
     marks: list[Mark] = field(default_factory=list)
     dests: dict[str, Any] = field(default_factory=dict)
     blank: set[int] = field(default_factory=set)  # indices of blank versos (no folio)
+    starts: list[tuple[int, str, int]] = field(default_factory=list)  # page index, block, offset
     soft: bool = True  # line-break hyphens read as soft hyphens (see soft_hyphens)
 
     @classmethod
@@ -124,6 +126,10 @@ class Assembly:
         import pikepdf
 
         index = {page.objgen: i for i, page in enumerate(src.pages)}  # as the part was rendered
+        shift = 1 if verso and not keep else 0  # the dropped verso
+        kept = len(src.pages) if pages is None else pages
+        at = len(self.pdf.pages) - shift
+        self.starts += [(at + i, block, n) for i, block, n in page_list.read(src.Root) if shift <= i < kept]
         if self.soft:
             soft_hyphens(src.pages)
         if pages is not None and pages < len(src.pages):

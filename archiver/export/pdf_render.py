@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from archiver.export import ExportError, linear
+from archiver.export import ExportError, linear, page_list
 from archiver.export.fonts import font_path, private_fontconfig
 
 PDF_VARIANT = "pdf/a-3u"
@@ -91,8 +91,11 @@ def render_html(
 
 
 def render_part(html: bytes, css: str) -> bytes:
-    """The executor's work: one chunk of an edition as PDF bytes (plain data in, plain data out)."""
-    return render_html(html, css)
+    """The executor's work: one chunk of an edition as PDF bytes (plain data in, plain data out).
+
+    The chunk's catalog notes where each page starts (page_list.STARTS) for the assembler.
+    """
+    return render_html(html, css, prepare=page_list.page_starts)
 
 
 def part_crashed(html: bytes, css: str) -> bytes:

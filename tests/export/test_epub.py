@@ -114,16 +114,79 @@ def test_kindle_rules(edition_epub: bytes) -> None:
     assert set(langs) <= AMAZON_LANGUAGES
 
 
-def test_flat_navigation_one_entry_per_article(docs: list[Document]) -> None:
-    edition = gather(docs, "month")
-    with zipfile.ZipFile(io.BytesIO(epub.render(edition))) as zf:
-        nav = etree.fromstring(zf.read("EPUB/nav.xhtml"))
-    toc = next(n for n in nav.iter(f"{XHTML}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "toc")
-    assert not toc.findall(f".//{XHTML}ol/{XHTML}li/{XHTML}ol")  # flat
-    titles = [a.text for a in toc.iter(f"{XHTML}a")]
+OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+
+
+def _nav(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.fromstring(zf.read("EPUB/nav.xhtml"))
+
+
+def test_navigation_nests_articles_under_months_and_sections_under_articles(
+    docs: list[Document], edition_epub: bytes
+) -> None:
+    toc = next(n for n in _nav(edition_epub).iter(f"{XHTML}nav") if n.get(OPS_TYPE) == "toc")
+    months = toc.findall(f"{XHTML}ol/{XHTML}li[@class='group']")
+    assert [m.findtext(f"{XHTML}a") for m in months][:2] == ["January 1987", "June 1999"]
+    for doc in docs:  # every article once, inside its month
+        links = [a for a in toc.iter(f"{XHTML}a") if a.get("href") == f"text/{doc.meta.archive_id}.xhtml"]
+        assert len(links) == 1
+        assert links[0].getparent().getparent().getparent().get("class") == "group"
+    essay = next(d for d in docs if d.provenance.file_name.startswith("000_"))
+    href = f"text/{essay.meta.archive_id}.xhtml"
+    entry = next(li for li in toc.iter(f"{XHTML}li") if li.find(f"{XHTML}a").get("href") == href)
+    subs = entry.findall(f"{XHTML}ol/{XHTML}li/{XHTML}a")
+    assert len(subs) == 3 and subs[0].text == "Rusland wil zich belangrijke internationale speler tonen"
+    with zipfile.ZipFile(io.BytesIO(edition_epub)) as zf:  # each sub-entry's target exists
+        for a in subs:
+            file, anchor = a.get("href").split("#")
+            page = etree.fromstring(zf.read(f"EPUB/{file}"))
+            (heading,) = page.xpath("//*[@id=$id]", id=anchor)
+            assert heading.tag in {f"{XHTML}h{n}" for n in range(2, 7)} and heading.text == a.text
+
+
+def test_navigation_marks_foreign_entries_with_their_language(
+    docs: list[Document], edition_epub: bytes
+) -> None:
+    toc = _nav(edition_epub)
+    assert toc.get("lang") == "en"
     for doc in docs:
-        assert sum(doc.meta.archive_id in (a.get("href") or "") for a in toc.iter(f"{XHTML}a")) == 1
-    assert "April 2019" in titles and "Undated" in titles  # month sections as labels
+        href = f"text/{doc.meta.archive_id}.xhtml"
+        (li,) = [a.getparent() for a in toc.iter(f"{XHTML}a") if a.get("href") == href]
+        lang = doc.meta.language.text
+        assert li.get("lang") == (None if lang == "en" else lang)
+        assert li.get("{http://www.w3.org/XML/1998/namespace}lang") == li.get("lang")
+
+
+def test_navigation_is_out_of_the_reading_order_and_styled(edition_epub: bytes) -> None:
+    opf = _opf(edition_epub)
+    (nav_item,) = [i for i in opf.iter(f"{OPF}item") if "nav" in (i.get("properties") or "").split()]
+    spine = opf.find(f"{OPF}spine")
+    (ref,) = [r for r in spine if r.get("idref") == nav_item.get("id")]
+    assert ref.get("linear") == "no"
+    assert [r.get("linear") for r in spine].count("no") == 1
+    guide = {r.get("type"): r.get("href") for r in opf.iter(f"{OPF}reference")}
+    assert guide["toc"] == nav_item.get("href")  # still reachable: guide, landmarks, the reader's menu
+    nav = _nav(edition_epub)
+    landmarks = next(n for n in nav.iter(f"{XHTML}nav") if n.get(OPS_TYPE) == "landmarks")
+    assert landmarks.get("hidden") is not None
+    assert "toc" in [a.get(OPS_TYPE) for a in landmarks.iter(f"{XHTML}a")]
+    assert nav.find(f"{XHTML}head/{XHTML}link").get("href") == "styles/epub.css"
+    with zipfile.ZipFile(io.BytesIO(edition_epub)) as zf:
+        css = zf.read("EPUB/styles/epub.css").decode()
+    assert re.search(r"nav\.toc ol \{[^}]*list-style-type: none", css)
+    assert re.search(r"nav\.toc li \{[^}]*text-indent: -", css)  # hanging indent
+
+
+def test_ncx_stays_flat_for_old_kobo_firmware(docs: list[Document], edition_epub: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(edition_epub)) as zf:
+        ncx = etree.fromstring(zf.read("EPUB/toc.ncx"))
+    points = ncx.findall(f"{NCX}navMap/{NCX}navPoint")
+    assert not ncx.findall(f".//{NCX}navPoint/{NCX}navPoint")
+    srcs = [p.find(f"{NCX}content").get("src") for p in points]
+    assert all("#" not in s for s in srcs)
+    assert {f"text/{d.meta.archive_id}.xhtml" for d in docs} <= set(srcs)
 
 
 def test_every_paragraph_reaches_the_epub(docs: list[Document], edition_epub: bytes) -> None:
@@ -159,7 +222,8 @@ def test_seed_reads_in_dutch_typography(docs: list[Document]) -> None:
     page = _pages(epub.render(gather([doc])))[f"EPUB/text/{doc.meta.archive_id}.xhtml"].decode()
     assert "“ons helpt beter te begrijpen" in page and "kan steunen”." in page
     assert "mijn collega’s, zijn tevreden" in page
-    assert "Noord-Koreaanse" in page and "<h2>Top is ook gebaar naar VS</h2>" in page
+    assert "Noord-Koreaanse" in page
+    assert f'<h2 id="a{doc.meta.archive_id}-s3">Top is ook gebaar naar VS</h2>' in page  # the nav links here
     assert '<span class="credit">Foto: AFP</span>' in page
     assert '<time datetime="2019-04">april 2019</time>' in page
     assert '"' not in "".join(paragraph_texts(etree.fromstring(page.encode()))), "straight quote left"
@@ -221,3 +285,14 @@ def test_golden_epub_tree(edition_epub: bytes, update_golden: bool) -> None:
         assert_golden("epub/entries.txt", names.encode(), update_golden)
         assert_golden("epub/content.opf", zf.read("EPUB/content.opf"), update_golden)
         assert_golden("epub/nav.xhtml", zf.read("EPUB/nav.xhtml"), update_golden)
+
+
+def test_navigation_entries_in_right_to_left_scripts_get_dir(docs: list[Document]) -> None:
+    from archiver.export import epub_nav
+    from archiver.export.frame import frame
+
+    toc = [epub_nav.Entry("عنوان", "text/x.xhtml", "ar"), epub_nav.Entry("Titel", "text/y.xhtml", "de")]
+    nav = etree.fromstring(epub_nav.document(frame(gather([seed(docs)])), toc, []))
+    arabic, german = nav.iter(f"{XHTML}li")
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+    assert (german.get("lang"), german.get("dir")) == ("de", None)
