@@ -43,6 +43,15 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _first_inked_row(image: Image.Image, below: int) -> int:
+    """The first row under `below` with dark pixels (the top of a line of text)."""
+    grey = image.convert("L")
+    for y in range(below, image.height - 12):
+        if min(grey.crop((0, y, image.width, y + 1)).getdata()) < 100:
+            return y
+    raise AssertionError("the approved page has no text below its first quarter")
+
+
 def test_a_moved_line_fails_and_leaves_a_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparison itself: a few stray pixels pass; one line of text moved down by 3 px fails."""
     approved = Image.open(compare.APPROVED / "newspaper-p10.png").convert("RGB")
@@ -51,9 +60,11 @@ def test_a_moved_line_fails_and_leaves_a_diff(tmp_path: Path, monkeypatch: pytes
     ImageDraw.Draw(specks).point([(5, 5), (7, 9), (100, 300)], fill="black")
     compare.assert_looks_approved("newspaper-p10", _png(specks), update=False)
     moved = approved.copy()
-    line = approved.crop((20, 300, 140, 309))  # a line of the left column
-    moved.paste((255, 255, 255), (20, 300, 140, 309))
-    moved.paste(line, (20, 303))
+    top = _first_inked_row(approved, below=approved.height // 4)  # a line of text, wherever it is now
+    box = (0, top, approved.width, top + 9)
+    line = approved.crop(box)
+    moved.paste((255, 255, 255), box)
+    moved.paste(line, (0, top + 3))
     with pytest.raises(pytest.fail.Exception, match="of the pixels differ"):
         compare.assert_looks_approved("newspaper-p10", _png(moved), update=False)
     assert (tmp_path / "newspaper-p10-diff.png").exists() and (tmp_path / "newspaper-p10.png").exists()
