@@ -194,11 +194,15 @@ class Epigraph:
 
 @dataclass(frozen=True)
 class Note:
-    """A footnote: its text, the label the source gave it ("3", "*") and the id its callers use."""
+    """A footnote: its text, the label the source gave it ("3", "*") and the id its callers use.
+
+    `key` is the word the source opened it with, as written ("Footnote" in "[Footnote 3: …]").
+    """
 
     id: str  # unique in the article: "n1", "n2", …
     label: str
     blocks: tuple[Block, ...]
+    key: str = ""
 
 
 Block = Paragraph | Heading | Quote | ListBlock | Figure | Preformatted | Break | Epigraph | Note
@@ -276,4 +280,17 @@ def texts_of(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
                 out.extend(items)
             case Figure(caption, credit):
                 out.extend(t for t in (caption, credit) if t)
+    return out
+
+
+def note_marks(blocks: list[Block] | tuple[Block, ...]) -> list[str]:
+    """What the source wrote around its notes and kept in the XML: each note's key and label, and
+    its call's label (a call carries its note's label: markers and notes pair up by label)."""
+    out: list[str] = []
+    for block in blocks:
+        match block:
+            case Note(_, label, inner, key):
+                out += [key, label, label, *note_marks(inner)]
+            case Quote(inner) | Epigraph(inner):
+                out += note_marks(inner)
     return out

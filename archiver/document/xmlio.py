@@ -183,8 +183,10 @@ def _write_block(parent: Element, block: Block) -> None:
             epigraph = _write_blocks(_lang(_sub(parent, "epigraph"), lang), blocks)
             if attribution:
                 _sub(epigraph, "attribution", attribution)
-        case Note(note_id, label, blocks):
-            _write_blocks(_sub(parent, "note", id=note_id, label=label), blocks)
+        case Note(note_id, label, blocks, key):
+            _write_blocks(
+                _sub(parent, "note", id=note_id, label=label, **({"key": key} if key else {})), blocks
+            )
 
 
 def fill_mixed(
@@ -280,8 +282,18 @@ def to_element(doc: Document) -> Element:
     body = _sub(root, "body")
     for block in doc.body:
         _write_block(body, block)
+    _label_calls(body)
     _write_provenance(root, doc.provenance)
     return root
+
+
+def _label_calls(body: Element) -> None:
+    """Each `<noteref>` given its note's label: the marker as the source wrote it ("[16]")."""
+    labels = {note.get("id"): note.get("label") for note in body.iter(q("note"))}
+    for ref in body.iter(q("noteref")):
+        label = labels.get(ref.get("note"))
+        if label is not None:
+            ref.set("label", label)
 
 
 def serialize(root: Element) -> bytes:
@@ -375,7 +387,7 @@ _BLOCK_FROM_XML: dict[str, Callable[[Element], Block]] = {
     "epigraph": lambda el: Epigraph(
         _read_blocks(el), el.findtext(q("attribution")) or "", el.get(f"{{{XML_NS}}}lang", "")
     ),
-    "note": lambda el: Note(el.get("id", ""), el.get("label", ""), _read_blocks(el)),
+    "note": lambda el: Note(el.get("id", ""), el.get("label", ""), _read_blocks(el), el.get("key", "")),
 }
 
 

@@ -22,6 +22,7 @@ from archiver.document.model import (
     Provenance,
     Repair,
     Value,
+    note_marks,
     texts_of,
 )
 from archiver.errors import InputError, Problem
@@ -93,7 +94,7 @@ def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Val
 def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]:
     """Non-space characters of the source that neither the body nor the metadata accounts for."""
     have: Counter[str] = Counter()
-    for text in texts_of(blocks) + found.lifted + found.consumed:
+    for text in texts_of(blocks) + note_marks(blocks) + found.lifted + found.consumed:
         have.update(text)  # piece by piece: no copy of a 60 MB body joined
     want = Counter(source)
     for counter in (have, want):

@@ -203,4 +203,6 @@ def split_names(raw: str) -> list[str]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) == 2 and " " not in parts[0] and " " not in parts[1] and "," in raw:
         return [raw.strip()]  # "Jansen, Jan"
+    if len(parts) > 1 and any(p.islower() and " " not in p for p in parts):
+        return [raw.strip()]  # "The Python core team and community": a lone lowercase word is no name
     return parts

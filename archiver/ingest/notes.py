@@ -12,7 +12,8 @@ from archiver.errors import Problem
 from archiver.ingest.found import Found
 
 # "[Footnote 3:" (Project Gutenberg's form) at the start of a block; "Note" and "Fn" are seen too.
-_NOTE_START = re.compile(r"\[(?:Footnote|Note|Fn)\s+(\d{1,4}|[*†‡]|[A-Za-z])\s*:\s*")
+# The key word and the label are kept on the note (`key`, `label`); only brackets and colon are markup.
+_NOTE_START = re.compile(r"\[(Footnote|Note|Fn)\s+(\d{1,4}|[*†‡]|[A-Za-z])\s*:\s*")
 # A call: "[3]" or "[*]" right after a word or punctuation (a "[3]" after a space is a reference
 # number in a list or a citation style of its own, and stays text).
 _MARKER = re.compile(r"(?<=[^\s\[])\[(\d{1,4}|[*†‡])\]")
@@ -51,7 +52,21 @@ def note_text(block: list[str]) -> tuple[str, str, str] | None:
         return None
     lines = [block[0][m.end() :], *block[1:]]
     lines[-1] = lines[-1][:-1]
-    return m.group(1), m.group(0), "\n".join(lines)
+    return m.group(2), m.group(0), "\n".join(lines)
+
+
+def key_of(opening: str) -> str:
+    """The key word of a note's opening as written: "Footnote" in "[Footnote 3: "."""
+    m = _NOTE_START.match(opening)
+    return m.group(1) if m else ""
+
+
+def markup_of(opening: str) -> str:
+    """What of a note's opening is markup: all but its key word and label ("[Footnote 3: " → "[ :")."""
+    m = _NOTE_START.match(opening)
+    if m is None:
+        return opening
+    return opening[: m.start(1)] + opening[m.end(1) : m.start(2)] + opening[m.end(2) :]
 
 
 def link(blocks: list[Block], found: Found) -> list[Block]:
@@ -59,7 +74,8 @@ def link(blocks: list[Block], found: Found) -> list[Block]:
 
     Markers and notes pair up by label, in order; a marker with no note and a note that no
     marker calls stay text, and each is reported (`note-unmatched`). Until then, a note's id
-    holds its opening as written ("[Footnote 4: "), so that it can become text again.
+    holds its opening as written ("[Footnote 4: "), so that it can become text again; a linked
+    note keeps its key word, and its label stands for its call's label too.
     """
     notes = [b for b in blocks if isinstance(b, Note)]
     if not notes and not any("[" in text for text in _paragraph_texts(blocks)):
@@ -72,7 +88,7 @@ def link(blocks: list[Block], found: Found) -> list[Block]:
             note_id = f"n{len(openings) + 1}"
             openings[note_id] = block.id
             pending.setdefault(block.label, deque()).append(note_id)
-            block = Note(note_id, block.label, block.blocks)
+            block = Note(note_id, block.label, block.blocks, key_of(block.id))
         numbered.append(block)
     orphans: Counter[str] = Counter()
     linked = [_call(b, pending, orphans, found) for b in numbered]
@@ -164,7 +180,7 @@ def _mark(par: Paragraph, pending: dict[str, deque[str]], orphans: Counter[str],
             continue  # inside emphasis: no element of ours may cut an <em> in two
         parts.append(text[pos : m.start()])
         calls.append((m.start() - removed, waiting.popleft()))
-        found.consumed.append(m.group(0))
+        found.consumed.append("[]")  # the label is kept on the call (`<noteref label>`)
         cuts.append((m.start(), len(m.group(0))))
         removed += len(m.group(0))
         pos = m.end()

@@ -187,7 +187,7 @@ def _note(block: list[str], ctx: Context) -> list[Block] | None:
     blocks = parse_blocks(inner, ctx.found, ctx.layout, ctx.depth + 1)
     if not blocks:
         return None
-    ctx.found.consumed += [opening, "]"]
+    ctx.found.consumed += [notes.markup_of(opening), "]"]  # key and label are kept on the note
     return [Note(opening, label, tuple(blocks))]  # `notes.link` gives it its id
 
 

@@ -66,3 +66,17 @@ def test_the_ci_slice_meets_the_floor() -> None:
                 assert cell <= floor, (source, cell, data["lost"])
             else:
                 assert cell["accuracy"] >= floor, (source, name, cell, data["failures"])
+
+
+def test_nothing_of_a_footnoted_essay_is_lost_not_even_its_note_keys_and_labels() -> None:
+    from archiver.document.xmlio import to_bytes
+    from archiver.ingest import ingest_bytes
+    from tests.conftest import FIXTURES, WHEN
+
+    essay = FIXTURES / "struct-veerpont.txt"
+    source = essay.read_text(encoding="cp1252")  # written as an 1869 e-text would be
+    assert "[Footnote 1:" in source and "[1]" in source
+    xml = to_bytes(ingest_bytes(essay.read_bytes(), essay.name, WHEN).document)
+    assert evaluation.lost_words(source, evaluation._xml_text(xml)) == {}
+    # the check itself sees a note's key word go
+    assert evaluation.lost_words(source, evaluation._xml_text(xml).replace("Footnote", "")) == {"footnote": 2}

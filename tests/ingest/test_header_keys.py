@@ -142,3 +142,19 @@ def test_a_markdown_title_after_an_html_head_line() -> None:
 def test_a_title_line_loses_its_markdown_hashes_but_a_hashtag_stays(first: str, title: str) -> None:
     xml, _ = _archived(f"{first}\n\n{BODY}")
     assert from_bytes(xml).meta.title.text == title
+
+
+@pytest.mark.parametrize(
+    ("raw", "authors", "separator"),
+    [
+        ("The Python core team and community", ["The Python core team and community"], {}),  # a collective
+        ("Jan de Vries en Piet Bakker", ["Jan de Vries", "Piet Bakker"], {"en": 1}),
+        ("Anna Schmidt und Karl Weber", ["Anna Schmidt", "Karl Weber"], {"und": 1}),
+    ],
+)
+def test_an_author_line_splits_only_between_names(
+    raw: str, authors: list[str], separator: dict[str, int]
+) -> None:
+    xml, words = _archived(f"Title: Haushalt beschlossen\nAuthor: {raw}\nDate: 2021-03-03\n\n{BODY}")
+    assert [a.text for a in from_bytes(xml).meta.authors] == authors
+    assert evaluation.lost_words(raw, words) == separator  # only a conjunction between two names goes

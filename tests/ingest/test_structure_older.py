@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from archiver.document.model import (
     Block,
     Epigraph,
@@ -12,8 +14,9 @@ from archiver.document.model import (
 )
 from archiver.document.validate import errors_of_bytes
 from archiver.document.xmlio import from_bytes, to_bytes
-from archiver.ingest import ingest_bytes
-from archiver.ingest.assemble import Result
+from archiver.ingest import ingest_bytes, structure
+from archiver.ingest.assemble import Result, missing_text
+from archiver.ingest.found import Found
 from tests.conftest import FIXTURES, WHEN
 
 VEERPONT = FIXTURES / "struct-veerpont.txt"
@@ -53,7 +56,7 @@ def test_gutenberg_footnotes_become_linked_notes() -> None:
     body = result.document.body
     assert result.problems == []
     notes = _notes(body)
-    assert [(n.id, n.label) for n in notes] == [("n1", "1"), ("n2", "2")]
+    assert [(n.id, n.label, n.key) for n in notes] == [("n1", "1", "Footnote"), ("n2", "2", "Footnote")]
     first, second = notes[0].blocks  # note 1 runs over two paragraphs
     assert isinstance(first, Paragraph) and isinstance(second, Paragraph)
     assert first.text.startswith("Een boom is hier eene lange stok")
@@ -241,3 +244,29 @@ def test_a_dashed_attribution_and_no_epigraph_without_text_after_it() -> None:
     assert body[0] == Epigraph((Paragraph("Alles stroomt, en niets blijft."),), "— Herakleitos")
     closing = _ingest(f"HET BOEK.\n\n{DUTCH}\n\nAlles stroomt.\n\n— Herakleitos\n").document.body
     assert not any(isinstance(b, Epigraph) for b in closing)
+
+
+def test_key_words_and_labels_are_kept_as_written() -> None:
+    # "Note" and "Fn" as the source wrote them, on the note; the call's label on its reference
+    text = (
+        "DE BRUG.\n\nHet water stroomde[16] onder de brug door, en niemand zag het[*].\n\n"
+        "[Note 16: Die van 1865.]\n\n[Fn *: Zegt de veerman.]\n"
+    )
+    result = _ingest(text)
+    assert [(n.label, n.key) for n in _notes(result.document.body)] == [("16", "Note"), ("*", "Fn")]
+    xml = to_bytes(result.document)
+    assert b'<noteref note="n1" label="16"/>' in xml and b'<note id="n1" label="16" key="Note">' in xml
+    assert b'<noteref note="n2" label="*"/>' in xml and b'<note id="n2" label="*" key="Fn">' in xml
+    _valid_round_trip(result)
+
+
+def test_the_text_check_counts_note_keys_and_labels_not_whole_openings() -> None:
+    text = "DE BRUG.\n\nHet water stroomde[16] onder de brug door.\n\n[Note 16: Die van 1865.]\n"
+    found = Found()
+    blocks = structure.parse(text, found)
+    assert missing_text(text, blocks, found) == {}
+    note = _notes(blocks)[0]
+    lost_key = [Note(note.id, note.label, note.blocks) if b is note else b for b in blocks]
+    assert missing_text(text, lost_key, found) == Counter("Note")  # a dropped key word is a gap
+    lost_label = [Note(note.id, "", note.blocks, note.key) if b is note else b for b in blocks]
+    assert missing_text(text, lost_label, found) == Counter("1616")  # the note's and the call's
