@@ -51,9 +51,11 @@ def _guarded(markup: str, lang: str = "en") -> str:
 def test_acronyms_and_names_are_kept_whole_but_german_nouns_hyphenate() -> None:
     text = "<p>" + "Delegates of the UNESCO and Papandreou arrived. " + "filler words " * 10 + "end.</p>"
     out = _guarded(text)
-    assert '<span class="nohy"> UNESCO</span>' in out and '<span class="nohy"> Papandreou</span>' in out
-    assert '<span class="nohy"> Delegates' not in out  # first word: no space to carry
-    assert out.startswith('<article lang="en"><p><span class="nohy">Delegates</span>')
+    kept = [s.text for s in etree.fromstring(out).iter("span")]
+    # names and acronyms, and the short words between them (never hyphenated), in one span: every
+    # span is a structure element of the tagged PDF, so fewer is lighter
+    assert kept[0] == "Delegates of the UNESCO and Papandreou"
+    assert "arrived" not in kept[0] and all("filler" not in k for k in kept[:1])
     german = _guarded(
         "<p>Die Bundesregierung und die OECD tagten. " + "weitere Worte " * 10 + "Ende.</p>", "de"
     )
