@@ -290,7 +290,7 @@ def show(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (SQLite FTS5 syntax allowed).")],
-    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many results.")] = 20,
     json_out: JsonOpt = False,
 ) -> None:
     """Full-text search over titles and bodies.
@@ -305,7 +305,7 @@ def search(
     for e, snip in hits:
         out.print(shown(f"{e.id}  {e.date or '—':<10}  {e.title}"))
         out.print(shown(f"    {' '.join(snip.split())}"))
-    err.print(f"{len(hits)} results")
+    err.print(plural(len(hits), "result"))
 
 
 @app.command()
@@ -585,7 +585,12 @@ def export(
 
     Example: archiver export pdf --from 2019-04 --to 2019-04 -O paper=A5 -O marks=yes -o dist/april.pdf
     """
+    from archiver.export import EXPORTERS
+
     names = list(formats or [])
+    if names and fmt in EXPORTERS:
+        err.print(f"archiver: give the format as FORMAT or as --format, not both ({fmt!r} and --format)")
+        raise typer.Exit(ExitCode.USAGE)
     if names and fmt:  # with --format, every argument is an article
         articles = [fmt, *(articles or [])]
     elif not names:
@@ -634,10 +639,10 @@ def export(
         _print_duplicates(done.duplicates)
         paths = done.paths
         where = paths[0] if len(paths) == 1 else f"{Path(os.path.commonpath(paths))}/"
-        reuse = f"; {done.cached} renderings reused, {done.rendered} made" if cache else ""
+        reuse = f"; {plural(done.cached, 'rendering')} reused, {done.rendered} made" if cache else ""
         written = plural(len(paths), f"{'+'.join(names)} file")
         left = f", {done.left_out} left out (unreadable)" if done.left_out else ""
-        left += f", {len(done.duplicates)} near-duplicates left out" if done.duplicates else ""
+        left += f", {plural(len(done.duplicates), 'near-duplicate')} left out" if done.duplicates else ""
         err.print(shown(f"{written} written: {where} ({plural(done.articles, 'article')}{left}{reuse})"))
     if done.left_out:
         raise typer.Exit(ExitCode.INVALID)

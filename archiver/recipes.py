@@ -178,7 +178,20 @@ def _target(job: ExportJob, ed: Edition, out: Path | None, several: bool) -> Pat
     target = out or Path("dist")
     if target.suffix and several:
         raise UsageError(f"{target}: with several formats, -o names a folder")
-    return target if target.suffix == suffix else target / f"{slug(ed.title)}{suffix}"
+    if target.suffix == suffix:
+        return target
+    if target.suffix.lower() in _file_suffixes() and not target.is_dir():
+        raise UsageError(f"{target}: {job.exporter.name} editions are {suffix} files; name one, or a folder")
+    return target / f"{slug(ed.title)}{suffix}"
+
+
+def _file_suffixes() -> set[str]:
+    """Suffixes that name a file, not a folder: every format's, and a few a user may mistype."""
+    found = {".json", ".txt", ".html", ".htm", ".md"}
+    for name in EXPORTERS:
+        fmt = exporter(name)
+        found |= {fmt.suffix, getattr(fmt, "edition_suffix", "") or fmt.suffix}
+    return found
 
 
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:

@@ -60,6 +60,10 @@ class PageLayout:
             " h2.group::before, article header.article-head::before { content: ''; display: block;"
             f" height: {room}; margin-bottom: -{room}; }}"
             " h2.group + article header.article-head::before { display: none; }"
+            # a month heading that follows text on the page stands apart from the article before it
+            " h2.group { margin-top: 9mm !important; }"
+            # the running head names the first article that starts on the page, or the one going on
+            " @page :right { @top-right { content: string(article-title, first) !important; } }"
         )
 
     @staticmethod

@@ -46,12 +46,19 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/opds2"))
 
 
+def _wants_text(request: Request) -> bool:
+    """OPDS 1.2 clients (e-readers) show an error's body as it is: a sentence, not HTML markup."""
+    return request.url.path == "/opds" or request.url.path.startswith("/opds/")
+
+
 async def error_page(request: Request, exc: Exception) -> Response:
     """An error as a short page (or JSON for /api and /opds2): status, one line, never a trace."""
     status, message = _status_of(exc)
     if _wants_json(request):
         body = json.dumps({"error": message}, ensure_ascii=False)
         media = "application/json"
+    elif _wants_text(request):
+        body, media = f"{status} {HTTPStatus(status).phrase}: {message}\n", "text/plain; charset=utf-8"
     else:
         body = pages.TEMPLATES.get_template("error.html").render(
             site_title=request.app.state.settings.title,

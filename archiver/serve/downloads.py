@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import PurePosixPath
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,7 +73,15 @@ def article_file(request: Request) -> Response:
     if fmt not in DOWNLOADS:
         raise NotFoundError(f"{fmt[:20]}: no such download ({', '.join(DOWNLOADS)})")
     d = DOWNLOADS[fmt](lib, entry)
-    return cached(request, etag_of(d.version), d.make, d.media_type, f"{entry.id}.{d.suffix}")
+    name = _original_name(entry) if fmt == "original" else f"{entry.id}.{d.suffix}"
+    return cached(request, etag_of(d.version), d.make, d.media_type, name)
+
+
+def _original_name(entry: Entry) -> str:
+    """The original's own file name (as ingested), kept to safe characters; else the archive id."""
+    own = PurePosixPath(entry.name.replace("\\", "/")).name
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in own).strip("._")
+    return safe[:120] or f"{entry.id}.txt"
 
 
 def edition(request: Request) -> Response:

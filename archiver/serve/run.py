@@ -43,8 +43,14 @@ def settings_of(
         allow_upload=allow_upload,
         token=token,
         upload_limit=upload_limit,
-        title=f"Archive {root.resolve().name}",
+        title=_title(root),
     )
+
+
+def _title(root: Path) -> str:
+    """The reading room's name: "Archive", or "Archive NAME" for a folder not called archive."""
+    name = root.resolve().name
+    return "Archive" if name.lower() in ("archive", "") else f"Archive {name}"
 
 
 def check_free(host: str, port: int) -> None:

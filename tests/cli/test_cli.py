@@ -301,3 +301,17 @@ def test_a_damaged_document_is_left_out_of_exports_and_build_goes_on(tmp_path: P
     built = run("build", SOURCES, "--out", tmp_path / "dist", archive=root)
     assert built.returncode == 4 and "invalid" in built.stderr  # reported, and the rest exported
     assert len(list((tmp_path / "dist").rglob("*.epub"))) == len(list(SOURCES.iterdir()))  # n-1 + edition
+
+
+def test_careless_export_and_search_arguments_are_usage_errors(archive: Path, tmp_path: Path) -> None:
+    """A file name with another format's suffix, the format given twice, a zero limit: exit 2, one line."""
+    wrong = run("export", "epub", "-o", tmp_path / "edition.pdf", archive=archive)
+    assert wrong.returncode == 2 and "epub editions are .epub files" in wrong.stderr
+    assert not (tmp_path / "edition.pdf").exists()  # no folder made under a file's name
+    zipped = run("export", "nitf", "-o", tmp_path / "news.xml", archive=archive)
+    assert zipped.returncode == 2 and ".zip" in zipped.stderr
+    both = run("export", "epub", "--format", "pdf", "-o", tmp_path / "out", archive=archive)
+    assert both.returncode == 2 and "not both" in both.stderr
+    assert run("search", "Vladivostok", "--limit", "0", archive=archive).returncode == 2
+    one = run("search", "Vladivostok", archive=archive)
+    assert one.returncode == 0 and "1 result\n" in one.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -13,6 +14,7 @@ from archiver.export import pdf, pdf_hyphens, xhtml
 from archiver.export.edition import gather
 from archiver.export.frame import frame
 from archiver.export.pdf_layouts import FLOW_SHARE, LAYOUTS, PAPER_MM, PageLayout
+from archiver.export.typography import typeset
 from archiver.ingest import ingest_bytes
 from tests.conftest import ROOT, WHEN
 from tests.export.typesetting import HYPHENS, Report, measure, text_lines
@@ -158,3 +160,22 @@ def test_articles_flow_unless_a_third_of_the_page_is_not_left(docs: list[Documen
     assert len({page for page, _ in paged_tops}) == len(docs)  # one article per page
     with pikepdf.open(flowing) as a, pikepdf.open(paged) as b:
         assert len(a.pages) < len(b.pages)
+
+
+def test_every_page_of_a_flowing_edition_has_its_running_head(docs: list[Document], tmp_path: Path) -> None:
+    """Left pages name the edition, right pages the first article starting there (or the one going on),
+    also where an article starts in the middle of the page; month headings keep space above them."""
+    path = _render(docs, tmp_path, "heads", paper="A4", layout="book")
+    titles = {typeset(d.meta.title.text, d.meta.language.text) for d in docs}
+    with pikepdf.open(path) as doc:
+        pages = len(doc.pages)
+    heads = []
+    for n in range(3, pages + 1):  # after the cover and the contents
+        command = ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"]
+        text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        first = text.strip().splitlines()[0]
+        heads.append(first)
+        if "Colophon" in first or first.startswith("Made by archiver"):
+            break
+        assert first == "Archive, 1987–2023" or first in titles, (n, first)
+    assert len(heads) >= 4

@@ -23,7 +23,7 @@ def test_xml_and_original_are_the_archived_bytes(client: TestClient, archive_roo
     assert xml.content == (archive_root / "documents" / f"{SEED_ID}.xml").read_bytes()
     original = client.get(f"/article/{SEED_ID}.original")
     assert original.content == SEED.read_bytes()
-    assert original.headers["content-disposition"] == f'attachment; filename="{SEED_ID}.txt"'
+    assert original.headers["content-disposition"] == f'attachment; filename="{SEED.name}"'  # its own name
 
 
 def test_pdf_download_is_the_export(client: TestClient, archive_root: Path, tmp_path: Path) -> None:

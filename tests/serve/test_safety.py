@@ -222,3 +222,16 @@ def test_request_text_shown_back_is_escaped(client: TestClient) -> None:
         response = client.get(url, params=params)
         assert response.status_code in (200, 400, 404), url
         assert "<script>" not in response.text and "<img src=x>" not in response.text, url
+
+
+def test_an_opds_search_error_is_a_sentence_an_e_reader_can_show(client: TestClient) -> None:
+    response = client.get("/opds/search", params={"q": '"unbalanced'})
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/plain")
+    assert "<" not in response.text and "400 Bad Request:" in response.text
+
+
+def test_the_reading_room_is_named_after_its_folder(tmp_path: Path) -> None:
+    from archiver.serve.run import _title
+
+    assert _title(tmp_path / "archive") == "Archive"
+    assert _title(tmp_path / "krantenbank") == "Archive krantenbank"
