@@ -217,8 +217,9 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     )
     book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
     elements, pages = _elements(framed)
-    if pages:  # the print edition's identifier, as its XMP dc:identifier gives it
-        book.add_metadata(None, "meta", edition.identifier, {"property": PAGE_BREAK_SOURCE})
+    printed = framed.context.printed.get(edition.identifier)
+    if pages and printed is not None:  # the print edition's identifier, as its XMP dc:identifier gives it
+        book.add_metadata(None, "meta", printed.source, {"property": PAGE_BREAK_SOURCE})
     for part in framed.parts:
         page, link = PAGES[part.kind](part, edition, elements[part.id])
         if page is not NAV:

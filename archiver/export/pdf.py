@@ -77,6 +77,12 @@ class PdfOptions:
         date = edition.modified().strftime("%Y-%m-%d")
         return Press(self.bleed, self.marks, self.pdfx, edition.identifier, edition.title, date, edition.lang)
 
+    def rendition(self, edition: Edition) -> str:
+        """This PDF's identifier: the edition's, and what decides its pages (paper, layout, one article
+        a page), so that an EPUB's page-list names the printed edition its page numbers come from."""
+        per_page = "-article-per-page" if self.article_per_page else ""
+        return f"{edition.identifier}:pdf:{self.paper.lower()}-{self.layout}{per_page}"
+
     def stylesheet(self) -> str:
         """The CSS for these options, added after print.css."""
         rules = [f"@page {{ size: {PAPERS[self.paper]};"]
@@ -347,7 +353,7 @@ def _assemble(
         _attach(pdf, edition)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
-            xmp["dc:identifier"] = edition.identifier
+            xmp["dc:identifier"] = options.rendition(edition)
             dates = [d.published.value for d in edition.documents if d.published]
             if len(edition.documents) == 1 and dates:
                 xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
@@ -376,7 +382,7 @@ def _assemble(
             stamps.close()
             folios.close()
     starts = page_list.starts(assembly.starts)  # for an EPUB of this edition in the same run
-    framed.context.printed[edition.identifier] = page_list.PrintedPages(edition.identifier, starts)
+    framed.context.printed[edition.identifier] = page_list.PrintedPages(options.rendition(edition), starts)
     return data
 
 

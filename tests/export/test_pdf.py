@@ -81,7 +81,9 @@ def test_pdfa_metadata_attachment_and_outline(docs: list[Document], seed_pdf: by
         assert meta["xmp:CreateDate"] == "2024-01-01T00:00:00Z"  # when the file was made (the epoch)
         assert meta["dc:date"] == ["2019-04"]  # the article's date at its real precision
         assert (
-            meta["dc:language"] == {"nl"} and meta["dc:identifier"] == f"urn:archiver:{doc.meta.archive_id}"
+            meta["dc:language"] == {"nl"}
+            # the article's identifier and what decides the pages: another paper is another rendition
+            and meta["dc:identifier"] == f"urn:archiver:{doc.meta.archive_id}:pdf:a4-book"
         )
         assert str(p.Root.Lang) == "nl"
         (intent,) = p.Root.OutputIntents
@@ -242,3 +244,15 @@ def test_the_gate_reads_only_the_pages_titles_are_on(docs: list[Document], editi
         text = pdf_gate._pages_text(p, pages)
     assert "Colophon" not in text and "Inhoud" not in text and "Contents" not in text
     assert all(w in " ".join(text.split()) for w in ("Stadtbibliothek", "Canicule", "Riverside"))
+
+
+def test_each_pagination_has_its_own_identifier(docs: list[Document]) -> None:
+    edition = gather(docs, "month")
+    names = {
+        pdf.PdfOptions(paper=paper, layout=layout, pdfx=pdfx).rendition(edition)
+        for paper in ("A4", "A5")
+        for layout in ("book", "newspaper")
+        for pdfx in (False, True)
+    }
+    assert len(names) == 4  # paper and layout decide the pages; PDF/X prints the same pages
+    assert all(n.startswith(edition.identifier + ":pdf:") for n in names)
