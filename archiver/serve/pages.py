@@ -147,16 +147,23 @@ def filters_of(request: Request) -> Filters:
     return Filters(month=month, source=q.get("source") or None, language=lang)
 
 
+SEARCH_PAGE = 20  # hits a search page shows: each needs a snippet, the costliest part of a search
+
+
 def search(request: Request) -> Response:
     lib = library(request)
     query = request.query_params.get("q", "").strip()
     filters = filters_of(request)
-    hits, error = [], None
+    page = page_number(request)
+    hits, error, more = [], None, False
     if query:
         try:
-            hits = [(e, highlighted(s)) for e, s in lib.search(query, filters)]
+            found = lib.search(query, filters, limit=page * SEARCH_PAGE + 1)
         except QueryError as exc:
             error = str(exc)
+        else:
+            more = len(found) > page * SEARCH_PAGE
+            hits = [(e, highlighted(s)) for e, s in found[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE]]
     keep = {"q": query} | {k: v for k, v in vars(filters).items() if v}
     response = render(
         request,
@@ -169,6 +176,9 @@ def search(request: Request) -> Response:
         sources=lib.facet("source"),
         languages=lib.facet("language"),
         edition_query=urlencode(keep),
+        first=(page - 1) * SEARCH_PAGE + 1,
+        previous_page=urlencode(keep | {"page": page - 1}) if page > 1 else "",
+        next_page=urlencode(keep | {"page": page + 1}) if more else "",
     )
     if error:
         response.status_code = 400  # hostile or broken FTS5 syntax: the page says why

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
@@ -108,6 +109,21 @@ def test_search_marks_hits_and_filters(client: TestClient) -> None:
     dutch = page(client, "/search?q=de&language=nl")
     assert 0 < len(dutch.xpath("//ol/li")) < len(everything.xpath("//ol/li"))
     assert all(li.get("lang") == "nl" for li in dutch.xpath("//ol/li"))
+
+
+def test_search_pages_its_hits(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archiver.serve import pages
+
+    everything = [a.get("href") for a in page(client, "/search?q=de").xpath("//ol/li//h3/a")]
+    assert len(everything) >= 3
+    monkeypatch.setattr(pages, "SEARCH_PAGE", 2)
+    first = page(client, "/search?q=de")
+    assert first.xpath("//ol/li//h3/a/@href") == everything[:2]
+    assert "Results 1–2" in first.xpath("string(//main//h2)")
+    (more,) = first.xpath("//nav[@class='pages']//a[@rel='next']/@href")
+    second = page(client, more)
+    assert second.xpath("//ol/li//h3/a/@href") == everything[2:4]
+    assert second.xpath("//nav[@class='pages']//a[@rel='prev']/@href")
 
 
 def test_search_snippet_text_is_escaped(client: TestClient) -> None:
