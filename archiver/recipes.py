@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,13 +186,13 @@ def _target(job: ExportJob, ed: Edition, out: Path | None, several: bool) -> Pat
     return target / f"{slug(ed.title)}{suffix}"
 
 
-def _file_suffixes() -> set[str]:
+@cache
+def _file_suffixes() -> frozenset[str]:
     """Suffixes that name a file, not a folder: every format's, and a few a user may mistype."""
-    found = {".json", ".txt", ".html", ".htm", ".md"}
-    for name in EXPORTERS:
-        fmt = exporter(name)
-        found |= {fmt.suffix, getattr(fmt, "edition_suffix", "") or fmt.suffix}
-    return found
+    formats = [exporter(name) for name in EXPORTERS]
+    return frozenset({".json", ".txt", ".html", ".htm", ".md"}).union(
+        *({f.suffix, f.edition_suffix or f.suffix} for f in formats)
+    )
 
 
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
