@@ -66,6 +66,9 @@ DuplicatesOpt = Annotated[
         help="Keep near-duplicates in editions (`archiver duplicates`); by default only each one's primary.",
     ),
 ]
+NamesOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Name each near-duplicate left out, one line each.")
+]
 CacheOpt = Annotated[
     bool,
     typer.Option(
@@ -566,6 +569,7 @@ def export(
         ),
     ] = None,
     include_duplicates: DuplicatesOpt = False,
+    verbose: NamesOpt = False,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -636,7 +640,7 @@ def export(
         )
     else:
         _print_problems(done.problems)
-        _print_duplicates(done.duplicates)
+        _print_duplicates(done.duplicates, verbose)
         paths = done.paths
         where = paths[0] if len(paths) == 1 else f"{Path(os.path.commonpath(paths))}/"
         reuse = f"; {plural(done.cached, 'rendering')} reused, {done.rendered} made" if cache else ""
@@ -653,10 +657,16 @@ def _print_problems(problems: list[Any]) -> None:
         _say(str(problem))
 
 
-def _print_duplicates(duplicates: dict[str, str]) -> None:
-    """One line per article an edition left out as a near-duplicate (not a problem: exit code 0)."""
-    for id, kept in duplicates.items():
-        _say(f"{id}: near-duplicate of {kept}; left out of the edition (--include-duplicates keeps it)")
+def _print_duplicates(duplicates: dict[str, str], verbose: bool) -> None:
+    """The near-duplicates editions left out (not a problem: exit code 0): one line, or one line each."""
+    if verbose:
+        for id, kept in duplicates.items():
+            _say(f"{id}: near-duplicate of {kept}; left out of the edition (--include-duplicates keeps it)")
+    elif duplicates:
+        _say(
+            f"{plural(len(duplicates), 'near-duplicate')} left out of the edition "
+            "(`archiver duplicates` lists them, --include-duplicates keeps them, -v names each)"
+        )
 
 
 class _StageBars:
@@ -714,6 +724,7 @@ def build(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     include_duplicates: DuplicatesOpt = False,
+    verbose: NamesOpt = False,
 ) -> None:
     """The main job: ingest sources, validate the archive, export every format (edition and each article).
 
@@ -735,7 +746,7 @@ def build(
             include_duplicates=include_duplicates,
         )
     _print_problems(report.problems)
-    _print_duplicates(report.duplicates)
+    _print_duplicates(report.duplicates, verbose)
     err.print(
         f"{len(report.outcomes)} sources, {report.failed} failed, {len(report.invalid)} invalid; "
         f"{len(report.written)} files in {out}/"

@@ -61,6 +61,9 @@ def test_an_edition_leaves_near_duplicates_out_unless_asked(near_root: Path, tmp
     out = tmp_path / "all.epub"
     result = run("export", "epub", "-o", out, archive=near_root)
     assert result.returncode == 0, result.stderr
+    assert "near-duplicate of" not in result.stderr  # one summary line, not one line each
+    assert "archiver: 3 near-duplicates left out of the edition (`archiver duplicates` lists" in result.stderr
+    result = run("export", "epub", "-v", "-o", out, archive=near_root)
     lines = [line for line in result.stderr.splitlines() if "near-duplicate of" in line]
     assert len(lines) == 3
     assert all(re.fullmatch(r"archiver: [0-9a-f]{16}: near-duplicate of [0-9a-f]{16}; .*", x) for x in lines)
