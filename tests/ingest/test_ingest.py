@@ -252,3 +252,24 @@ def test_a_header_block_with_keys_of_its_own_and_folded_values() -> None:
     assert doc.published is not None and doc.published.value == "2021-11-13"
     assert dict(doc.meta.fields)["Post-History"] == "14-Nov-2021, 20-Nov-2021, 02-Dec-2021"
     assert doc.text_blocks() == ["The winter timetable starts on the first Monday of December."]
+
+
+def test_a_byline_set_straight_under_the_header_block_ends_it() -> None:
+    raw = (
+        "Titel: Brand in de haven\nDatum: 12 maart 2021\nDoor Jan Jansen en Piet de Vries\n\n"
+        "Gisteren brak er brand uit in de haven van Rotterdam. De brandweer was snel ter plaatse.\n"
+    )
+    result = ingest_bytes(raw.encode(), "haven.txt", WHEN)
+    doc = result.document
+    assert doc.provenance.dialect == "header-block"
+    assert not [p for p in result.problems if p.code == "text-gap"]
+    assert doc.meta.title.text == "Brand in de haven" and doc.meta.title.how.method == "header:Titel"
+    assert doc.published is not None and doc.published.value == "2021-03-12"
+    assert [a.text for a in doc.meta.authors] == ["Jan Jansen", "Piet de Vries"]
+    assert doc.meta.byline is not None and doc.meta.byline.text == "Door Jan Jansen en Piet de Vries"
+    assert doc.text_blocks() == [raw.split("\n\n")[1].strip()]
+
+
+def test_one_known_key_then_prose_is_no_header() -> None:
+    raw = "Title: a draft\nand it goes on as prose without any break at all.\n\nMore text here.\n"
+    assert ingest_bytes(raw.encode(), "draft.txt", WHEN).document.provenance.dialect != "header-block"

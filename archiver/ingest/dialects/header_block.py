@@ -8,19 +8,26 @@ from archiver.ingest.found import KEY_TO_FIELD, Found
 
 def _pairs(text: str) -> tuple[list[tuple[str, str]], int] | None:
     """The header's (key, value) pairs and how many lines they take, or None when the first block
-    is not all headers. An indented line goes on with the value above (RFC 822 folding)."""
+    does not start with headers. An indented line goes on with the value above (RFC 822 folding).
+    After two or more known keys, a line that is no header (a byline such as "Door Jan en Piet" set
+    straight under them) ends the header; that line and the rest are the article's."""
     lines = head_lines(text)
     pairs: list[tuple[str, str]] = []
-    for line in lines:
+    for number, line in enumerate(lines):
         if line[:1] in (" ", "\t") and pairs:
             key, value = pairs[-1]
             pairs[-1] = (key, f"{value} {line.strip()}")
             continue
         m = HEADER_LINE.match(line) if len(line) <= MAX_HEADER_LINE else None
         if not m or len(m.group(1).split()) > 4:
-            return None
+            return (pairs, number) if _known(pairs) >= 2 else None
         pairs.append((m.group(1), m.group(2) or ""))
     return (pairs, len(lines)) if pairs else None
+
+
+def _known(pairs: list[tuple[str, str]]) -> int:
+    """How many of the keys are article keys we know."""
+    return sum(k.strip().lower() in KEY_TO_FIELD for k, _ in pairs)
 
 
 class HeaderBlock:
@@ -34,7 +41,7 @@ class HeaderBlock:
         if not read:
             return 0.0
         pairs = read[0]
-        known = sum(k.strip().lower() in KEY_TO_FIELD for k, _ in pairs)
+        known = _known(pairs)
         if known == 0 or (known < len(pairs) / 2 and known < 2):  # PEP-style: many keys of its own
             return 0.0
         return 0.9 if known >= 2 else 0.7
