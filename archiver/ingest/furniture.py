@@ -6,7 +6,7 @@ import re
 
 from archiver.document.model import Block, DateKind, Figure, How, Paragraph, Value
 from archiver.ingest import dates
-from archiver.ingest.dates import WRITTEN_DATE
+from archiver.ingest.dates import MONTHS, WRITTEN_DATE
 from archiver.ingest.found import Found, split_names
 
 _CREDIT_WORDS = (
@@ -39,15 +39,25 @@ _NAME_WORD = (
 BYLINE = re.compile(rf"^{_BY}:?\s+({_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\.?$")
 
 _DATE = rf"(?i:{WRITTEN_DATE})"
+# A byline with the date after it: "By Jane Doe | March 3, 2021", "Door Piet Smit - 12 maart 2021".
+BYLINE_DATED = re.compile(
+    rf"^{_BY}:?\s+(?P<names>{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\s{{0,9}}[|·•,–—-]\s{{0,9}}"
+    rf"(?P<date>{_DATE})\.?$"
+)
 _SEP = r"\s{0,9}(?:[-–—]{1,2}|\.\s{0,9}[-–—]{1,2})\s{1,9}"
 _PLACE_CAPS = r"[A-ZÀ-ÞŁŚŻ][A-ZÀ-ÞŁŚŻ'’. -]{1,40}?(?:\s{0,9}\([^()]{1,30}\))?"
 # Up to four words of at most 40 characters, separated by single spaces; a hyphen stays inside its
 # word ("Aix-en-Provence"). A hyphen that could both end a word and separate words made "Aa-Aa-…"
 # cost n⁴ tries.
 _PLACE_NAME = r"[A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]{1,40}(?: [A-ZÀ-ÞŁŚŻ][\wà-ÿ'’.-]{1,40}){0,3}"
+# A wire dateline's day without its year ("LONDON, May 4 (Reuters) -"): part of the dateline, no date.
+_DAY_ONLY = rf"(?i:(?:{MONTHS})\.?\s{{1,9}}\d{{1,2}}|\d{{1,2}}\.?\s{{1,9}}(?:{MONTHS})\.?)"
+_AGENCY = r"(?:\s{0,9}\([^()\n]{1,30}\))?"  # "(Reuters)", "(AP)" after the place and date
 DATELINES = (
-    re.compile(rf"^(?P<line>(?P<place>{_PLACE_CAPS})(?:,\s{{0,9}}(?P<date>{_DATE}))?){_SEP}"),
-    re.compile(rf"^(?P<line>(?P<place>{_PLACE_NAME}),\s{{0,9}}(?P<date>{_DATE})){_SEP}"),
+    re.compile(
+        rf"^(?P<line>(?P<place>{_PLACE_CAPS})(?:,\s{{0,9}}(?:(?P<date>{_DATE})|{_DAY_ONLY}){_AGENCY})?){_SEP}"
+    ),
+    re.compile(rf"^(?P<line>(?P<place>{_PLACE_NAME}),\s{{0,9}}(?P<date>{_DATE}){_AGENCY}){_SEP}"),
     re.compile(rf"^(?P<line>(?P<date>{_DATE}))\.?{_SEP}"),
 )
 DATE_LINE = re.compile(rf"^{_DATE}\.?$")
@@ -83,8 +93,9 @@ def take_dated_key(block: list[str], found: Found) -> bool:
 
 
 def take_byline(text: str, found: Found) -> bool:
-    """Lift "Door Jan Jansen" into authors and byline; True if the paragraph was a byline."""
-    m = BYLINE.match(text)
+    """Lift "Door Jan Jansen" (or "By Jane Doe | March 3, 2021") into authors, byline and date; True
+    if the paragraph was a byline. The byline keeps the whole line as written."""
+    m = BYLINE.match(text) or BYLINE_DATED.match(text)
     if not m or found.byline is not None:
         return False
     how = How("layout", "byline-pattern", 0.8)
@@ -92,6 +103,8 @@ def take_byline(text: str, found: Found) -> bool:
     found.lifted.append(text)
     if not found.authors:
         found.authors = [Value(n, how) for n in split_names(m.group(1).rstrip("."))]
+    if m.re is BYLINE_DATED and not any(d.kind == "published" for d in found.dates):
+        found.add_date(m.group("date"), How("layout", "byline-date", 0.8))
     return True
 
 

@@ -135,11 +135,16 @@ def _section_number(line: str, ctx: Context) -> list[Block] | None:
     return [Heading(line, 2)] if _SECTION_NUMBER.fullmatch(line) else None
 
 
+_WIRE_CREDIT = re.compile(r"(?i)\b(?:reporting|editing|writing|compiled|additional reporting) by\b")
+
+
 def _parenthesised(line: str, ctx: Context) -> list[Block] | None:
     """A line in parentheses: the subtitle when it opens the body, else a heading of its own."""
     m = _PARENTHESISED.fullmatch(line)
     if m is None or not 2 <= len(m.group(1).split()) <= 14 or ":" in m.group(1):
         return None  # "(Reuters)" and "(foto: ANP)" are credits, which the figure reader wants
+    if ";" in m.group(1) or _WIRE_CREDIT.search(m.group(1)):
+        return None  # "(Reporting by Ann Lee; Editing by Bob Kay)": the wire's credits, a paragraph
     if furniture.CREDIT_LINE.match(line) or furniture.CREDIT_PAREN.match(line):
         return None
     ctx.found.consumed.append(line.replace(m.group(1), "", 1))

@@ -273,3 +273,42 @@ def test_a_byline_set_straight_under_the_header_block_ends_it() -> None:
 def test_one_known_key_then_prose_is_no_header() -> None:
     raw = "Title: a draft\nand it goes on as prose without any break at all.\n\nMore text here.\n"
     assert ingest_bytes(raw.encode(), "draft.txt", WHEN).document.provenance.dialect != "header-block"
+
+
+def test_a_title_underlined_with_equals_signs_is_the_title() -> None:
+    raw = (
+        "City council approves new bridge\n================================\n\n"
+        "By Jane Doe | March 3, 2021\n\n"
+        "The city council voted 7-2 on Tuesday to approve the new bridge over the river, ending years "
+        "of debate.\n\nConstruction starts next spring.\n"
+    )
+    result = ingest_bytes(raw.encode(), "bridge.txt", WHEN)
+    doc = result.document
+    assert doc.provenance.dialect == "title-line" and not result.problems
+    assert (doc.meta.title.text, doc.meta.title.how.method) == (
+        "City council approves new bridge",
+        "underlined-line",
+    )
+    assert [a.text for a in doc.meta.authors] == ["Jane Doe"]
+    assert doc.meta.byline is not None and doc.meta.byline.text == "By Jane Doe | March 3, 2021"
+    assert doc.published is not None and (doc.published.value, doc.published.how.method) == (
+        "2021-03-03",
+        "byline-date",
+    )
+    assert doc.text_blocks()[0].startswith("The city council voted")
+
+
+def test_a_wire_dateline_with_its_agency_and_the_wire_credits() -> None:
+    raw = (
+        "LONDON, May 4 (Reuters) - Shares rose on Monday as investors weighed new data on factory "
+        "output across the region.\n\nThe FTSE 100 gained 1.2 percent.\n\n"
+        "(Reporting by Ann Lee; Editing by Bob Kay)\n"
+    )
+    result = ingest_bytes(raw.encode(), "wire.txt", WHEN)
+    doc = result.document
+    assert not [p for p in result.problems if p.code == "text-gap"]
+    assert doc.meta.dateline is not None and doc.meta.dateline.text == "LONDON, May 4 (Reuters)"
+    assert doc.published is None  # a day without its year dates nothing
+    assert doc.meta.title.text.startswith("Shares rose on Monday")
+    assert not [b for b in doc.body if isinstance(b, Heading)]  # the credits are no subheading
+    assert doc.text_blocks()[-1] == "(Reporting by Ann Lee; Editing by Bob Kay)"

@@ -1,4 +1,4 @@
-"""Title on the first line, a blank line, then the article (Wikinews, 1869 prose, most exports)."""
+"""Title on the first line (or underlined), a blank line, then the article (Wikinews, 1869 prose, exports)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ _DATE_ONLY = re.compile(r"^\W*\d{1,4}([-./]\d{1,2}){1,2}\W*$")
 _ATX = re.compile(r"(?:#{1,6}[ \t]+|#{2,6})(?=[^\s#])")
 # An HTML head line left at the top by a converter ("<meta http-equiv=… charset=utf-8' />"):
 # kept as the field `html-head`, and the title looked for after it.
+# A title underlined with "===" or "---" (a Markdown setext heading): the underline is markup.
+_UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*")
 _HTML_HEAD = re.compile(r"[ \t]{0,9}<(?:meta|!doctype)\b[^<>\n]{0,500}>[ \t]{0,9}(?:\n|\Z)", re.I)
 
 
@@ -50,6 +52,24 @@ def _first_block(text: str, start: int = 0) -> tuple[list[str], int, int]:
             return block, second, pos
         pos = end + 1
     return block, second, min(pos, len(text))
+
+
+def _underlined(block: list[str], text: str, end: int) -> bool:
+    """Whether the first block is one line underlined with === or --- and nothing more."""
+    if len(block) != 2 or not _UNDERLINE.fullmatch(block[1]) or end >= len(text):
+        return False
+    after = text.find("\n", end)
+    return not text[end : after if after >= 0 else len(text)].strip()
+
+
+def _title_of(block: list[str], text: str, end: int) -> tuple[str, str, str]:
+    """(title, its markup before, its underline) of a first block that can hold a title, else ("", "", "")."""
+    if len(block) == 1:
+        title, hashes = _heading_text(block[0].strip())
+        return title, hashes, ""
+    if _underlined(block, text, end):
+        return block[0].strip(), "", block[1]
+    return "", "", ""
 
 
 def _has_line_longer(text: str, n: int, pos: int) -> bool:
@@ -86,25 +106,29 @@ class TitleLine:
     """A single short line, then a blank line, then longer text."""
 
     name = "title-line"
-    description = "the title alone on the first line"
+    description = "the title alone on the first line, or underlined with === or ---"
 
     def sniff(self, text: str) -> float:
         block, _, end = _first_block(text, _html_head(text))
-        if len(block) != 1:
-            return 0.0
-        title, hashes = _heading_text(block[0].strip())
-        return _title_score(title, text, end, bool(hashes))
+        title, hashes, underline = _title_of(block, text, end)
+        return _title_score(title, text, end, bool(hashes or underline)) if title else 0.0
 
     def read(self, text: str, found: Found) -> str:
         head = _html_head(text)
         block, second, end = _first_block(text, head)
-        title, hashes = _heading_text(block[0].strip()) if block else ("", "")
+        title, hashes, underline = _title_of(block, text, end)
+        if not title and block:  # forced (--dialect) on a block of several lines: its first line
+            title, hashes = _heading_text(block[0].strip())
         if not title or len(title) > (MAX_MARKED_TITLE if hashes else MAX_TITLE):
             return text  # forced (--dialect) on a text without a title line: all of it is body
         if head:
             found.keep_field("html-head", text[:head].strip())
-        found.consumed.append(hashes)
+        found.consumed += [hashes, underline]
         found.lifted.append(title)
         confidence = self.sniff(text)
-        found.title = Value(title, How("layout", "first-line", confidence))
-        return text[end:] if len(block) == 1 else text[second:]  # forced: the block's other lines stay
+        found.title = Value(
+            title, How("layout", "underlined-line" if underline else "first-line", confidence)
+        )
+        if len(block) == 1 or underline:
+            return text[end:]
+        return text[second:]  # forced: the block's other lines stay
