@@ -242,7 +242,7 @@ def list_(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """List archived articles in date order.
+    """List archived articles in date order: one line each, cut to the terminal, tab-separated in a pipe.
 
     Example: archiver list --json | jq '.[].title'
     """
@@ -251,12 +251,32 @@ def list_(
     if json_out:
         _print_json([e.as_dict() for e in entries])
         return
-    table = Table("id", "date", "lang", "title", "file", box=None, pad_edge=False)
-    for e in entries:
-        name = e.name if e.version == 1 else f"{e.name} (v{e.version})"
-        table.add_row(e.id, e.date or "—", shown(e.language), shown(e.title), shown(name))
-    out.print(table)
-    err.print(f"{len(entries)} articles")
+    rows = [
+        (e.id, e.date or "—", shown(e.language), shown(_listed_name(e.name, e.version)), shown(e.title))
+        for e in entries
+    ]
+    if out.is_terminal:  # one line per article, cut to the terminal's width (the whole row: --json)
+        widths = [
+            min(most, max([len(head), *(len(r[i]) for r in rows)]))
+            for i, (head, most) in enumerate(LIST_COLUMNS)
+        ]
+        widths[-1] = max(12, out.width - sum(widths[:-1]) - 2 * (len(widths) - 1))
+        table = Table(box=None, pad_edge=False)
+        for (head, _), width in zip(LIST_COLUMNS, widths, strict=True):
+            table.add_column(head, no_wrap=True, overflow="ellipsis", width=width)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    else:  # in a pipe: tab-separated, nothing cut (archiver list | grep …, | cut -f5)
+        out.file.write("".join("\t".join(row) + "\n" for row in rows))  # rich would expand the tabs
+    err.print(plural(len(entries), "article"))
+
+
+LIST_COLUMNS = (("id", 16), ("date", 16), ("lang", 5), ("file", 24), ("title", 0))  # most characters shown
+
+
+def _listed_name(name: str, version: int) -> str:
+    return name if version == 1 else f"{name} (v{version})"
 
 
 @app.command()

@@ -77,6 +77,32 @@ def test_list_json(archive: Path) -> None:
     assert (seed["date"], seed["date_precision"], seed["language"]) == ("2019-04", "month", "nl")
 
 
+def test_list_in_a_pipe_is_one_tab_separated_line_per_article(archive: Path) -> None:
+    result = run("list", archive=archive)
+    entries = {e["id"]: e for e in json.loads(run("list", "--json", archive=archive).stdout)}
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == len(entries) and all(len(r) == 5 for r in rows)
+    for id, date, lang, name, title in rows:
+        assert (date, lang, name, title) == (
+            entries[id]["date"] or "—",
+            entries[id]["language"],
+            entries[id]["name"],
+            entries[id]["title"],  # whole, however long
+        )
+    assert result.stderr.strip() == f"{len(entries)} articles"
+
+
+def test_list_on_a_terminal_fits_each_article_on_one_line(archive: Path) -> None:
+    command = [sys.executable, "-m", "archiver", "--archive", str(archive), "list"]
+    env = {**os.environ, "COLUMNS": "80", "TERM": "dumb"}
+    shown = subprocess.run(
+        ["script", "-qc", " ".join(command), "/dev/null"], capture_output=True, text=True, env=env, check=True
+    ).stdout.splitlines()
+    lines = [line for line in shown if line.strip() and not line.startswith(("id ", "\x1b"))]
+    assert len(lines) == len(list(SOURCES.iterdir())) + 1  # the articles and the count
+    assert all(len(line.rstrip()) <= 80 for line in shown)
+
+
 def test_show_the_seed(archive: Path) -> None:
     text = run("show", "46013887131c49c3", archive=archive)
     assert text.returncode == 0
