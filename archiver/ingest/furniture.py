@@ -92,6 +92,47 @@ def take_dated_key(block: list[str], found: Found) -> bool:
     return True
 
 
+# "Published 2020-02-14 by Tom Reed", "Posted on March 3, 2021", "Bijgewerkt op 12 maart 2021 door Jan
+# Smit": a blog's or site's date line, with the author after it; the word says which date it is.
+DATE_WORDS: dict[str, DateKind] = {
+    "published": "published",
+    "posted": "published",
+    "gepubliceerd": "published",
+    "geplaatst": "published",
+    "veröffentlicht": "published",
+    "publié": "published",
+    "updated": "modified",
+    "last updated": "modified",
+    "bijgewerkt": "modified",
+    "aktualisiert": "modified",
+    "mis à jour": "modified",
+}
+PUBLISHED_LINE = re.compile(
+    rf"^(?P<word>(?i:{'|'.join(DATE_WORDS)}))(?:\s{{1,9}}(?i:on|op|am|le))?:?\s{{1,9}}(?P<date>{_DATE})"
+    rf"(?:,?\s{{1,9}}(?i:by|door|von|par)\s{{1,9}}(?P<names>{_NAME_WORD}(?:,?\s{{1,9}}{_NAME_WORD}){{0,9}}))?\.?$"
+)
+
+
+def take_published_line(text: str, found: Found) -> bool:
+    """Lift "Published 2020-02-14 by Tom Reed" into the dates (and authors); True if it was one."""
+    m = PUBLISHED_LINE.match(text)
+    kind = DATE_WORDS[m.group("word").lower()] if m else None
+    if m is None or kind is None or dates.parse(m.group("date"), found.lang_hint) is None:
+        return False
+    found.add_date(m.group("date"), How("layout", f"date-line:{m.group('word')}", 0.8), kind)
+    found.lifted.append(m.group("date"))
+    rest = text.replace(m.group("date"), "", 1)
+    names = m.group("names")
+    if names and found.byline is None:  # the byline keeps the names as written ("Jan en Piet")
+        how = How("layout", "byline-pattern", 0.8)
+        found.byline = Value(names, how)
+        found.authors = found.authors or [Value(n, how) for n in split_names(names)]
+        found.lifted.append(names)
+        rest = rest.replace(names, "", 1)
+    found.consumed.append(rest)  # "Published  by ": the words that say what the values are
+    return True
+
+
 def take_byline(text: str, found: Found) -> bool:
     """Lift "Door Jan Jansen" (or "By Jane Doe | March 3, 2021") into authors, byline and date; True
     if the paragraph was a byline. The byline keeps the whole line as written."""

@@ -349,6 +349,8 @@ def _furniture(blocks: list[Block], found: Found) -> list[Block]:
         if isinstance(block, Paragraph) and (early or last):
             if furniture.take_byline(block.text, found):
                 continue
+            if early and furniture.take_published_line(block.text, found):
+                continue
             if early and furniture.take_date_line(block.text, found):
                 continue
             if early:

@@ -312,3 +312,32 @@ def test_a_wire_dateline_with_its_agency_and_the_wire_credits() -> None:
     assert doc.meta.title.text.startswith("Shares rose on Monday")
     assert not [b for b in doc.body if isinstance(b, Heading)]  # the credits are no subheading
     assert doc.text_blocks()[-1] == "(Reporting by Ann Lee; Editing by Bob Kay)"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "value", "authors"),
+    [
+        ("*Published 2020-02-14 by Tom Reed*", "published", "2020-02-14", ["Tom Reed"]),
+        ("Posted on March 3, 2021", "published", "2021-03-03", []),
+        (
+            "Bijgewerkt op 12 maart 2021 door Jan Smit en Piet Bos",
+            "modified",
+            "2021-03-12",
+            ["Jan Smit", "Piet Bos"],
+        ),
+    ],
+)
+def test_a_published_line_under_the_title_gives_the_date_and_the_authors(
+    line: str, kind: str, value: str, authors: list[str]
+) -> None:
+    body = "De nieuwe brug over de rivier is vandaag geopend door de burgemeester van de stad."
+    result = ingest_bytes(f"Nieuwe brug open\n\n{line}\n\n{body}\n".encode(), "brug.txt", WHEN)
+    doc = result.document
+    assert not [p for p in result.problems if p.code == "text-gap"]
+    assert [(d.kind, d.value) for d in doc.meta.dates] == [(kind, value)]
+    assert [a.text for a in doc.meta.authors] == authors
+    if authors:
+        assert doc.meta.byline is not None and doc.meta.byline.text == line.split(
+            " by " if " by " in line else " door "
+        )[-1].rstrip("*")
+    assert doc.text_blocks() == [body]
