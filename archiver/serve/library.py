@@ -26,6 +26,7 @@ LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
 _DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
 _MEMO_LIMIT = 512  # remembered lists per catalog state (filters come from requests: bounded)
+_DIGEST_LIMIT = 100_000  # remembered XML digests (about 200 bytes each)
 T = TypeVar("T")
 _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
     "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
@@ -89,8 +90,10 @@ class Library:
         self._local = threading.local()
         self._near_lock = threading.Lock()
         self._near: tuple[str, dict[str, list[Entry]]] = ("", {})  # (catalog state, id -> the others)
+        self._near_keys: dict[str, str] = {}  # id -> one hash of the others' ids
         self._memo_lock = threading.Lock()
         self._memo: tuple[str, dict[object, Any]] = ("", {})  # (catalog state, what holds in it)
+        self._digests: dict[str, tuple[str, str]] = {}  # id -> (the XML file's stat, its SHA-256)
 
     @property
     def archive(self) -> Archive:
@@ -103,7 +106,7 @@ class Library:
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
         return list(self.archive.catalog.db.execute(sql, args).fetchall())
 
-    def _state(self) -> str:
+    def state(self) -> str:
         """What identifies the catalog's contents: its file's seal and SQLite's file change counter.
 
         The counter (header bytes 24-27) goes up with every committed write, even one within
@@ -119,7 +122,7 @@ class Library:
 
     def _remembered(self, key: object, compute: Callable[[], T]) -> T:
         """A value computed once per catalog state (counts, orders, facets: each a scan of every row)."""
-        state = self._state()
+        state = self.state()
         with self._memo_lock:
             if self._memo[0] != state or len(self._memo[1]) > _MEMO_LIMIT:
                 self._memo = (state, {})
@@ -189,23 +192,42 @@ class Library:
         return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
     # ------------------------------------------------------------ one article
-    def also_archived(self, entry: Entry) -> list[Entry]:
-        """The other members of the article's near-duplicate cluster, primary first (often none).
+    def also_archived(self, entry: Entry) -> tuple[list[Entry], str]:
+        """The other members of the article's near-duplicate cluster, primary first (often none),
+        and one hash of their ids (a cluster can have thousands of members).
 
         The clusters are found once per state of the catalog file (an ingest changes its seal).
         """
+        with self._near_lock:
+            found = self._clusters().get(entry.id, [])
+            key = self._near_keys.get(entry.id)
+            if key is None:
+                joined = "\x1f".join(e.id for e in found)
+                key = self._near_keys[entry.id] = hashlib.sha256(joined.encode()).hexdigest()
+            return found, key
+
+    def _clusters(self) -> dict[str, list[Entry]]:
+        """id -> the other members of its cluster, for the catalog's present state (under _near_lock)."""
         from archiver import near
 
+        if self._near[0] != self.state():
+            clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
+            others = {
+                m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
+                for c in clusters
+                for m in c.members
+            }
+            self._near = (self.state(), others)  # storing the signatures changed it
+            self._near_keys = {}
+        return self._near[1]
+
+    def warm(self) -> None:
+        """Do now what the first pages would wait for: near-duplicate clusters, facets, the newest list."""
         with self._near_lock:
-            if self._near[0] != self._state():
-                clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
-                others = {
-                    m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
-                    for c in clusters
-                    for m in c.members
-                }
-                self._near = (self._state(), others)  # storing the signatures changed it
-            return self._near[1].get(entry.id, [])
+            self._clusters()
+        for name in _FACETS:
+            self.facet(name)
+        self.newest(1, 1)
 
     def document(self, entry: Entry) -> Document:
         return self.archive.document(entry.id)
@@ -214,7 +236,21 @@ class Library:
         return self.archive.xml_bytes(entry.id)
 
     def xml_digest(self, entry: Entry) -> str:
-        return hashlib.sha256(self.xml(entry)).hexdigest()
+        """The SHA-256 of the article's XML, read and hashed again only when the file changed."""
+        path = self.archive.xml_path(entry.id)
+        try:
+            st = path.stat()
+        except OSError:
+            return hashlib.sha256(self.xml(entry)).hexdigest()  # says why it cannot be read
+        stamp = f"{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+        known = self._digests.get(entry.id)
+        if known and known[0] == stamp:
+            return known[1]
+        digest = hashlib.sha256(self.xml(entry)).hexdigest()
+        if len(self._digests) >= _DIGEST_LIMIT:
+            self._digests.clear()
+        self._digests[entry.id] = (stamp, digest)
+        return digest
 
     def original(self, entry: Entry) -> bytes:
         """The original bytes, from the path the catalog row names (never from request text)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+from collections.abc import Awaitable, Callable
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlencode
@@ -17,27 +17,22 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.document.model import Document
-from archiver.serve.http import etag_of, hashed, matches, not_modified
+from archiver.serve.generations import SERVE_VERSION, per_generation
+from archiver.serve.http import etag_of, hashed, matches, not_modified, tagged
 from archiver.serve.library import LANG, MONTH, Filters, Library
-from archiver.store.catalog import QueryError
+from archiver.serve.memo import Kept, PageMemory
+from archiver.serve.pool import offloaded
+from archiver.store.catalog import Entry, QueryError
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # the templates ship with the package; SERVE_VERSION hashes them at start
 )
 
 
-def _templates_digest() -> str:
-    """One hash of the templates: an article page's ETag changes when they do."""
-    digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "templates").glob("*.html")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-PAGE_VERSION = _templates_digest()
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
 
@@ -201,51 +196,68 @@ def article_jsonld(request: Request, doc: Document) -> Markup:
 
 
 def article(request: Request) -> Response:
-    from archiver import report
+    """One article's page, typeset once per version of everything that decides its bytes (the ETag)."""
     from archiver.export.cache import RENDER_VERSION
-    from archiver.export.xhtml import article as article_xhtml
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
-    also = lib.also_archived(entry)
+    also, also_key = lib.also_archived(entry)
     etag = etag_of(
         "page",
-        PAGE_VERSION,
+        SERVE_VERSION,
         RENDER_VERSION,
+        request.app.state.settings.title,
         base,
         lib.xml_digest(entry),
         str(entry.version),
-        *(e.id for e in also),
+        also_key,
     )
     if matches(request, etag):
         return not_modified(etag)
-    doc = lib.document(entry)
+    memory: PageMemory = request.app.state.memory
+    kept = memory.get(etag)
+    if kept is None:
+        kept = Kept(_article_page(request, entry, also), "text/html; charset=utf-8")
+        memory.put(etag, kept)
+    return tagged(kept.body, kept.media_type, etag)
+
+
+def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
+    """The article page's bytes: the typeset article, "how we know", provenance, JSON-LD."""
+    from archiver import report
+    from archiver.export.xhtml import article as article_xhtml
+
+    doc = library(request).document(entry)
     html = etree.tostring(article_xhtml(doc), method="html", encoding="unicode")
     rows = report.lines(doc, entry)
     provenance_labels = {"original", "encoding", "dialect", "repair", "event"}
-    facts = [r for r in rows if r[0] not in provenance_labels]
-    provenance = [r for r in rows if r[0] in provenance_labels]
-    response = render(
-        request,
-        "article.html",
-        entry=entry,
-        article_html=Markup(html),
-        facts=facts,
-        provenance=provenance,  # the dateline and the URL are in the article's own header
-        jsonld=article_jsonld(request, doc),
-        also=also,
+    return (
+        TEMPLATES.get_template("article.html")
+        .render(
+            site_title=request.app.state.settings.title,
+            entry=entry,
+            article_html=Markup(html),
+            facts=[r for r in rows if r[0] not in provenance_labels],
+            provenance=[r for r in rows if r[0] in provenance_labels],  # dateline and URL: in the header
+            jsonld=article_jsonld(request, doc),
+            also=also,
+        )
+        .encode()
     )
-    response.headers["etag"] = etag
-    return response
+
+
+def _per_catalog(handler: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """A page that changes only with the catalog: kept per catalog state, run on the page threads."""
+    return offloaded(per_generation(handler))
 
 
 ROUTES = [
-    Route("/", home),
-    Route("/browse", browse),
-    Route("/browse/month/{month}", by_month),
-    Route("/browse/source", by_source),
-    Route("/browse/language/{lang}", by_language),
-    Route("/search", search),
-    Route("/article/{id}", article),
+    Route("/", _per_catalog(home)),
+    Route("/browse", _per_catalog(browse)),
+    Route("/browse/month/{month}", _per_catalog(by_month)),
+    Route("/browse/source", _per_catalog(by_source)),
+    Route("/browse/language/{lang}", _per_catalog(by_language)),
+    Route("/search", _per_catalog(search)),
+    Route("/article/{id}", offloaded(article)),
 ]
