@@ -11,7 +11,7 @@ search); prints a table and writes the figures as JSON.
 
 Usage: .venv/bin/python scripts/load.py [--articles 10000] [--users 50] [--pause 0.5]
        [--seconds 30] [--saturation-seconds 15] [--archive build/load/archive-10000]
-       [--json build/load.json]
+       [--json build/load.json] [--workers N]
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class Phase:
     seconds: float
     requests: int = 0
     errors: int = 0
-    server_cpu: float = 0.0  # user + system seconds of the server process during the phase
+    server_cpu: float = 0.0  # user + system seconds of the server's processes during the phase
+    client_cpu: float = 0.0  # and of this load generator, which shares the machine
     latencies_ms: list[float] = field(default_factory=list, repr=False)
 
     @property
@@ -80,6 +81,8 @@ class Phase:
             "p99_ms": round(self.percentile(99), 1),
             "max_ms": round(max(self.latencies_ms, default=0.0), 1),
             "server_cpu_s": round(self.server_cpu, 2),
+            "server_cpu_ms_per_request": round(self.server_cpu * 1000 / max(1, self.requests), 2),
+            "client_cpu_s": round(self.client_cpu, 2),
             "target_p95_ms": target,
             "meets_target": (p95 <= target and not self.errors) if self.paced else None,
         }
@@ -116,10 +119,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(archive: Path, startup: float = 60.0) -> Iterator[tuple[str, int]]:
-    """`archiver serve` on loopback and a free port: (base URL, process id), stopped afterwards."""
+def serving(archive: Path, startup: float = 60.0, workers: int | None = None) -> Iterator[tuple[str, int]]:
+    """`archiver serve` on loopback and a free port: (base URL, process id), stopped afterwards.
+
+    `workers` processes (None: as many as `archiver serve` starts when not told).
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "archiver", "--archive", str(archive), "serve", "--host", HOST]
+    cmd += ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://{HOST}:{port}"
     try:
@@ -150,9 +157,17 @@ def _answers(url: str, timeout: float = 2) -> bool:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds so far of a process and its live descendants (Linux /proc).
+
+    `serve --workers N` answers in N child processes: their time is the server's.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:  # ended meanwhile
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 # ------------------------------------------------------------------ what users ask for
@@ -204,6 +219,7 @@ async def run_phase(
     limit = int(seconds / pause) + 1 if pause > 0 else int(seconds * MAX_PER_USER_SECOND)
     limits = httpx2.Limits(max_connections=users, max_keepalive_connections=users)
     cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
+    client_before = time.process_time()
     start = time.monotonic()
     deadline = start + seconds
 
@@ -229,21 +245,23 @@ async def run_phase(
         await asyncio.gather(*(user(i, client) for i in range(users)))
     phase.seconds = time.monotonic() - start
     phase.server_cpu = cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
+    phase.client_cpu = time.process_time() - client_before
     return phase
 
 
 def table(phases: list[Phase]) -> list[str]:
     head = (
         "| pages | phase | users | requests | errors | req/s | p50 ms | p95 ms | p99 ms | server CPU s "
-        "| target p95 |"
+        "| server CPU ms/req | load CPU s | target p95 |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 13]
     for phase in phases:
         s = phase.summary()
         verdict = {True: "met", False: "MISSED", None: "—"}[s["meets_target"]]  # type: ignore[index]
         lines.append(
             f"| {s['kind']} | {s['phase']} | {s['users']} | {s['requests']} | {s['errors']} | "
             f"{s['throughput_rps']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | {s['server_cpu_s']} | "
+            f"{s['server_cpu_ms_per_request']} | {s['client_cpu_s']} | "
             f"≤ {s['target_p95_ms']:.0f} ({verdict}) |"
         )
     return lines
@@ -260,13 +278,14 @@ def main() -> int:
         "--saturation-seconds", type=float, default=15.0, help="length of each flat-out phase"
     )
     parser.add_argument("--kinds", nargs="+", default=list(TARGETS_MS), choices=list(TARGETS_MS))
+    parser.add_argument("--workers", type=int, help="server processes [default: as `archiver serve`]")
     parser.add_argument("--archive", type=Path, help="archive to use or make [default: build/load/archive-N]")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "load.json")
     args = parser.parse_args()
     folder = archive_of(args.articles, args.archive or ROOT / "build" / "load" / f"archive-{args.articles}")
     urls = urls_of(folder, random.Random(11))
     phases: list[Phase] = []
-    with serving(folder) as (base, pid):
+    with serving(folder, workers=args.workers) as (base, pid):
         for kind in args.kinds:  # first-use costs (loading, near-duplicate clusters) are not the load's
             _answers(base + urls[kind][0], timeout=300)
         for kind in args.kinds:
