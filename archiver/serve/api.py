@@ -227,9 +227,9 @@ def docs(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/api/articles", offloaded(per_generation(articles))),
+    Route("/api/articles", per_generation(articles)),
     Route("/api/articles/{id}", offloaded(show)),
-    Route("/api/search", offloaded(per_generation(search))),
+    Route("/api/search", per_generation(search)),
     Route("/api/openapi.json", offloaded(openapi)),
     Route("/api/docs", offloaded(docs)),
 ]

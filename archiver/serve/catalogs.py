@@ -15,7 +15,6 @@ from archiver.serve.generations import per_generation
 from archiver.serve.http import ACQUISITION, NAVIGATION, OPDS2, OPENSEARCH, hashed
 from archiver.serve.library import Library
 from archiver.serve.pages import page_number
-from archiver.serve.pool import offloaded
 from archiver.serve.settings import Settings
 
 FACETS = ("month", "source", "language")
@@ -75,12 +74,12 @@ def opensearch(request: Request) -> Response:
 
 
 def _both(prefix: str, handler: Callable[[Request], Response]) -> list[Route]:
-    endpoint = offloaded(per_generation(handler))  # feeds change only with the catalog
+    endpoint = per_generation(handler)  # feeds change only with the catalog
     return [Route(f"/{prefix}", endpoint), Route(f"/{prefix}/{{name}}", endpoint)]
 
 
 ROUTES = [
-    Route("/opds/opensearch.xml", offloaded(per_generation(opensearch))),
+    Route("/opds/opensearch.xml", per_generation(opensearch)),
     *_both("opds", atom),
     *_both("opds2", json_feed),
 ]

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from archiver.document.model import Document
 from archiver.errors import NotFoundError
+from archiver.export.cache import FOLDER, RenderCache
 from archiver.ingest.ids import ID_LENGTH
 from archiver.store import Archive, Selection
 from archiver.store.archive import CATALOG
@@ -89,11 +90,11 @@ class Library:
             self.notes = archive.notes
         self._local = threading.local()
         self._near_lock = threading.Lock()
-        self._near: tuple[str, dict[str, list[Entry]]] = ("", {})  # (catalog state, id -> the others)
-        self._near_keys: dict[str, str] = {}  # id -> one hash of the others' ids
+        self._near: tuple[str, dict[str, tuple[list[Entry], str]]] = ("", {})  # (catalog state, clusters)
         self._memo_lock = threading.Lock()
         self._memo: tuple[str, dict[object, Any]] = ("", {})  # (catalog state, what holds in it)
         self._digests: dict[str, tuple[str, str]] = {}  # id -> (the XML file's stat, its SHA-256)
+        self.render_cache = RenderCache(root / FOLDER)  # pages and covers, shared with exports
 
     @property
     def archive(self) -> Archive:
@@ -192,33 +193,39 @@ class Library:
         return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
     # ------------------------------------------------------------ one article
-    def also_archived(self, entry: Entry) -> tuple[list[Entry], str]:
-        """The other members of the article's near-duplicate cluster, primary first (often none),
-        and one hash of their ids (a cluster can have thousands of members).
+    def also_archived(self, entry: Entry) -> list[Entry]:
+        """The other members of the article's near-duplicate cluster, primary first (often none)."""
+        members, _ = self.cluster(entry)
+        return [e for e in members if e.id != entry.id]
+
+    def cluster(self, entry: Entry) -> tuple[list[Entry], str]:
+        """The article's near-duplicate cluster (itself among them; none when it has no copies) and
+        one hash of what `also_archived` lists (a cluster can have thousands of members).
 
         The clusters are found once per state of the catalog file (an ingest changes its seal).
         """
         with self._near_lock:
-            found = self._clusters().get(entry.id, [])
-            key = self._near_keys.get(entry.id)
-            if key is None:
-                joined = "\x1f".join(e.id for e in found)
-                key = self._near_keys[entry.id] = hashlib.sha256(joined.encode()).hexdigest()
-            return found, key
+            found = self._clusters().get(entry.id)
+        if found is None:
+            return [], ""
+        members, digest = found
+        return members, f"{digest} {entry.id}"
 
-    def _clusters(self) -> dict[str, list[Entry]]:
-        """id -> the other members of its cluster, for the catalog's present state (under _near_lock)."""
+    def _clusters(self) -> dict[str, tuple[list[Entry], str]]:
+        """id -> (its cluster's members, a hash of their ids) in the catalog's state (under _near_lock).
+
+        Each id points at its cluster's one list: a cluster of n copies costs n, not n * n.
+        """
         from archiver import near
 
         if self._near[0] != self.state():
             clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
-            others = {
-                m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
-                for c in clusters
-                for m in c.members
-            }
-            self._near = (self.state(), others)  # storing the signatures changed it
-            self._near_keys = {}
+            by_id = {}
+            for cluster in clusters:
+                members = [m.entry for m in cluster.members]
+                digest = hashlib.sha256("\x1f".join(e.id for e in members).encode()).hexdigest()
+                by_id.update({e.id: (members, digest) for e in members})
+            self._near = (self.state(), by_id)  # storing the signatures changed it
         return self._near[1]
 
     def warm(self) -> None:
@@ -285,10 +292,9 @@ class Library:
     def cover(self, entry: Entry, width: int | None = None) -> bytes:
         """The generated cover of the article's own edition as PNG, scaled to `width` when given."""
         from archiver.export import cover
-        from archiver.export.cache import FOLDER, RenderCache
         from archiver.export.edition import gather
 
-        data = cover.png(gather([self.document(entry)], "none"), RenderCache(self.root / FOLDER))
+        data = cover.png(gather([self.document(entry)], "none"), self.render_cache)
         return _scaled(data, width) if width else data
 
 

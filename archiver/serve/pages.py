@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlencode
@@ -18,7 +17,7 @@ from starlette.routing import Route
 
 from archiver.document.model import Document
 from archiver.serve.generations import SERVE_VERSION, per_generation
-from archiver.serve.http import etag_of, hashed, matches, not_modified, tagged
+from archiver.serve.http import hashed, matches, not_modified, tagged
 from archiver.serve.library import LANG, MONTH, Filters, Library
 from archiver.serve.memo import Kept, PageMemory
 from archiver.serve.pool import offloaded
@@ -33,6 +32,8 @@ TEMPLATES = Environment(
 )
 
 
+PAGE_KIND = "page"  # the render cache's folder for article pages
+HTML = "text/html; charset=utf-8"
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
 
@@ -196,29 +197,31 @@ def article_jsonld(request: Request, doc: Document) -> Markup:
 
 
 def article(request: Request) -> Response:
-    """One article's page, typeset once per version of everything that decides its bytes (the ETag)."""
-    from archiver.export.cache import RENDER_VERSION
+    """One article's page, typeset once per version of everything that decides its bytes.
+
+    Kept in this process's memory and in the archive's render cache (so that the other worker
+    processes, and the next start, find it), under a key of all it depends on; the ETag is that key.
+    """
+    from archiver.export.cache import RENDER_VERSION, key
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
-    also, also_key = lib.also_archived(entry)
-    etag = etag_of(
-        "page",
-        SERVE_VERSION,
-        RENDER_VERSION,
-        request.app.state.settings.title,
-        base,
-        lib.xml_digest(entry),
-        str(entry.version),
-        also_key,
-    )
+    cluster, also_key = lib.cluster(entry)
+    title = request.app.state.settings.title
+    digest = lib.xml_digest(entry)
+    page_key = key("page", SERVE_VERSION, RENDER_VERSION, title, base, digest, str(entry.version), also_key)
+    etag = f'"{page_key[:32]}"'
     if matches(request, etag):
         return not_modified(etag)
     memory: PageMemory = request.app.state.memory
     kept = memory.get(etag)
     if kept is None:
-        kept = Kept(_article_page(request, entry, also), "text/html; charset=utf-8")
+        body = lib.render_cache.get(PAGE_KIND, page_key)
+        if body is None:
+            body = _article_page(request, entry, [e for e in cluster if e.id != entry.id])
+            lib.render_cache.put(PAGE_KIND, page_key, body)
+        kept = Kept(body, HTML)
         memory.put(etag, kept)
     return tagged(kept.body, kept.media_type, etag)
 
@@ -247,17 +250,12 @@ def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
     )
 
 
-def _per_catalog(handler: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
-    """A page that changes only with the catalog: kept per catalog state, run on the page threads."""
-    return offloaded(per_generation(handler))
-
-
 ROUTES = [
-    Route("/", _per_catalog(home)),
-    Route("/browse", _per_catalog(browse)),
-    Route("/browse/month/{month}", _per_catalog(by_month)),
-    Route("/browse/source", _per_catalog(by_source)),
-    Route("/browse/language/{lang}", _per_catalog(by_language)),
-    Route("/search", _per_catalog(search)),
+    Route("/", per_generation(home)),
+    Route("/browse", per_generation(browse)),
+    Route("/browse/month/{month}", per_generation(by_month)),
+    Route("/browse/source", per_generation(by_source)),
+    Route("/browse/language/{lang}", per_generation(by_language)),
+    Route("/search", per_generation(search)),
     Route("/article/{id}", offloaded(article)),
 ]

@@ -57,13 +57,18 @@ def _reader(library: Library) -> None:
         pass
 
 
+async def run_on(request: Request, handler: Handler, pool: str = "pages") -> Response:
+    """`handler(request)` on one of the server's pools, awaited."""
+    pools: Pools = request.app.state.pools
+    executor: ThreadPoolExecutor = getattr(pools, pool)
+    return await asyncio.get_running_loop().run_in_executor(executor, handler, request)
+
+
 def offloaded(handler: Handler, pool: str = "pages") -> Callable[[Request], Awaitable[Response]]:
     """An async endpoint that runs the plain `handler` on one of the server's pools."""
 
     async def endpoint(request: Request) -> Response:
-        pools: Pools = request.app.state.pools
-        executor: ThreadPoolExecutor = getattr(pools, pool)
-        return await asyncio.get_running_loop().run_in_executor(executor, handler, request)
+        return await run_on(request, handler, pool)
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
