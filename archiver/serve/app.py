@@ -80,6 +80,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """Before the first request: the work the first pages would wait for; at the end: the threads go."""
     pools: Pools = app.state.pools
     try:
+        await asyncio.get_running_loop().run_in_executor(None, pools.start)
         await asyncio.get_running_loop().run_in_executor(pools.pages, _warm, app.state.library)
         yield
     finally:
@@ -89,6 +90,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 def _warm(library: Library) -> None:
     try:
         library.warm()
+        pages.warm_typesetting(library)
     except Exception as exc:  # the pages that need it will say what is wrong
         log.warning("warming up: %s", exc)
 

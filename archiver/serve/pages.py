@@ -226,6 +226,23 @@ def article(request: Request) -> Response:
     return tagged(kept.body, kept.media_type, etag)
 
 
+def warm_typesetting(lib: Library, languages: int = 12) -> None:
+    """Load now what the first article page of each language would load: hyphenation and date data,
+    the typesetting and report modules, the templates (the first pages under load wait for less)."""
+    from archiver import report
+    from archiver.export import jsonld
+    from archiver.export.xhtml import article as article_xhtml
+
+    for name in TEMPLATES.list_templates():
+        TEMPLATES.get_template(name)
+    for language, _ in lib.facet("language")[:languages]:
+        for entry in lib.chosen(Filters(language=language), 1, 1).entries:
+            doc = lib.document(entry)
+            etree.tostring(article_xhtml(doc), method="html", encoding="unicode")
+            report.lines(doc, entry)
+            jsonld.article(doc, page="/", image="/")
+
+
 def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
     """The article page's bytes: the typeset article, "how we know", provenance, JSON-LD."""
     from archiver import report

@@ -10,7 +10,9 @@ few of them compete for the GIL that the event loop still gets its turn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -37,6 +39,15 @@ class Pools:
         self.files = ThreadPoolExecutor(
             FILE_THREADS, "archiver-files", initializer=_reader, initargs=(library,)
         )
+
+    def start(self) -> None:
+        """Start every thread now (each opens its archive), not at the first requests."""
+        started = threading.Barrier(PAGE_THREADS + FILE_THREADS + 1)
+        for pool, count in ((self.pages, PAGE_THREADS), (self.files, FILE_THREADS)):
+            for _ in range(count):  # each waits for all: no thread takes a second one, so all start
+                pool.submit(started.wait, 60)
+        with contextlib.suppress(threading.BrokenBarrierError):  # slow to start: they start later
+            started.wait(60)
 
     def close(self) -> None:
         for pool in (self.pages, self.files):
