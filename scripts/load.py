@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -347,6 +348,8 @@ def main() -> int:
     args = parser.parse_args()
     folder = archive_of(args.articles, args.archive or ROOT / "build" / "load" / f"archive-{args.articles}")
     urls = urls_of(folder, random.Random(11))
+    # article pages kept by an earlier run would make first visits look free: start cold
+    shutil.rmtree(folder / "cache" / "page", ignore_errors=True)
     phases: list[Phase] = []
     with serving(folder, workers=args.workers) as (base, pid):
         for kind in args.kinds:  # first-use costs (loading, near-duplicate clusters) are not the load's
