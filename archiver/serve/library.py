@@ -28,6 +28,9 @@ _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = arti
 _DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
 _MEMO_LIMIT = 512  # remembered lists per catalog state (filters come from requests: bounded)
 _DIGEST_LIMIT = 100_000  # remembered XML digests (about 200 bytes each)
+# Base URLs whose article pages are written to the render cache. The base comes from the client's
+# Host header: without a bound, one client could make the server write a page per made-up host.
+PAGE_BASES = 4
 T = TypeVar("T")
 _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
     "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
@@ -95,6 +98,7 @@ class Library:
         self._memo: tuple[str, dict[object, Any]] = ("", {})  # (catalog state, what holds in it)
         self._digests: dict[str, tuple[str, str]] = {}  # id -> (the XML file's stat, its SHA-256)
         self.render_cache = RenderCache(root / FOLDER)  # pages and covers, shared with exports
+        self._page_bases: set[str] = set()
 
     @property
     def archive(self) -> Archive:
@@ -227,6 +231,13 @@ class Library:
                 by_id.update({e.id: (members, digest) for e in members})
             self._near = (self.state(), by_id)  # storing the signatures changed it
         return self._near[1]
+
+    def keeps_pages_for(self, base: str) -> bool:
+        """Whether article pages for this base URL go to the render cache: the first PAGE_BASES seen."""
+        with self._memo_lock:
+            if base not in self._page_bases and len(self._page_bases) < PAGE_BASES:
+                self._page_bases.add(base)
+            return base in self._page_bases
 
     def warm(self) -> None:
         """Do now what the first pages would wait for: near-duplicate clusters, facets, the newest list."""

@@ -220,7 +220,8 @@ def article(request: Request) -> Response:
         body = lib.render_cache.get(PAGE_KIND, page_key)
         if body is None:
             body = _article_page(request, entry, [e for e in cluster if e.id != entry.id])
-            lib.render_cache.put(PAGE_KIND, page_key, body)
+            if lib.keeps_pages_for(base):
+                lib.render_cache.put(PAGE_KIND, page_key, body)
         kept = Kept(body, HTML)
         memory.put(etag, kept)
     return tagged(kept.body, kept.media_type, etag)

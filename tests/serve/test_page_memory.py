@@ -114,6 +114,19 @@ def test_another_base_url_is_another_page(root: Path) -> None:
             assert a.headers["etag"] != b.headers["etag"] and "reading.example" in b.text
 
 
+def test_made_up_hosts_cannot_fill_the_disk(root: Path) -> None:
+    from archiver.serve.library import PAGE_BASES
+
+    with _client(root) as client:
+        tags = {
+            client.get(f"/article/{SEED_ID}", headers={"host": f"h{n}.example"}).headers["etag"]
+            for n in range(9)
+        }
+    assert len(tags) == 9  # each base URL its own page (its JSON-LD names it)
+    kept = [p for p in (root / "cache" / pages.PAGE_KIND).rglob("*") if p.is_file()]
+    assert len(kept) == PAGE_BASES
+
+
 def test_an_ingest_changes_the_lists_and_feeds_at_once(root: Path, tmp_path: Path) -> None:
     with _client(root) as client:
         urls = ("/", "/opds/newest", "/opds2/newest", "/api/articles", "/search?q=tram")
