@@ -117,6 +117,7 @@ def test_another_base_url_is_another_page(root: Path) -> None:
 def test_made_up_hosts_cannot_fill_the_disk(root: Path) -> None:
     from archiver.serve.library import PAGE_BASES
 
+    shutil.rmtree(root / "cache" / pages.PAGE_KIND, ignore_errors=True)  # other tests' pages
     with _client(root) as client:
         tags = {
             client.get(f"/article/{SEED_ID}", headers={"host": f"h{n}.example"}).headers["etag"]
