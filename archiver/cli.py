@@ -837,6 +837,12 @@ def serve(
     token_file: Annotated[
         Path | None, typer.Option("--token-file", help="A file whose first line is the upload token.")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Server processes sharing the port [default: one per CPU, at most 4]."
+        ),
+    ] = None,
 ) -> None:
     """Serve the archive to browsers and e-readers: web pages, OPDS 1.2 and 2.0 catalogs, a JSON API.
 
@@ -846,7 +852,8 @@ def serve(
     from archiver.store import home
 
     settings = run.settings_of(home(_state["archive"]), allow_upload, run.token_of(token, token_file))
-    run.serve(settings, host, port, say=lambda line: err.print(shown(line)))
+    count = workers or run.default_workers()
+    run.serve(settings, host, port, say=lambda line: err.print(shown(line)), workers=count)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -11,9 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.serve.feeds import article_links
+from archiver.serve.generations import SERVE_VERSION, per_generation
 from archiver.serve.http import etag_of, hashed, matches, not_modified
 from archiver.serve.library import Library
 from archiver.serve.pages import filters_of, page_number, render
+from archiver.serve.pool import offloaded
 
 JSON = "application/json"
 
@@ -56,7 +58,7 @@ def show(request: Request) -> Response:
 
     lib = _library(request)
     entry = lib.entry(request.path_params["id"])
-    etag = etag_of("api-show", lib.xml_digest(entry), str(entry.version))
+    etag = etag_of("api-show", SERVE_VERSION, _base(request), lib.xml_digest(entry), str(entry.version))
     if matches(request, etag):
         return not_modified(etag)
     data: dict[str, Any] = report.as_dict(lib.document(entry), entry)
@@ -225,9 +227,9 @@ def docs(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/api/articles", articles),
-    Route("/api/articles/{id}", show),
-    Route("/api/search", search),
-    Route("/api/openapi.json", openapi),
-    Route("/api/docs", docs),
+    Route("/api/articles", per_generation(articles)),
+    Route("/api/articles/{id}", offloaded(show)),
+    Route("/api/search", per_generation(search)),
+    Route("/api/openapi.json", offloaded(openapi)),
+    Route("/api/docs", offloaded(docs)),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from http import HTTPStatus
 
 from starlette.applications import Starlette
@@ -17,7 +19,9 @@ from archiver.errors import ArchiveError, NotFoundError, UsageError
 from archiver.serve import api, catalogs, downloads, pages, upload
 from archiver.serve.http import SECURITY_HEADERS, SecurityHeaders
 from archiver.serve.library import Library
-from archiver.serve.settings import Settings
+from archiver.serve.memo import PageMemory
+from archiver.serve.pool import Pools
+from archiver.serve.settings import Settings, settings_from_environment
 from archiver.store.catalog import QueryError
 
 log = logging.getLogger("archiver.serve")
@@ -71,6 +75,26 @@ async def error_page(request: Request, exc: Exception) -> Response:
     return Response(body, status, media_type=media, headers=SECURITY_HEADERS)
 
 
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Before the first request: the work the first pages would wait for; at the end: the threads go."""
+    pools: Pools = app.state.pools
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, pools.start)
+        await asyncio.get_running_loop().run_in_executor(pools.pages, _warm, app.state.library)
+        yield
+    finally:
+        pools.close()
+
+
+def _warm(library: Library) -> None:
+    try:
+        library.warm()
+        pages.warm_typesetting(library)
+    except Exception as exc:  # the pages that need it will say what is wrong
+        log.warning("warming up: %s", exc)
+
+
 def create_app(settings: Settings) -> Starlette:
     """The reading room for one archive (opened, and its catalog checked, here)."""
     handled: dict[int | type[Exception], Handler] = {
@@ -91,7 +115,15 @@ def create_app(settings: Settings) -> Starlette:
         routes=[*downloads.ROUTES, *pages.ROUTES, *catalogs.ROUTES, *api.ROUTES, *upload.ROUTES],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers=handled,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.library = Library(settings.root)
+    app.state.pools = Pools(app.state.library)
+    app.state.memory = PageMemory()
     return app
+
+
+def from_environment() -> Starlette:
+    """The app of one of several worker processes (uvicorn's factory), its settings from the environment."""
+    return create_app(settings_from_environment())

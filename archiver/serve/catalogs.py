@@ -11,6 +11,7 @@ from starlette.routing import Route
 from archiver.errors import NotFoundError
 from archiver.serve import feeds, opds, opds2
 from archiver.serve.feeds import Feed
+from archiver.serve.generations import per_generation
 from archiver.serve.http import ACQUISITION, NAVIGATION, OPDS2, OPENSEARCH, hashed
 from archiver.serve.library import Library
 from archiver.serve.pages import page_number
@@ -72,8 +73,13 @@ def opensearch(request: Request) -> Response:
     return hashed(request, opds.opensearch(_base(request), request.app.state.settings.title), OPENSEARCH)
 
 
-def _both(prefix: str, endpoint: Callable[[Request], Response]) -> list[Route]:
+def _both(prefix: str, handler: Callable[[Request], Response]) -> list[Route]:
+    endpoint = per_generation(handler)  # feeds change only with the catalog
     return [Route(f"/{prefix}", endpoint), Route(f"/{prefix}/{{name}}", endpoint)]
 
 
-ROUTES = [Route("/opds/opensearch.xml", opensearch), *_both("opds", atom), *_both("opds2", json_feed)]
+ROUTES = [
+    Route("/opds/opensearch.xml", per_generation(opensearch)),
+    *_both("opds", atom),
+    *_both("opds2", json_feed),
+]

@@ -18,6 +18,7 @@ from archiver.export.cache import RENDER_VERSION
 from archiver.serve.http import MEDIA, cached, etag_of, streamed
 from archiver.serve.library import Library
 from archiver.serve.pages import filters_of
+from archiver.serve.pool import offloaded
 from archiver.store import Selection
 from archiver.store.catalog import Entry
 
@@ -131,8 +132,8 @@ def style(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/article/{id}.{fmt}", article_file),
-    Route("/edition.{fmt}", edition),
-    Route("/cover/{id}.png", cover),
-    Route("/static/{name}", style),
+    Route("/article/{id}.{fmt}", offloaded(article_file, "files")),
+    Route("/edition.{fmt}", offloaded(edition, "files")),
+    Route("/cover/{id}.png", offloaded(cover, "files")),
+    Route("/static/{name}", offloaded(style)),
 ]

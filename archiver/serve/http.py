@@ -99,6 +99,11 @@ def cached(
     return Response(make(), media_type=media_type, headers=_headers(etag, filename))
 
 
+def tagged(body: bytes, media_type: str, etag: str) -> Response:
+    """A 200 with `body` under an ETag worked out beforehand (pages kept in memory)."""
+    return Response(body, media_type=media_type, headers=_headers(etag, None))
+
+
 def streamed(
     request: Request, etag: str, make: Callable[[], Path], media_type: str, filename: str
 ) -> Response:

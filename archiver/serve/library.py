@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from archiver.document.model import Document
 from archiver.errors import NotFoundError
+from archiver.export.cache import FOLDER, RenderCache
 from archiver.ingest.ids import ID_LENGTH
 from archiver.store import Archive, Selection
 from archiver.store.archive import CATALOG
@@ -26,6 +27,10 @@ LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
 _DATE_ORDER = "date IS NULL, date, name, version"  # as `archiver list`: undated last
 _MEMO_LIMIT = 512  # remembered lists per catalog state (filters come from requests: bounded)
+_DIGEST_LIMIT = 100_000  # remembered XML digests (about 200 bytes each)
+# Base URLs whose article pages are written to the render cache. The base comes from the client's
+# Host header: without a bound, one client could make the server write a page per made-up host.
+PAGE_BASES = 4
 T = TypeVar("T")
 _FACETS: dict[str, str] = {  # the facet's value for a row; NULL leaves the row out
     "month": "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END",  # a year alone has no month
@@ -88,9 +93,12 @@ class Library:
             self.notes = archive.notes
         self._local = threading.local()
         self._near_lock = threading.Lock()
-        self._near: tuple[str, dict[str, list[Entry]]] = ("", {})  # (catalog state, id -> the others)
+        self._near: tuple[str, dict[str, tuple[list[Entry], str]]] = ("", {})  # (catalog state, clusters)
         self._memo_lock = threading.Lock()
         self._memo: tuple[str, dict[object, Any]] = ("", {})  # (catalog state, what holds in it)
+        self._digests: dict[str, tuple[str, str]] = {}  # id -> (the XML file's stat, its SHA-256)
+        self.render_cache = RenderCache(root / FOLDER)  # pages and covers, shared with exports
+        self._page_bases: set[str] = set()
 
     @property
     def archive(self) -> Archive:
@@ -103,7 +111,7 @@ class Library:
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
         return list(self.archive.catalog.db.execute(sql, args).fetchall())
 
-    def _state(self) -> str:
+    def state(self) -> str:
         """What identifies the catalog's contents: its file's seal and SQLite's file change counter.
 
         The counter (header bytes 24-27) goes up with every committed write, even one within
@@ -119,7 +127,7 @@ class Library:
 
     def _remembered(self, key: object, compute: Callable[[], T]) -> T:
         """A value computed once per catalog state (counts, orders, facets: each a scan of every row)."""
-        state = self._state()
+        state = self.state()
         with self._memo_lock:
             if self._memo[0] != state or len(self._memo[1]) > _MEMO_LIMIT:
                 self._memo = (state, {})
@@ -190,22 +198,54 @@ class Library:
 
     # ------------------------------------------------------------ one article
     def also_archived(self, entry: Entry) -> list[Entry]:
-        """The other members of the article's near-duplicate cluster, primary first (often none).
+        """The other members of the article's near-duplicate cluster, primary first (often none)."""
+        members, _ = self.cluster(entry)
+        return [e for e in members if e.id != entry.id]
+
+    def cluster(self, entry: Entry) -> tuple[list[Entry], str]:
+        """The article's near-duplicate cluster (itself among them; none when it has no copies) and
+        one hash of what `also_archived` lists (a cluster can have thousands of members).
 
         The clusters are found once per state of the catalog file (an ingest changes its seal).
         """
+        with self._near_lock:
+            found = self._clusters().get(entry.id)
+        if found is None:
+            return [], ""
+        members, digest = found
+        return members, f"{digest} {entry.id}"
+
+    def _clusters(self) -> dict[str, tuple[list[Entry], str]]:
+        """id -> (its cluster's members, a hash of their ids) in the catalog's state (under _near_lock).
+
+        Each id points at its cluster's one list: a cluster of n copies costs n, not n * n.
+        """
         from archiver import near
 
+        if self._near[0] != self.state():
+            clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
+            by_id = {}
+            for cluster in clusters:
+                members = [m.entry for m in cluster.members]
+                digest = hashlib.sha256("\x1f".join(e.id for e in members).encode()).hexdigest()
+                by_id.update({e.id: (members, digest) for e in members})
+            self._near = (self.state(), by_id)  # storing the signatures changed it
+        return self._near[1]
+
+    def keeps_pages_for(self, base: str) -> bool:
+        """Whether article pages for this base URL go to the render cache: the first PAGE_BASES seen."""
+        with self._memo_lock:
+            if base not in self._page_bases and len(self._page_bases) < PAGE_BASES:
+                self._page_bases.add(base)
+            return base in self._page_bases
+
+    def warm(self) -> None:
+        """Do now what the first pages would wait for: near-duplicate clusters, facets, the newest list."""
         with self._near_lock:
-            if self._near[0] != self._state():
-                clusters, _ = near.find(self.archive, wait=0)  # a busy archive: kept another time
-                others = {
-                    m.entry.id: [o.entry for o in c.members if o.entry.id != m.entry.id]
-                    for c in clusters
-                    for m in c.members
-                }
-                self._near = (self._state(), others)  # storing the signatures changed it
-            return self._near[1].get(entry.id, [])
+            self._clusters()
+        for name in _FACETS:
+            self.facet(name)
+        self.newest(1, 1)
 
     def document(self, entry: Entry) -> Document:
         return self.archive.document(entry.id)
@@ -214,7 +254,21 @@ class Library:
         return self.archive.xml_bytes(entry.id)
 
     def xml_digest(self, entry: Entry) -> str:
-        return hashlib.sha256(self.xml(entry)).hexdigest()
+        """The SHA-256 of the article's XML, read and hashed again only when the file changed."""
+        path = self.archive.xml_path(entry.id)
+        try:
+            st = path.stat()
+        except OSError:
+            return hashlib.sha256(self.xml(entry)).hexdigest()  # says why it cannot be read
+        stamp = f"{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+        known = self._digests.get(entry.id)
+        if known and known[0] == stamp:
+            return known[1]
+        digest = hashlib.sha256(self.xml(entry)).hexdigest()
+        if len(self._digests) >= _DIGEST_LIMIT:
+            self._digests.clear()
+        self._digests[entry.id] = (stamp, digest)
+        return digest
 
     def original(self, entry: Entry) -> bytes:
         """The original bytes, from the path the catalog row names (never from request text)."""
@@ -249,10 +303,9 @@ class Library:
     def cover(self, entry: Entry, width: int | None = None) -> bytes:
         """The generated cover of the article's own edition as PNG, scaled to `width` when given."""
         from archiver.export import cover
-        from archiver.export.cache import FOLDER, RenderCache
         from archiver.export.edition import gather
 
-        data = cover.png(gather([self.document(entry)], "none"), RenderCache(self.root / FOLDER))
+        data = cover.png(gather([self.document(entry)], "none"), self.render_cache)
         return _scaled(data, width) if width else data
 
 

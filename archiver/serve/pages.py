@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from itertools import groupby
@@ -17,27 +16,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.document.model import Document
-from archiver.serve.http import etag_of, hashed, matches, not_modified
+from archiver.serve.generations import SERVE_VERSION, per_generation
+from archiver.serve.http import hashed, matches, not_modified, tagged
 from archiver.serve.library import LANG, MONTH, Filters, Library
-from archiver.store.catalog import QueryError
+from archiver.serve.memo import Kept, PageMemory
+from archiver.serve.pool import offloaded
+from archiver.store.catalog import Entry, QueryError
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # the templates ship with the package; SERVE_VERSION hashes them at start
 )
 
 
-def _templates_digest() -> str:
-    """One hash of the templates: an article page's ETag changes when they do."""
-    digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "templates").glob("*.html")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-PAGE_VERSION = _templates_digest()
+PAGE_KIND = "page"  # the render cache's folder for article pages
+HTML = "text/html; charset=utf-8"
 _HIT = re.compile(r"\[([^\[\]]*)\]")  # the catalog marks hits as [word]
 
 
@@ -201,51 +197,83 @@ def article_jsonld(request: Request, doc: Document) -> Markup:
 
 
 def article(request: Request) -> Response:
-    from archiver import report
-    from archiver.export.cache import RENDER_VERSION
-    from archiver.export.xhtml import article as article_xhtml
+    """One article's page, typeset once per version of everything that decides its bytes.
+
+    Kept in this process's memory and in the archive's render cache (so that the other worker
+    processes, and the next start, find it), under a key of all it depends on; the ETag is that key.
+    """
+    from archiver.export.cache import RENDER_VERSION, key
 
     lib = library(request)
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
-    also = lib.also_archived(entry)
-    etag = etag_of(
-        "page",
-        PAGE_VERSION,
-        RENDER_VERSION,
-        base,
-        lib.xml_digest(entry),
-        str(entry.version),
-        *(e.id for e in also),
-    )
+    cluster, also_key = lib.cluster(entry)
+    title = request.app.state.settings.title
+    digest = lib.xml_digest(entry)
+    page_key = key("page", SERVE_VERSION, RENDER_VERSION, title, base, digest, str(entry.version), also_key)
+    etag = f'"{page_key[:32]}"'
     if matches(request, etag):
         return not_modified(etag)
-    doc = lib.document(entry)
+    memory: PageMemory = request.app.state.memory
+    kept = memory.get(etag)
+    if kept is None:
+        body = lib.render_cache.get(PAGE_KIND, page_key)
+        if body is None:
+            body = _article_page(request, entry, [e for e in cluster if e.id != entry.id])
+            if lib.keeps_pages_for(base):
+                lib.render_cache.put(PAGE_KIND, page_key, body)
+        kept = Kept(body, HTML)
+        memory.put(etag, kept)
+    return tagged(kept.body, kept.media_type, etag)
+
+
+def warm_typesetting(lib: Library, languages: int = 12) -> None:
+    """Load now what the first article page of each language would load: hyphenation and date data,
+    the typesetting and report modules, the templates (the first pages under load wait for less)."""
+    from archiver import report
+    from archiver.export import jsonld
+    from archiver.export.xhtml import article as article_xhtml
+
+    for name in TEMPLATES.list_templates():
+        TEMPLATES.get_template(name)
+    for language, _ in lib.facet("language")[:languages]:
+        for entry in lib.chosen(Filters(language=language), 1, 1).entries:
+            doc = lib.document(entry)
+            etree.tostring(article_xhtml(doc), method="html", encoding="unicode")
+            report.lines(doc, entry)
+            jsonld.article(doc, page="/", image="/")
+
+
+def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
+    """The article page's bytes: the typeset article, "how we know", provenance, JSON-LD."""
+    from archiver import report
+    from archiver.export.xhtml import article as article_xhtml
+
+    doc = library(request).document(entry)
     html = etree.tostring(article_xhtml(doc), method="html", encoding="unicode")
     rows = report.lines(doc, entry)
     provenance_labels = {"original", "encoding", "dialect", "repair", "event"}
-    facts = [r for r in rows if r[0] not in provenance_labels]
-    provenance = [r for r in rows if r[0] in provenance_labels]
-    response = render(
-        request,
-        "article.html",
-        entry=entry,
-        article_html=Markup(html),
-        facts=facts,
-        provenance=provenance,  # the dateline and the URL are in the article's own header
-        jsonld=article_jsonld(request, doc),
-        also=also,
+    return (
+        TEMPLATES.get_template("article.html")
+        .render(
+            site_title=request.app.state.settings.title,
+            entry=entry,
+            article_html=Markup(html),
+            facts=[r for r in rows if r[0] not in provenance_labels],
+            provenance=[r for r in rows if r[0] in provenance_labels],  # dateline and URL: in the header
+            jsonld=article_jsonld(request, doc),
+            also=also,
+        )
+        .encode()
     )
-    response.headers["etag"] = etag
-    return response
 
 
 ROUTES = [
-    Route("/", home),
-    Route("/browse", browse),
-    Route("/browse/month/{month}", by_month),
-    Route("/browse/source", by_source),
-    Route("/browse/language/{lang}", by_language),
-    Route("/search", search),
-    Route("/article/{id}", article),
+    Route("/", per_generation(home)),
+    Route("/browse", per_generation(browse)),
+    Route("/browse/month/{month}", per_generation(by_month)),
+    Route("/browse/source", per_generation(by_source)),
+    Route("/browse/language/{lang}", per_generation(by_language)),
+    Route("/search", per_generation(search)),
+    Route("/article/{id}", offloaded(article)),
 ]

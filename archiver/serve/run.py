@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from archiver.errors import UsageError
-from archiver.serve.settings import UPLOAD_LIMIT, Settings
+from archiver.serve.settings import UPLOAD_LIMIT, Settings, settings_to_environment
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+MAX_DEFAULT_WORKERS = 4  # past this, a small archive server gains little and each worker holds its own caches
+FACTORY = "archiver.serve.app:from_environment"  # what each of several workers imports and calls
 
 
 def token_of(token: str | None, token_file: Path | None) -> str | None:
@@ -68,18 +72,51 @@ def check_free(host: str, port: int) -> None:
         ) from None
 
 
-def serve(settings: Settings, host: str, port: int, say: Callable[[str], object] = print) -> None:
-    """Run the server until Ctrl-C."""
+def default_workers() -> int:
+    """Worker processes when not told: one per CPU this process may use, at most MAX_DEFAULT_WORKERS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_WORKERS))
+
+
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    say: Callable[[str], object] = print,
+    workers: int = 1,
+) -> None:
+    """Run the server until Ctrl-C: in this process, or in `workers` processes sharing the port."""
     import uvicorn
 
     from archiver.serve.app import create_app
+    from archiver.serve.library import Library
 
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: give at least 1")
     check_free(host, port)
-    app = create_app(settings)
-    for note in app.state.library.notes:  # what opening mended (a rebuilt catalog)
+    # the archive is checked (and, when damaged, mended) here, once, before any worker opens it
+    app = create_app(settings) if workers == 1 else None
+    notes = app.state.library.notes if app else Library(settings.root).notes
+    for note in notes:  # what opening mended (a rebuilt catalog)
         say(note)
     shown = f"[{host}]" if ":" in host else host
-    say(f"reading room: http://{shown}:{port}/  (OPDS: http://{shown}:{port}/opds); Ctrl-C stops it")
+    processes = f"; {workers} worker processes" if workers > 1 else ""
+    url = f"http://{shown}:{port}"
+    say(f"reading room: {url}/  (OPDS: {url}/opds){processes}; Ctrl-C stops it")
     if host not in LOOPBACK:
         say(f"note: listening on {host}, not only this machine: anyone who reaches it can read the archive")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "server_header": False,
+        "proxy_headers": False,
+    }
+    if app is not None:
+        uvicorn.run(app, **options)
+        return
+    os.environ.update(settings_to_environment(settings))  # the workers are new interpreters: no pickles
+    uvicorn.run(FACTORY, factory=True, workers=workers, **options)

@@ -9,19 +9,31 @@ import pytest
 from typer.testing import CliRunner
 
 from archiver.cli import app
-from archiver.serve import run
+from archiver.errors import UsageError
+from archiver.serve import Settings, run
+from archiver.serve.settings import ENVIRONMENT, settings_from_environment
 from tests.cli.test_cli import run as run_process
 
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """uvicorn.run recorded instead of run."""
+    """uvicorn.run recorded instead of run (the settings for several workers restored afterwards)."""
     calls: list[dict[str, object]] = []
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     monkeypatch.setattr(run, "check_free", lambda host, port: None)  # 8080 may be taken on this machine
+    monkeypatch.setenv(ENVIRONMENT, "")
     return calls
+
+
+def settings_of(call: dict[str, object]) -> Settings:
+    """The settings uvicorn was given: on the app itself, or for the workers in the environment."""
+    if call["app"] == run.FACTORY:
+        assert call["factory"] is True
+        return settings_from_environment()
+    settings: Settings = call["app"].state.settings  # type: ignore[attr-defined]
+    return settings
 
 
 def test_binds_loopback_unless_told(archive_root: Path, started: list[dict[str, object]]) -> None:
@@ -29,8 +41,36 @@ def test_binds_loopback_unless_told(archive_root: Path, started: list[dict[str, 
     assert result.exit_code == 0, result.output
     assert started[0]["host"] == "127.0.0.1" and started[0]["port"] == 8080
     assert "http://127.0.0.1:8080/" in result.output
-    settings = started[0]["app"].state.settings  # type: ignore[attr-defined]
+    settings = settings_of(started[0])
     assert not settings.allow_upload and settings.token is None
+    assert settings.root == archive_root
+
+
+def test_workers_default_to_the_cpus_and_one_serves_in_process(
+    archive_root: Path, started: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "default_workers", lambda: 3)
+    base = ["--archive", str(archive_root), "serve"]
+    assert CliRunner().invoke(app, base).exit_code == 0
+    assert started[0]["app"] == run.FACTORY and started[0]["workers"] == 3
+    assert CliRunner().invoke(app, [*base, "--workers", "1"]).exit_code == 0
+    assert "workers" not in started[1] and settings_of(started[1]).root == archive_root
+    assert 1 <= run.default_workers() <= run.MAX_DEFAULT_WORKERS
+
+
+def test_zero_workers_is_a_usage_error(archive_root: Path) -> None:
+    result = run_process("serve", "--workers", "0", archive=archive_root)
+    assert result.returncode == 2 and "--workers" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 4  # click's framed one-line message
+
+
+def test_bad_worker_settings_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENVIRONMENT, "{not json")
+    with pytest.raises(UsageError, match=f"^{ENVIRONMENT}: not settings of `archiver serve`"):
+        settings_from_environment()
+    monkeypatch.delenv(ENVIRONMENT)
+    with pytest.raises(UsageError, match="start the server with `archiver serve`"):
+        settings_from_environment()
 
 
 def test_another_host_is_said_aloud(archive_root: Path, started: list[dict[str, object]]) -> None:
@@ -54,7 +94,7 @@ def test_upload_needs_a_long_enough_token(
     token_file.write_text("a-token-of-twenty-chars\n")
     result = runner.invoke(app, [*base, "--token-file", str(token_file)])
     assert result.exit_code == 0, result.output
-    assert started[0]["app"].state.settings.token == "a-token-of-twenty-chars"  # type: ignore[attr-defined]
+    assert settings_of(started[0]).token == "a-token-of-twenty-chars"
 
 
 def test_token_file_problems_are_usage_errors(tmp_path: Path) -> None:
