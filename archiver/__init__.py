@@ -1,5 +1,7 @@
 """archiver: raw plain-text articles to a canonical XML archive, and back out as EPUB and PDF."""
 
 __version__ = "0.1.0"
-# Bump when ingest rules change in a way that changes the XML for the same input bytes.
-RULES_VERSION = "1"
+# Bump when ingest rules change in a way that changes the XML for the same input bytes
+# (`archiver reingest --all --dry-run` then shows what the new rules would change).
+# 2 (2026-11-30): the fidelity work: header keys, legal dates, notes, bylines, datelines, setext titles.
+RULES_VERSION = "2"
