@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from archiver.errors import ArchiveError, NotFoundError, UsageError
+from archiver.errors import ArchiveError, DocumentError, NotFoundError, UsageError
 from archiver.serve import api, catalogs, downloads, pages, upload
 from archiver.serve.http import SECURITY_HEADERS, SecurityHeaders
 from archiver.serve.library import Library
@@ -42,6 +42,12 @@ def _status_of(exc: Exception) -> tuple[int, str]:
         case ArchiveError():
             log.error("archive: %s", exc)
             return 503, "the archive cannot be read just now"
+        case DocumentError():  # a damaged XML file: the archive's keeper is told what to run
+            log.error("document: %s", exc)
+            return (
+                500,
+                "this article's XML is damaged: `archiver verify` says what, `archiver repair` mends it",
+            )
     log.exception("internal error", exc_info=exc)
     return 500, "something went wrong inside the server (the log says what)"
 

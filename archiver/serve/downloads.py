@@ -74,8 +74,15 @@ def article_file(request: Request) -> Response:
     if fmt not in DOWNLOADS:
         raise NotFoundError(f"{fmt[:20]}: no such download ({', '.join(DOWNLOADS)})")
     d = DOWNLOADS[fmt](lib, entry)
-    name = _original_name(entry) if fmt == "original" else f"{entry.id}.{d.suffix}"
+    name = _original_name(entry) if fmt == "original" else f"{_stem(entry)}.{d.suffix}"
     return cached(request, etag_of(d.version), d.make, d.media_type, name)
+
+
+def _stem(entry: Entry) -> str:
+    """The readable name `archiver export --each` gives the article's files: date, title, short id."""
+    from archiver.export.edition import slug
+
+    return f"{(entry.date or 'undated')[:10]}_{slug(entry.title)}_{entry.id[:8]}"
 
 
 def _original_name(entry: Entry) -> str:
@@ -100,10 +107,13 @@ def edition(request: Request) -> Response:
     if not chosen:
         raise NotFoundError("no article matches the selection")
     selection = Selection(ids=[e.id for e in chosen])  # exactly what the page listed
+    keep = (
+        request.query_params.get("duplicates") == "yes"
+    )  # near-duplicates stay in (as --include-duplicates)
     digests = " ".join(f"{e.id}:{lib.xml_digest(e)}" for e in chosen)
-    etag = etag_of("edition", fmt, _epoch(), digests)
-    make = lambda: lib.export_file(fmt, selection, each=False)  # noqa: E731
-    return streamed(request, etag, make, MEDIA[fmt], f"edition.{fmt}")
+    etag = etag_of("edition", fmt, _epoch(), str(keep), digests)
+    make = lambda: lib.export_file(fmt, selection, each=False, include_duplicates=keep)  # noqa: E731
+    return streamed(request, etag, make, MEDIA[fmt])
 
 
 def cover(request: Request) -> Response:
@@ -131,7 +141,13 @@ def style(request: Request) -> Response:
     return cached(request, etag_of("css", hashlib.sha256(data).hexdigest()), lambda: data, "text/css")
 
 
+def favicon(request: Request) -> Response:
+    """No icon: "204 No Content", so that browsers stop asking and log no error."""
+    return Response(status_code=204, headers={"cache-control": "max-age=86400"})
+
+
 ROUTES = [
+    Route("/favicon.ico", favicon),
     Route("/article/{id}.{fmt}", offloaded(article_file, "files")),
     Route("/edition.{fmt}", offloaded(edition, "files")),
     Route("/cover/{id}.png", offloaded(cover, "files")),

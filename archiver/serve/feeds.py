@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from archiver.serve.library import LANG, MONTH, Filters, Library, Page
+from archiver.serve.library import BROWSED_MONTH, LANG, Filters, Library, Page
 from archiver.store.catalog import Entry
 
 
@@ -30,6 +30,7 @@ class Feed:
     entries: list[Entry] = field(default_factory=list)
     snippets: dict[str, str] = field(default_factory=dict)
     next_path: str | None = None
+    previous_path: str | None = None
     total: int | None = None
     page_size: int = 0
     page: int = 1
@@ -44,6 +45,8 @@ def _paged(feed: Feed, page: Page, base_path: str, size: int, **query: str) -> F
     feed.entries, feed.total, feed.page_size, feed.page = page.entries, page.total, size, page.number
     if page.more:
         feed.next_path = f"{base_path}?{urlencode({**query, 'page': page.number + 1})}"
+    if page.number > 1:
+        feed.previous_path = f"{base_path}?{urlencode({**query, 'page': page.number - 1})}"
     return feed
 
 
@@ -78,7 +81,7 @@ def _facet_path(name: str, value: str) -> str:
 
 def facet_feed(library: Library, name: str, value: str, page: int, size: int) -> Feed:
     """An acquisition feed: the articles of one month, source or language."""
-    checks = {"month": MONTH, "language": LANG}
+    checks = {"month": BROWSED_MONTH, "language": LANG}
     if name in checks and not checks[name].match(value):
         raise ValueError(f"{value!r} is not a {name}")
     filters = Filters(**{name: value})
@@ -97,6 +100,8 @@ def search(library: Library, query: str, page: int, size: int) -> Feed:
     feed.page_size, feed.page = size, page
     if len(hits) > start + size:
         feed.next_path = f"search?{urlencode({'q': query, 'page': page + 1})}"
+    if page > 1:
+        feed.previous_path = f"search?{urlencode({'q': query, 'page': page - 1})}"
     return feed
 
 

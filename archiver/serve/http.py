@@ -104,15 +104,14 @@ def tagged(body: bytes, media_type: str, etag: str) -> Response:
     return Response(body, media_type=media_type, headers=_headers(etag, None))
 
 
-def streamed(
-    request: Request, etag: str, make: Callable[[], Path], media_type: str, filename: str
-) -> Response:
-    """Like `cached`, for a large file `make()` writes in a temporary folder: sent in chunks, then removed."""
+def streamed(request: Request, etag: str, make: Callable[[], Path], media_type: str) -> Response:
+    """Like `cached`, for a large file `make()` writes in a temporary folder: sent in chunks under its
+    own name, then removed."""
     if matches(request, etag):
         return not_modified(etag)
     path = make()
     cleanup = BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True)
-    return FileResponse(path, media_type=media_type, headers=_headers(etag, filename), background=cleanup)
+    return FileResponse(path, media_type=media_type, headers=_headers(etag, path.name), background=cleanup)
 
 
 def hashed(request: Request, body: bytes, media_type: str) -> Response:

@@ -22,6 +22,8 @@ from archiver.store.catalog import Entry, seal_of
 
 ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+UNDATED = "undated"  # the month "facet" of articles whose date has no month (none, or a year alone)
+BROWSED_MONTH = re.compile(rf"^(\d{{4}}-(0[1-9]|1[0-2])|{UNDATED})$")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # The newest version of each file name, as `archiver list` shows them.
 _LATEST = "version = (SELECT MAX(version) FROM articles AS b WHERE b.name = articles.name)"
@@ -56,6 +58,8 @@ class Filters:
             return False
         if self.source and e.source != self.source:
             return False
+        if self.month == UNDATED:
+            return len(e.date or "") < 7
         return not self.month or (e.date or "")[:7] == self.month
 
     def where(self) -> tuple[str, list[str]]:
@@ -68,7 +72,9 @@ class Filters:
         if self.source:
             clauses.append("source = ?")
             args.append(self.source)
-        if self.month:
+        if self.month == UNDATED:
+            clauses.append("(date IS NULL OR length(date) < 7)")
+        elif self.month:
             clauses.append("substr(date, 1, 7) = ?")
             args.append(self.month)
         return " AND ".join(clauses), args
@@ -155,7 +161,19 @@ class Library:
         return found
 
     def count(self) -> int:
-        return self.archive.catalog.count()
+        """How many articles: the newest version of each file (as `archiver list` counts them)."""
+        return self._remembered(
+            "count", lambda: int(self._query(f"SELECT count(*) FROM articles WHERE {_LATEST}")[0][0])
+        )
+
+    def newer(self, entry: Entry) -> Entry | None:
+        """The newest version of the article's file when `entry` is an older one, else None."""
+        rows = self._query(
+            "SELECT id FROM articles WHERE name = ? ORDER BY version DESC LIMIT 1", (entry.name,)
+        )
+        if not rows or rows[0][0] == entry.id:
+            return None
+        return self.archive.known(str(rows[0][0]))
 
     def last_ingested(self) -> str | None:
         """When the newest article came in (ISO 8601, UTC)."""
@@ -188,7 +206,11 @@ class Library:
             f"SELECT {column} AS value, count(*) FROM articles WHERE {_LATEST} AND value IS NOT NULL "
             f"GROUP BY value ORDER BY {order}"
         )
-        return [(str(v), int(n)) for v, n in rows]
+        found = [(str(v), int(n)) for v, n in rows]
+        if name == "month":  # the articles no month holds, last: every article is under some month
+            undated = self._query(f"SELECT count(*) FROM articles WHERE {Filters(month=UNDATED).where()[0]}")
+            found += [(UNDATED, int(undated[0][0]))] if undated[0][0] else []
+        return found
 
     def search(self, query: str, filters: Filters, limit: int = 200) -> list[tuple[Entry, str]]:
         """The best `limit` full-text hits that the filters keep (FTS5 syntax; a bad query is QueryError)."""
@@ -287,15 +309,17 @@ class Library:
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def export_file(self, fmt: str, selection: Selection, each: bool) -> Path:
-        """What `archiver export FORMAT` writes, in a new temporary folder the caller removes."""
+    def export_file(
+        self, fmt: str, selection: Selection, each: bool, include_duplicates: bool = False
+    ) -> Path:
+        """What `archiver export FORMAT` writes (named as it names it), in a new temporary folder the
+        caller removes."""
         from archiver import recipes
 
-        job = recipes.export_job(fmt, each=each, jobs=1)
+        job = recipes.export_job(fmt, each=each, jobs=1, include_duplicates=include_duplicates)
         tmp = Path(tempfile.mkdtemp(prefix="archiver-serve-"))
         try:
-            out = tmp if each else tmp / f"edition{job.exporter.suffix}"
-            return recipes.export(self.archive, job, selection, out).paths[0]
+            return recipes.export(self.archive, job, selection, tmp).paths[0]
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

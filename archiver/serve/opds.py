@@ -58,6 +58,8 @@ def atom(feed: Feed, base: str, title: str) -> bytes:
     _link(root, "search", search_template(base, PREFIX), ACQUISITION)
     if feed.next_path:
         _link(root, "next", href(base, PREFIX, feed.next_path), kind)
+    if feed.previous_path:
+        _link(root, "previous", href(base, PREFIX, feed.previous_path), kind)
     if feed.total is not None:
         _el(root, "opensearch:totalResults", str(feed.total))
         _el(root, "opensearch:itemsPerPage", str(feed.page_size))

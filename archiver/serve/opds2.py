@@ -28,6 +28,8 @@ def document(feed: Feed, base: str, title: str) -> bytes:
     ]
     if feed.next_path:
         links.append(_link("next", href(base, PREFIX, feed.next_path)))
+    if feed.previous_path:
+        links.append(_link("previous", href(base, PREFIX, feed.previous_path)))
     out: dict[str, Any] = {"metadata": metadata, "links": links}
     if feed.nav:
         out["navigation"] = [

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from archiver.document.model import Document
 from archiver.serve.generations import SERVE_VERSION, per_generation
 from archiver.serve.http import hashed, matches, not_modified, tagged
-from archiver.serve.library import LANG, MONTH, Filters, Library
+from archiver.serve.library import BROWSED_MONTH, LANG, UNDATED, Filters, Library
 from archiver.serve.memo import Kept, PageMemory
 from archiver.serve.pool import offloaded
 from archiver.store.catalog import Entry, QueryError
@@ -73,7 +73,7 @@ def home(request: Request) -> Response:
         request,
         "home.html",
         count=lib.count(),
-        months=len(lib.facet("month")),
+        months=sum(m != UNDATED for m, _ in lib.facet("month")),
         sources=len(lib.facet("source")),
         languages=len(lib.facet("language")),
         entries=lib.newest(1, 10).entries,
@@ -82,11 +82,21 @@ def home(request: Request) -> Response:
 
 def browse(request: Request) -> Response:
     lib = library(request)
-    months = lib.facet("month")
+    months = [m for m in lib.facet("month") if m[0] != UNDATED]
+    undated = dict(lib.facet("month")).get(UNDATED, 0)
     years = [(year, list(group)) for year, group in groupby(months, key=lambda m: m[0][:4])]
     return render(
-        request, "browse.html", years=years, sources=lib.facet("source"), languages=lib.facet("language")
+        request,
+        "browse.html",
+        years=years,
+        undated=undated,
+        sources=lib.facet("source"),
+        languages=lib.facet("language"),
     )
+
+
+def every(request: Request) -> Response:
+    return _listing(request, "All articles", Filters(), {})
 
 
 def _listing(request: Request, heading: str, filters: Filters, keys: dict[str, str]) -> Response:
@@ -113,9 +123,10 @@ def _listing(request: Request, heading: str, filters: Filters, keys: dict[str, s
 
 def by_month(request: Request) -> Response:
     month = request.path_params["month"]
-    if not MONTH.match(month):
-        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM")
-    return _listing(request, f"Articles of {month}", Filters(month=month), {})
+    if not BROWSED_MONTH.match(month):
+        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM (or undated)")
+    heading = "Articles without a month" if month == UNDATED else f"Articles of {month}"
+    return _listing(request, heading, Filters(month=month), {})
 
 
 def by_source(request: Request) -> Response:
@@ -136,8 +147,8 @@ def filters_of(request: Request) -> Filters:
     """The month, source and language filters of a query string, checked."""
     q = request.query_params
     month, lang = q.get("month") or None, q.get("language") or None
-    if month and not MONTH.match(month):
-        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM")
+    if month and not BROWSED_MONTH.match(month):
+        raise ValueError(f"{month[:20]!r}: a month is YYYY-MM (or undated)")
     if lang and not LANG.match(lang):
         raise ValueError(f"{lang[:20]!r}: a language is a tag such as nl or en-GB")
     return Filters(month=month, source=q.get("source") or None, language=lang)
@@ -208,9 +219,11 @@ def article(request: Request) -> Response:
     entry = lib.entry(request.path_params["id"])
     base = str(request.base_url)  # in the embedded JSON-LD's URLs
     cluster, also_key = lib.cluster(entry)
+    newer = lib.newer(entry)
     title = request.app.state.settings.title
     digest = lib.xml_digest(entry)
-    page_key = key("page", SERVE_VERSION, RENDER_VERSION, title, base, digest, str(entry.version), also_key)
+    version = f"{entry.version} {newer.id if newer else ''}"
+    page_key = key("page", SERVE_VERSION, RENDER_VERSION, title, base, digest, version, also_key)
     etag = f'"{page_key[:32]}"'
     if matches(request, etag):
         return not_modified(etag)
@@ -219,7 +232,7 @@ def article(request: Request) -> Response:
     if kept is None:
         body = lib.render_cache.get(PAGE_KIND, page_key)
         if body is None:
-            body = _article_page(request, entry, [e for e in cluster if e.id != entry.id])
+            body = _article_page(request, entry, [e for e in cluster if e.id != entry.id], newer)
             if lib.keeps_pages_for(base):
                 lib.render_cache.put(PAGE_KIND, page_key, body)
         kept = Kept(body, HTML)
@@ -244,7 +257,7 @@ def warm_typesetting(lib: Library, languages: int = 12) -> None:
             jsonld.article(doc, page="/", image="/")
 
 
-def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
+def _article_page(request: Request, entry: Entry, also: list[Entry], newer: Entry | None) -> bytes:
     """The article page's bytes: the typeset article, "how we know", provenance, JSON-LD."""
     from archiver import report
     from archiver.export.xhtml import article as article_xhtml
@@ -263,6 +276,7 @@ def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
             provenance=[r for r in rows if r[0] in provenance_labels],  # dateline and URL: in the header
             jsonld=article_jsonld(request, doc),
             also=also,
+            newer=newer,
         )
         .encode()
     )
@@ -271,6 +285,7 @@ def _article_page(request: Request, entry: Entry, also: list[Entry]) -> bytes:
 ROUTES = [
     Route("/", per_generation(home)),
     Route("/browse", per_generation(browse)),
+    Route("/browse/all", per_generation(every)),
     Route("/browse/month/{month}", per_generation(by_month)),
     Route("/browse/source", per_generation(by_source)),
     Route("/browse/language/{lang}", per_generation(by_language)),

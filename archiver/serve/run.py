@@ -42,6 +42,8 @@ def settings_of(
     """Checked settings: uploads need a token."""
     if allow_upload and not token:
         raise UsageError("--allow-upload needs --token or --token-file")
+    if token and not allow_upload:  # the token guards uploads only: given alone, it guards nothing
+        raise UsageError("--token and --token-file are for --allow-upload (the only way to write)")
     return Settings(
         root=root,
         allow_upload=allow_upload,

@@ -47,16 +47,29 @@ def stored_name(client_name: str | None) -> str:
     return name or "upload.txt"
 
 
+WRAPPING = 64 * 1024  # bytes a multipart body may have beyond the file's own limit
+
+
+def _sized(n: int) -> str:
+    """A byte count as people say it: "8 MiB", "512 KiB", else bytes."""
+    for unit, size in (("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
+
+
 async def _body(request: Request, limit: int) -> bytes:
-    """The whole request body, refused (413) as soon as it passes `limit` bytes, whatever it claims."""
+    """The whole request body, refused (413) as soon as it passes `limit` bytes (plus the multipart
+    wrapping), whatever it claims."""
+    most = limit + WRAPPING
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise UploadRefused(413, f"too large: {declared} bytes, the limit is {limit}")
+    if declared.isdigit() and int(declared) > most:
+        raise UploadRefused(413, f"too large: {declared} bytes, the limit is {_sized(limit)} a file")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise UploadRefused(413, f"too large: more than {limit} bytes")
+        if size > most:
+            raise UploadRefused(413, f"too large: more than {_sized(limit)}, the limit a file")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -65,7 +78,7 @@ async def upload(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     if not settings.allow_upload or request.headers.get("authorization"):
         check_token(request, settings)  # refused before a byte of the body is read
-    body = await _body(request, settings.upload_limit + 64 * 1024)  # room for the multipart wrapping
+    body = await _body(request, settings.upload_limit)
 
     sent = False
 
@@ -91,7 +104,9 @@ async def upload(request: Request) -> Response:
         raise UploadRefused(400, "no file: send it in a field named `file`")
     data = await file.read()
     if len(data) > settings.upload_limit:
-        raise UploadRefused(413, f"too large: {len(data)} bytes, the limit is {settings.upload_limit}")
+        raise UploadRefused(
+            413, f"too large: {len(data)} bytes, the limit is {_sized(settings.upload_limit)}"
+        )
     if not data:
         raise UploadRefused(400, "the file is empty")
     outcome = await run_in_threadpool(_ingest, request.app.state.library, data, stored_name(file.filename))
@@ -107,8 +122,9 @@ def _ingest(library: Library, data: bytes, name: str) -> dict[str, object]:
         path = Path(tmp) / name
         path.write_bytes(data)
         (outcome,) = pipeline.ingest(library.archive, [path], jobs=1)
-    result = outcome.as_dict()
-    result["path"] = name
+        said = json.dumps(outcome.as_dict(), ensure_ascii=False)
+        result: dict[str, object] = json.loads(said.replace(json.dumps(str(path))[1:-1], name))
+    result["path"] = name  # the client's name for it: the server's folders are nobody's business
     return result
 
 

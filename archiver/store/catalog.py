@@ -49,6 +49,17 @@ _FTS_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|NEAR)\b|["()*^:{}+]')  # the user mea
 T = TypeVar("T")
 
 
+def _fts_hint(query: str) -> str:
+    """What is most likely wrong with a query FTS5 refused, and how to write it."""
+    if query.count('"') % 2:
+        return 'a double quote is not closed (write "exact words" in a pair of quotes)'
+    if query.count("(") != query.count(")"):
+        return "a parenthesis is not closed (NEAR(word1 word2) and (a OR b) need both)"
+    if re.search(r"(?i)(^|\s)(AND|OR|NOT)\s*$|^\s*(AND|OR|NOT)(\s|$)", query):
+        return "AND, OR and NOT need words on both sides"
+    return 'put words in double quotes to search for them as written ("like this")'
+
+
 class QueryError(ArchiverError):
     """A search query that FTS5 cannot read; a usage error."""
 
@@ -326,8 +337,7 @@ class Catalog:
                 rows = self._rows(sql, (plain, limit))
             elif not any(word in str(exc) for word in ("locked", "busy", "disk", "malformed")):
                 raise QueryError(
-                    f"search: {query!r} is not a query FTS5 understands ({exc}); "
-                    "put words in double quotes to search for them as written"
+                    f"search: {query!r} is not a query FTS5 understands: {_fts_hint(query)}"
                 ) from None
             else:  # a locked or damaged catalog: the usual message
                 rows = self._rows(sql, (query, limit))

@@ -88,6 +88,8 @@ def test_upload_needs_a_long_enough_token(
     assert refused.returncode == 2 and "--allow-upload needs --token" in refused.stderr
     short = run_process("serve", "--allow-upload", "--token", "short", archive=archive_root)
     assert short.returncode == 2 and "at least 16 characters" in short.stderr
+    alone = run_process("serve", "--token", "a-token-of-twenty-chars", archive=archive_root)
+    assert alone.returncode == 2 and "are for --allow-upload" in alone.stderr  # guards nothing alone
     runner = CliRunner()
     base = ["--archive", str(archive_root), "serve", "--allow-upload"]
     token_file = tmp_path / "token"

@@ -67,5 +67,6 @@ def test_an_edition_is_streamed_from_a_temporary_file_that_goes_away(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     response = client.get("/edition.pdf?language=de")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert response.headers["content-disposition"] == 'attachment; filename="edition.pdf"'
+    named = 'attachment; filename="stadtbibliothek-offnet-nach-dem-umbau-wieder.pdf"'  # as export names it
+    assert response.headers["content-disposition"] == named
     assert not list(tmp_path.glob("archiver-serve-*"))  # the folder the export wrote into is gone

@@ -79,10 +79,12 @@ def test_downloads_are_the_export(
     response = client.get(f"/article/{SEED_ID}.{fmt}")
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media
-    assert response.headers["content-disposition"] == f'attachment; filename="{SEED_ID}.{name}"'
     with Archive(archive_root) as archive:
         job = recipes.export_job(fmt, each=True, jobs=1)
         (path,) = recipes.export(archive, job, Selection(ids=[SEED_ID]), tmp_path).paths
+    stem = path.name.split(".")[0]  # as export names it; NITF as .nitf.xml, beside the canonical .xml
+    assert response.headers["content-disposition"] == f'attachment; filename="{stem}.{name}"'
+    assert stem.endswith(f"_{SEED_ID[:8]}")
     assert response.content == path.read_bytes()
     again = client.get(f"/article/{SEED_ID}.{fmt}", headers={"if-none-match": response.headers["etag"]})
     assert again.status_code == 304

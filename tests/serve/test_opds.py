@@ -95,7 +95,13 @@ def test_navigation_links_say_what_kind_of_feed_they_lead_to(client: TestClient)
     assert kinds["By month"] == OPDS_KIND + "navigation"
     months = feed(client, "/opds/months")
     counts = [e.findtext(f"{ATOM}content") for e in months.iter(f"{ATOM}entry")]
-    assert sum(int(c.split()[0]) for c in counts) == 8  # one sample is undated (market-rents)
+    assert sum(int(c.split()[0]) for c in counts) == 9  # every article under some month
+    undated = [e for e in months.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "undated"]
+    assert len(undated) == 1 and undated[0].findtext(f"{ATOM}content").split()[0] == "1"  # market-rents
+    link = path_of(undated[0].find(f"{ATOM}link").get("href"))
+    assert [e.findtext(f"{ATOM}title") for e in feed(client, link).iter(f"{ATOM}entry")] == [
+        "Market stall rents to rise by a fifth"
+    ]
 
 
 def _entry_ids(client: TestClient, url: str | None) -> list[str]:
@@ -112,6 +118,10 @@ def _entry_ids(client: TestClient, url: str | None) -> list[str]:
 def test_pages_follow_next_links_to_every_article_once(client: TestClient) -> None:
     ids = _entry_ids(client, "/opds/newest")
     assert len(ids) == 9 and len(set(ids)) == 9
+    second = feed(client, "/opds/newest?page=2")
+    previous = second.find(f"{ATOM}link[@rel='previous']")
+    assert previous is not None and path_of(previous.get("href")) == "/opds/newest?page=1"
+    assert feed(client, "/opds/newest?page=1").find(f"{ATOM}link[@rel='previous']") is None
     assert feed(client, "/opds/newest?page=3").findtext("os:totalResults", namespaces=NS) == "9"
 
 

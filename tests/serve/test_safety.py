@@ -83,7 +83,10 @@ def test_odd_but_valid_queries_are_answered(client: TestClient, query: str) -> N
 def test_an_unbalanced_quote_says_what_to_do(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": '"unbalanced'})
     assert response.status_code == 400
-    assert "double quotes" in response.json()["error"]
+    assert "a double quote is not closed" in response.json()["error"]
+    assert "fts5:" not in response.json()["error"]  # SQLite's own words say nothing to a reader
+    near = client.get("/api/search", params={"q": "NEAR("}).json()["error"]
+    assert "a parenthesis is not closed" in near
 
 
 def test_an_internal_error_is_a_500_page_without_a_trace(
@@ -158,6 +161,7 @@ def test_oversized_uploads_are_refused_before_they_are_read(small_archive: Path)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     big = client.post("/api/upload", files={"file": ("big.txt", b"word " * 50_000)}, headers=auth)
     assert big.status_code == 413 and "too large" in big.json()["error"]
+    assert "the limit is 1 KiB" in big.json()["error"]  # the file's limit, not the wrapping's
 
     def chunks():  # no Content-Length: the limit holds while streaming
         for _ in range(200):
@@ -195,6 +199,8 @@ def test_a_binary_upload_fails_with_the_ingest_problem(small_archive: Path) -> N
     )
     assert response.status_code == 422
     assert json.loads(response.content)["error"]["code"] == "binary"
+    assert b"archiver-upload-" not in response.content and b"/tmp" not in response.content  # no server path
+    assert "photo.jpg" in response.text
 
 
 def test_get_on_upload_is_not_allowed(small_archive: Path) -> None:
