@@ -98,11 +98,17 @@ def assert_sound_tree(data: bytes) -> None:
                 link = tree[int(annot.StructParent)]
                 assert any(isinstance(k, pikepdf.Dictionary) and k.Obj.objgen == annot.objgen for k in link.K)
         stack = list(document.K)
-        while stack:  # every element's page is a page of the document
+        while stack:  # every element's page is a page of the document, its kids name it their parent
             element = stack.pop()
             if isinstance(element, pikepdf.Dictionary) and "/S" in element:
                 assert "/Pg" not in element or element.Pg.objgen in pages
-                stack += list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
+                kids = list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
+                assert all(
+                    k.P.objgen == element.objgen
+                    for k in kids
+                    if isinstance(k, pikepdf.Dictionary) and "/S" in k
+                )
+                stack += kids
 
 
 def test_outline_attachments_labels_and_pdfa(
@@ -215,3 +221,25 @@ def test_every_article_element_carries_its_language(docs: list[Document], chunke
         assert lang == wanted[max(i for i, start in enumerate(starts) if start <= page)]
     assert {"nl", "en", "fr", "de"} <= {lang for _, lang in found}
     assert created.startswith("2024-01-01")  # the edition's date (SOURCE_DATE_EPOCH), not an article's
+
+
+def test_plain_spans_are_folded_into_their_parents(chunked: bytes) -> None:
+    """WeasyPrint's Span per text run and per <span> leave the tree; their runs belong to the parent."""
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        elements = [
+            o for o in p.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"
+        ]
+        nums = p.Root.StructTreeRoot.ParentTree.Nums
+        owners = {
+            nums[i + 1].objgen for i in range(0, len(nums), 2) if isinstance(nums[i + 1], pikepdf.Dictionary)
+        }
+        kinds = {str(o.S) for o in elements}
+        ids = [
+            k
+            for o in elements
+            for k in (o.K if isinstance(o.K, pikepdf.Array) else [o.K])
+            if isinstance(k, int)
+        ]
+    assert {"/P", "/H1", "/Art"} <= kinds
+    assert all(o.objgen in owners for o in elements if o.S == "/Span")  # only a link's own span stays
+    assert len(ids) > len(elements)  # one Span per run would make ids fewer than elements
