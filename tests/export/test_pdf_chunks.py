@@ -13,7 +13,7 @@ import pytest
 
 from archiver.document.model import Document
 from archiver.document.xmlio import to_bytes
-from archiver.export import pdf, pdf_gate
+from archiver.export import ExportError, pdf, pdf_gate
 from archiver.export.cache import Context, RenderCache
 from archiver.export.edition import gather
 from archiver.export.fonts import postscript_names
@@ -178,22 +178,44 @@ def _changed(doc: Document) -> Document:
 
 
 def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
-    docs: list[Document], tmp_path: Path
+    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    read: list[int] = []  # the gate's text readings (pdftotext runs), one per part it reads
+    pdf_text = pdf_gate.pdf_text
+    monkeypatch.setattr(pdf_gate, "pdf_text", lambda data: read.append(1) or pdf_text(data))
     some = [d for d in docs if d.meta.language.text == "en"][:4]
     cache = RenderCache(tmp_path / "cache")
     cold = _render(some, 1, cache, jobs=2)
     parts = cache.misses
     assert parts == 9  # four articles, the colophon, the cover, the contents, the two numbers' samples
+    assert len(read) == 4  # the gate read each article's chunk, not the assembled edition
     warm = _render(some, 1, cache)
     assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
+    assert len(read) == 4  # parts that passed pass again without reading
     changed = [_changed(d) if i == 1 else d for i, d in enumerate(some)]
     again = _render(changed, 1, cache)
     # its chunk, the colophon that names it and the contents chunk that lists it (its link goes
     # to the new id; its number is stamped); the cover, the samples and the three other
     # articles' chunks come from the cache
     assert cache.misses == parts + 3
+    assert len(read) == 5  # the changed chunk's title page only
     assert again == _render(changed, 1)
+
+
+def test_the_gate_reads_parts_and_checks_the_assembly(
+    docs: list[Document], chunked: bytes, tmp_path: Path
+) -> None:
+    edition = gather(docs, "month")
+    pdf_gate.check_assembly(chunked, edition)
+    more = gather([*docs, ingest_bytes(b"Ein Titel, den es nicht gibt\n\nText.\n", "x.txt", WHEN).document])
+    with pytest.raises(ExportError, match="the outline has 0 entries"):
+        pdf_gate.check_assembly(chunked, more)
+    part = tmp_path / "part.pdf"
+    part.write_bytes(chunked)  # any rendered part: here the whole edition
+    titles = pdf_gate.edition_titles(edition)
+    pdf_gate.check_part(part, titles)
+    with pytest.raises(ExportError, match="not in the PDF's text layer"):
+        pdf_gate.check_part(part, [*titles, "Ein Titel, den es nicht gibt"])
 
 
 def test_every_font_subset_name_stands_for_one_font_program(chunked: bytes) -> None:
