@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from archiver.executor import Runner
 from archiver.export import xhtml
 from archiver.export.cache import RENDER_VERSION, Context, key, styles_digest
 from archiver.export.pdf_render import part_crashed, render_part
@@ -93,8 +94,12 @@ class Rendered:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
+        self.runner: Runner[bytes] | None = None  # one set of workers for every batch of the edition
 
     def close(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
         self.scratch.cleanup()
 
     def _found(self, job: Job) -> Path | None:
@@ -138,17 +143,15 @@ class Rendered:
         missing = list({job.name: job for job in jobs if job.name not in found}.values())
         ctx = self.context
         if missing:
-            run = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
+            if self.runner is None:
+                self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
             done = 0
-            try:
-                for batch in _batches(missing, 2 * workers(ctx.jobs)):
-                    results = run.map([(job.html, job.css) for job in batch])
-                    for job, data in zip(batch, results, strict=True):
-                        found[job.name] = self._keep(job, data)
-                    done += len(batch)
-                    ctx.stage("render", done, len(missing))
-            finally:
-                run.close()
+            for batch in _batches(missing, 2 * workers(ctx.jobs)):
+                results = self.runner.map([(job.html, job.css) for job in batch])
+                for job, data in zip(batch, results, strict=True):
+                    found[job.name] = self._keep(job, data)
+                done += len(batch)
+                ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from archiver import executor
 from archiver.document.model import Document
 from archiver.document.xmlio import to_bytes
 from archiver.export import ExportError, pdf, pdf_gate
@@ -183,12 +184,16 @@ def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
     read: list[int] = []  # the gate's text readings (pdftotext runs), one per part it reads
     pdf_text = pdf_gate.pdf_text
     monkeypatch.setattr(pdf_gate, "pdf_text", lambda data: read.append(1) or pdf_text(data))
+    made: list[int] = []  # sets of workers started
+    runner = executor.runner
+    monkeypatch.setattr(executor, "runner", lambda *args: made.append(1) or runner(*args))
     some = [d for d in docs if d.meta.language.text == "en"][:4]
     cache = RenderCache(tmp_path / "cache")
     cold = _render(some, 1, cache, jobs=2)
     parts = cache.misses
     assert parts == 9  # four articles, the colophon, the cover, the contents, the two numbers' samples
     assert len(read) == 4  # the gate read each article's chunk, not the assembled edition
+    assert len(made) == 1  # one set of workers for the body's and the colophon's chunks
     warm = _render(some, 1, cache)
     assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
     assert len(read) == 4  # parts that passed pass again without reading
