@@ -27,6 +27,7 @@ from archiver.export.pdf_render import part_crashed, render_part
 # Folios are stamped at assembly; chunks leave the folio boxes empty. (CSS given to WeasyPrint
 # beside the document's own print.css is a user stylesheet: it wins over print.css only with
 # !important.)
+PER_WORKER = 8  # chunks a worker renders in one batch (each about 150 KB of PDF in the parent)
 VERSO = "archiver-verso"  # the blank left page every body part starts with
 NO_FOLIOS = (
     " @page :left { @bottom-left { content: none !important; } }"
@@ -131,7 +132,8 @@ class Rendered:
         """One file per job, in order: found in the cache or rendered, a few at a time.
 
         Results are written out batch by batch, so the parent never holds more than a
-        batch of PDFs in memory however long the edition.
+        batch of PDFs in memory however long the edition. A batch is PER_WORKER chunks a
+        worker: at its end the workers wait for its slowest chunk, so few ends are cheaper.
         """
         from archiver.executor import runner, workers
 
@@ -146,7 +148,7 @@ class Rendered:
             if self.runner is None:
                 self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
             done = 0
-            for batch in _batches(missing, 2 * workers(ctx.jobs)):
+            for batch in _batches(missing, PER_WORKER * workers(ctx.jobs)):
                 results = self.runner.map([(job.html, job.css) for job in batch])
                 for job, data in zip(batch, results, strict=True):
                     found[job.name] = self._keep(job, data)
