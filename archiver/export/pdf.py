@@ -315,7 +315,9 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         front = _front(framed, options)
         start = _pages(front)
         jobs = _body(framed, options, chunk)
-        files = rendered.files([b.job for b in jobs])
+        # the colophon's chunks after its first start with a verso wherever they land: they render
+        # beside the body's (the first waits for the side it lands on)
+        files = rendered.files([b.job for b in jobs] + _colophon(framed, options, True)[1:])[: len(jobs)]
         for path, b in zip(files, jobs, strict=True):
             _gate_part(path, b.titles, framed)
         body = [Placed.of(path, True, b.articles) for path, b in zip(files, jobs, strict=True)]
@@ -329,6 +331,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             layout = _layout(start, parts)
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break
+        rendered.stop_workers()  # the assembly needs their memory more
         data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()

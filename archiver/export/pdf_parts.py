@@ -97,10 +97,14 @@ class Rendered:
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
         self.runner: Runner[bytes] | None = None  # one set of workers for every batch of the edition
 
-    def close(self) -> None:
+    def stop_workers(self) -> None:
+        """End the workers (they hold their memory until then); a later batch starts new ones."""
         if self.runner is not None:
             self.runner.close()
             self.runner = None
+
+    def close(self) -> None:
+        self.stop_workers()
         self.scratch.cleanup()
 
     def _found(self, job: Job) -> Path | None:

@@ -270,3 +270,23 @@ def test_plain_spans_are_folded_into_their_parents(chunked: bytes) -> None:
     assert {"/P", "/H1", "/Art"} <= kinds
     assert all(o.objgen in owners for o in elements if o.S == "/Span")  # only a link's own span stays
     assert len(ids) > len(elements)  # one Span per run would make ids fewer than elements
+
+
+def test_the_colophon_chunks_after_the_first_render_beside_the_body(
+    docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some = [d for d in docs if d.meta.language.text == "en"][:3]
+    one_each = pdf.slices
+    monkeypatch.setattr(pdf, "slices", lambda count: one_each(count, 1))  # a colophon chunk per article
+    batches: list[int] = []
+    map_calls = executor.Local.map
+
+    def counted(self: executor.Local[bytes], calls: list[tuple[bytes, str]]) -> list[bytes]:
+        batches.append(len(calls))
+        return map_calls(self, calls)
+
+    monkeypatch.setattr(executor.Local, "map", counted)
+    data = _render(some, 1, jobs=2)
+    assert batches == [3 + 2, 1]  # three articles and two of three colophon chunks; then the first
+    assert_sound_tree(data)
+    assert "Colophon" in pdf_gate.pdf_text(data)
