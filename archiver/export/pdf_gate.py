@@ -20,18 +20,29 @@ Entry = tuple[int, str, int]  # outline depth, title, index of the page it point
 
 
 def _outline(pdf: Any) -> list[Entry]:
+    """Every outline entry in order, read off the dictionaries (pikepdf's outline model costs 3 s at
+    1,000 articles): depth, title, the index of the page its destination names (-1 for none)."""
+    import pikepdf
+
     index = {page.objgen: i for i, page in enumerate(pdf.pages)}
     out: list[Entry] = []
+    seen: set[tuple[int, int]] = set()
 
-    def walk(items: Any, depth: int) -> None:
-        for item in items:
-            dest = item.destination
-            page = index.get(dest[0].objgen, -1) if dest is not None and len(dest) else -1
-            out.append((depth, str(item.title), page))
-            walk(item.children, depth + 1)
+    def walk(item: Any, depth: int) -> None:
+        while item is not None and item.objgen not in seen:
+            seen.add(item.objgen)
+            dest = item.get("/Dest")
+            if dest is None and "/A" in item:
+                dest = item.A.get("/D")
+            page = index.get(dest[0].objgen, -1) if isinstance(dest, pikepdf.Array) and len(dest) else -1
+            out.append((depth, str(item.get("/Title", "")), page))
+            if "/First" in item:
+                walk(item.First, depth + 1)
+            item = item.get("/Next")
 
-    with pdf.open_outline() as outline:
-        walk(outline.root, 1)
+    root = pdf.Root.get("/Outlines")
+    if root is not None and "/First" in root:
+        walk(root.First, 1)
     return out
 
 
