@@ -321,6 +321,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         for path, b in zip(files, jobs, strict=True):
             _gate_part(path, b.titles, framed)
         body = [Placed.of(path, True, b.articles) for path, b in zip(files, jobs, strict=True)]
+        del jobs  # the chunks' HTML (about 2 KB an article here) is not needed again
         guess = start + sum(p.pages for p in body) + len(framed.edition.documents) // 10 + 4
         for digits in range(len(str(guess)), len(str(guess)) + 3):
             contents = pdf_contents.chunks(framed, base, rendered, start, digits)
