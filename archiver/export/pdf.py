@@ -318,6 +318,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         # the colophon's chunks after its first start with a verso wherever they land: they render
         # beside the body's (the first waits for the side it lands on)
         files = rendered.files([b.job for b in jobs] + _colophon(framed, options, True)[1:])[: len(jobs)]
+        rendered.stop_workers()  # the contents render in this process: idle workers would hold memory
         for path, b in zip(files, jobs, strict=True):
             _gate_part(path, b.titles, framed)
         body = [Placed.of(path, True, b.articles) for path, b in zip(files, jobs, strict=True)]
