@@ -33,7 +33,7 @@ from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import label
 from archiver.export.options import validate
 from archiver.export.pdf_folio import Folios, sample, untagged
-from archiver.export.pdf_gate import check
+from archiver.export.pdf_gate import check, check_assembly, check_part, outline_title
 from archiver.export.pdf_layouts import layout_css
 from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
@@ -224,14 +224,22 @@ def _layout(front: int, parts: list[Placed]) -> Layout:
     return Layout(tuple(keep), numbers, at)
 
 
-def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[tuple[Job, tuple[tuple[str, str], ...]]]:
-    """The body chunks (sections and articles) as documents to render, each opening with a verso,
-    with the anchor and language of each of their articles."""
+@dataclass(frozen=True)
+class BodyJob:
+    """A body chunk to render, the anchor and language of each of its articles, and their titles."""
+
+    job: Job
+    articles: tuple[tuple[str, str], ...]
+    titles: tuple[str, ...]  # typeset, as the outline and the gate read them
+
+
+def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[BodyJob]:
+    """The body chunks (sections and articles) as documents to render, each opening with a verso."""
     edition = framed.edition
     css = part_css(options.stylesheet(), edition.title)
     body = [p for p in framed.parts if p.kind in ("section", "article")]
     return [
-        (
+        BodyJob(
             Job(
                 part_html(
                     edition.lang, edition.title, _body_class(framed), [PRINTED[p.kind](p) for p in parts]
@@ -239,6 +247,7 @@ def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[tuple[Job, tup
                 css,
             ),
             tuple((p.id, p.lang) for p in parts if p.kind == "article"),
+            tuple(outline_title(p.document) for p in parts if p.document is not None),
         )
         for parts in plan(body, chunk)
     ]
@@ -306,8 +315,14 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         front = _front(framed, options)
         start = _pages(front)
         jobs = _body(framed, options, chunk)
-        files = rendered.files([job for job, _ in jobs])
-        body = [Placed.of(path, True, langs) for path, (_, langs) in zip(files, jobs, strict=True)]
+        # the colophon's chunks after its first start with a verso wherever they land: they render
+        # beside the body's (the first waits for the side it lands on)
+        files = rendered.files([b.job for b in jobs] + _colophon(framed, options, True)[1:])[: len(jobs)]
+        rendered.stop_workers()  # the contents render in this process: idle workers would hold memory
+        for path, b in zip(files, jobs, strict=True):
+            _gate_part(path, b.titles, framed)
+        body = [Placed.of(path, True, b.articles) for path, b in zip(files, jobs, strict=True)]
+        del jobs  # the chunks' HTML (about 2 KB an article here) is not needed again
         guess = start + sum(p.pages for p in body) + len(framed.edition.documents) // 10 + 4
         for digits in range(len(str(guess)), len(str(guess)) + 3):
             contents = pdf_contents.chunks(framed, base, rendered, start, digits)
@@ -318,6 +333,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             layout = _layout(start, parts)
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break
+        rendered.stop_workers()  # the assembly needs their memory more
         data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()
@@ -326,13 +342,21 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
 
 
 def _gate(data: bytes, framed: Frame) -> None:
-    """The completeness gate, run once for each exact PDF: bytes that passed it for the same titles pass."""
+    """The completeness gate on the assembled edition, whose body parts each passed `_gate_part`:
+    its structure only (pages, one outline entry per article, each on a page), no text to read."""
+    check_assembly(data, framed.edition)
+
+
+def _gate_part(path: Path, titles: tuple[str, ...], framed: Frame) -> None:
+    """The gate's reading of a body part, once per exact part: bytes that passed for the same titles pass.
+
+    Text is read per part, so an export that renders one chunk again reads that chunk's title pages only.
+    """
     cache = framed.context.cache
-    titles = [d.meta.title.text for d in framed.edition.documents]
-    passed = key(styles_digest(), "pdf-gate", hashlib.sha256(data).hexdigest(), *titles)
+    passed = key(styles_digest(), "pdf-part-gate", hashlib.sha256(path.read_bytes()).hexdigest(), *titles)
     if cache is not None and cache.passed("passed", passed):
         return
-    check(data, framed.edition)
+    check_part(path, titles)
     if cache is not None:
         cache.record_pass("passed", passed)
 

@@ -12,8 +12,8 @@ recorded it), the named destinations (the contents' links), page labels and foli
 from __future__ import annotations
 
 import hashlib
-import io
 import re
+import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -202,7 +202,7 @@ class Assembly:
         self, labels: Any, folios: Any, more: dict[int, Any] | None = None, press: Press | None = None
     ) -> bytes:
         """Outline, names, ParentTree, labels and folios in place, then the `press` stage (boxes, marks,
-        PDF/X); the document saved deterministically."""
+        PDF/X); the document saved deterministically and closed."""
         import pikepdf
 
         pdf = self.pdf
@@ -223,9 +223,11 @@ class Assembly:
         press = press or Press()
         press.apply(pdf)
         unique_subset_names(pdf)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True, **press.save_options())
-        return out.getvalue()
+        with tempfile.TemporaryFile() as out:  # the document closes before its bytes are read back:
+            pdf.save(out, deterministic_id=True, compress_streams=True, **press.save_options())
+            pdf.close()  # never both in memory at once
+            out.seek(0)
+            return out.read()
 
 
 def fonts_of(pages: Iterable[Any]) -> Iterator[Any]:

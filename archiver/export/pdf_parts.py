@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from archiver.executor import Runner
 from archiver.export import xhtml
 from archiver.export.cache import RENDER_VERSION, Context, key, styles_digest
 from archiver.export.pdf_render import part_crashed, render_part
@@ -26,6 +27,7 @@ from archiver.export.pdf_render import part_crashed, render_part
 # Folios are stamped at assembly; chunks leave the folio boxes empty. (CSS given to WeasyPrint
 # beside the document's own print.css is a user stylesheet: it wins over print.css only with
 # !important.)
+PER_WORKER = 8  # chunks a worker renders in one batch (each about 150 KB of PDF in the parent)
 VERSO = "archiver-verso"  # the blank left page every body part starts with
 NO_FOLIOS = (
     " @page :left { @bottom-left { content: none !important; } }"
@@ -93,8 +95,16 @@ class Rendered:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
+        self.runner: Runner[bytes] | None = None  # one set of workers for every batch of the edition
+
+    def stop_workers(self) -> None:
+        """End the workers (they hold their memory until then); a later batch starts new ones."""
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
 
     def close(self) -> None:
+        self.stop_workers()
         self.scratch.cleanup()
 
     def _found(self, job: Job) -> Path | None:
@@ -126,7 +136,8 @@ class Rendered:
         """One file per job, in order: found in the cache or rendered, a few at a time.
 
         Results are written out batch by batch, so the parent never holds more than a
-        batch of PDFs in memory however long the edition.
+        batch of PDFs in memory however long the edition. A batch is PER_WORKER chunks a
+        worker: at its end the workers wait for its slowest chunk, so few ends are cheaper.
         """
         from archiver.executor import runner, workers
 
@@ -138,17 +149,15 @@ class Rendered:
         missing = list({job.name: job for job in jobs if job.name not in found}.values())
         ctx = self.context
         if missing:
-            run = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
+            if self.runner is None:
+                self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
             done = 0
-            try:
-                for batch in _batches(missing, 2 * workers(ctx.jobs)):
-                    results = run.map([(job.html, job.css) for job in batch])
-                    for job, data in zip(batch, results, strict=True):
-                        found[job.name] = self._keep(job, data)
-                    done += len(batch)
-                    ctx.stage("render", done, len(missing))
-            finally:
-                run.close()
+            for batch in _batches(missing, PER_WORKER * workers(ctx.jobs)):
+                results = self.runner.map([(job.html, job.css) for job in batch])
+                for job, data in zip(batch, results, strict=True):
+                    found[job.name] = self._keep(job, data)
+                done += len(batch)
+                ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from archiver.export import ExportError, linear, page_list
+from archiver.export import ExportError, linear, page_list, pdf_tags
 from archiver.export.fonts import font_path, private_fontconfig
 
 PDF_VARIANT = "pdf/a-3u"
@@ -76,6 +76,7 @@ def render_html(
         def finisher(_document: Any, pdf: Any) -> None:
             import pydyf
 
+            pdf_tags.fold_spans(pdf)
             pdf.catalog[LEVELS[1:]] = pydyf.Array(levels)
             for name, values in extra.items():
                 pdf.catalog[name[1:]] = pydyf.Array(

@@ -42,7 +42,7 @@ def test_formats_share_the_frame_and_leave_it_unchanged(docs: list[Document]) ->
     parts = frame(gather(docs, "month"))
     assert as_frame(parts) is parts
     before = [etree.tostring(p.element) for p in parts.parts]
-    html = b"".join(job.html for job, _ in pdf._body(parts, pdf.PdfOptions(), pdf.ARTICLES)).decode()
+    html = b"".join(b.job.html for b in pdf._body(parts, pdf.PdfOptions(), pdf.ARTICLES)).decode()
     data = epub.render(parts)
     assert [etree.tostring(p.element) for p in parts.parts] == before
     article = parts.of("article")[0]

@@ -256,3 +256,18 @@ def test_each_pagination_has_its_own_identifier(docs: list[Document]) -> None:
     }
     assert len(names) == 4  # paper and layout decide the pages; PDF/X prints the same pages
     assert all(n.startswith(edition.identifier + ":pdf:") for n in names)
+
+
+def test_the_gate_reads_outline_actions_and_stops_at_a_loop() -> None:
+    p = pikepdf.new()
+    for _ in range(3):
+        p.add_blank_page()
+    first = p.make_indirect(
+        pikepdf.Dictionary(Title=pikepdf.String("Één"), Dest=[p.pages[1].obj, pikepdf.Name.Fit])
+    )
+    action = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=[p.pages[2].obj, pikepdf.Name.Fit])
+    second = p.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Two"), A=action, Prev=first))
+    child = p.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Under two")))
+    first.Next, second.First, second.Next = second, child, first  # the last entry points back: a loop
+    p.Root.Outlines = p.make_indirect(pikepdf.Dictionary(First=first, Last=second))
+    assert pdf_gate._outline(p) == [(1, "Één", 1), (1, "Two", 2), (2, "Under two", -1)]

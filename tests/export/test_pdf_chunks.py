@@ -11,9 +11,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from archiver import executor
 from archiver.document.model import Document
 from archiver.document.xmlio import to_bytes
-from archiver.export import pdf, pdf_gate
+from archiver.export import ExportError, pdf, pdf_gate
 from archiver.export.cache import Context, RenderCache
 from archiver.export.edition import gather
 from archiver.export.fonts import postscript_names
@@ -98,11 +99,17 @@ def assert_sound_tree(data: bytes) -> None:
                 link = tree[int(annot.StructParent)]
                 assert any(isinstance(k, pikepdf.Dictionary) and k.Obj.objgen == annot.objgen for k in link.K)
         stack = list(document.K)
-        while stack:  # every element's page is a page of the document
+        while stack:  # every element's page is a page of the document, its kids name it their parent
             element = stack.pop()
             if isinstance(element, pikepdf.Dictionary) and "/S" in element:
                 assert "/Pg" not in element or element.Pg.objgen in pages
-                stack += list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
+                kids = list(element.K) if isinstance(element.get("/K"), pikepdf.Array) else []
+                assert all(
+                    k.P.objgen == element.objgen
+                    for k in kids
+                    if isinstance(k, pikepdf.Dictionary) and "/S" in k
+                )
+                stack += kids
 
 
 def test_outline_attachments_labels_and_pdfa(
@@ -172,22 +179,50 @@ def _changed(doc: Document) -> Document:
 
 
 def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
-    docs: list[Document], tmp_path: Path
+    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    read: list[int] = []  # the gate's text readings (pdftotext runs), one per part it reads
+    pdf_text = pdf_gate.pdf_text
+    monkeypatch.setattr(pdf_gate, "pdf_text", lambda data: read.append(1) or pdf_text(data))
+    made: list[int] = []  # sets of workers started
+    runner = executor.runner
+    monkeypatch.setattr(executor, "runner", lambda *args: made.append(1) or runner(*args))
     some = [d for d in docs if d.meta.language.text == "en"][:4]
     cache = RenderCache(tmp_path / "cache")
     cold = _render(some, 1, cache, jobs=2)
     parts = cache.misses
     assert parts == 9  # four articles, the colophon, the cover, the contents, the two numbers' samples
+    assert len(read) == 4  # the gate read each article's chunk, not the assembled edition
+    assert (
+        len(made) == 2
+    )  # one set for the body's chunks (and the colophon's after the first), one for that first
     warm = _render(some, 1, cache)
     assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
+    assert len(read) == 4  # parts that passed pass again without reading
     changed = [_changed(d) if i == 1 else d for i, d in enumerate(some)]
     again = _render(changed, 1, cache)
     # its chunk, the colophon that names it and the contents chunk that lists it (its link goes
     # to the new id; its number is stamped); the cover, the samples and the three other
     # articles' chunks come from the cache
     assert cache.misses == parts + 3
+    assert len(read) == 5  # the changed chunk's title page only
     assert again == _render(changed, 1)
+
+
+def test_the_gate_reads_parts_and_checks_the_assembly(
+    docs: list[Document], chunked: bytes, tmp_path: Path
+) -> None:
+    edition = gather(docs, "month")
+    pdf_gate.check_assembly(chunked, edition)
+    more = gather([*docs, ingest_bytes(b"Ein Titel, den es nicht gibt\n\nText.\n", "x.txt", WHEN).document])
+    with pytest.raises(ExportError, match="the outline has 0 entries"):
+        pdf_gate.check_assembly(chunked, more)
+    part = tmp_path / "part.pdf"
+    part.write_bytes(chunked)  # any rendered part: here the whole edition
+    titles = pdf_gate.edition_titles(edition)
+    pdf_gate.check_part(part, titles)
+    with pytest.raises(ExportError, match="not in the PDF's text layer"):
+        pdf_gate.check_part(part, [*titles, "Ein Titel, den es nicht gibt"])
 
 
 def test_every_font_subset_name_stands_for_one_font_program(chunked: bytes) -> None:
@@ -215,3 +250,45 @@ def test_every_article_element_carries_its_language(docs: list[Document], chunke
         assert lang == wanted[max(i for i, start in enumerate(starts) if start <= page)]
     assert {"nl", "en", "fr", "de"} <= {lang for _, lang in found}
     assert created.startswith("2024-01-01")  # the edition's date (SOURCE_DATE_EPOCH), not an article's
+
+
+def test_plain_spans_are_folded_into_their_parents(chunked: bytes) -> None:
+    """WeasyPrint's Span per text run and per <span> leave the tree; their runs belong to the parent."""
+    with pikepdf.open(io.BytesIO(chunked)) as p:
+        elements = [
+            o for o in p.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"
+        ]
+        nums = p.Root.StructTreeRoot.ParentTree.Nums
+        owners = {
+            nums[i + 1].objgen for i in range(0, len(nums), 2) if isinstance(nums[i + 1], pikepdf.Dictionary)
+        }
+        kinds = {str(o.S) for o in elements}
+        ids = [
+            k
+            for o in elements
+            for k in (o.K if isinstance(o.K, pikepdf.Array) else [o.K])
+            if isinstance(k, int)
+        ]
+    assert {"/P", "/H1", "/Art"} <= kinds
+    assert all(o.objgen in owners for o in elements if o.S == "/Span")  # only a link's own span stays
+    assert len(ids) > len(elements)  # one Span per run would make ids fewer than elements
+
+
+def test_the_colophon_chunks_after_the_first_render_beside_the_body(
+    docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some = [d for d in docs if d.meta.language.text == "en"][:3]
+    one_each = pdf.slices
+    monkeypatch.setattr(pdf, "slices", lambda count: one_each(count, 1))  # a colophon chunk per article
+    batches: list[int] = []
+    map_calls = executor.Local.map
+
+    def counted(self: executor.Local[bytes], calls: list[tuple[bytes, str]]) -> list[bytes]:
+        batches.append(len(calls))
+        return map_calls(self, calls)
+
+    monkeypatch.setattr(executor.Local, "map", counted)
+    data = _render(some, 1, jobs=2)
+    assert batches == [3 + 2, 1]  # three articles and two of three colophon chunks; then the first
+    assert_sound_tree(data)
+    assert "Colophon" in pdf_gate.pdf_text(data)
