@@ -12,7 +12,8 @@ from pathlib import Path
 
 # The reading system's own margins and serif, as Kobo and KOReader add them; the book's CSS does the rest.
 READER_CSS = "<style>html { padding: 1.6em 1.4em; font-family: serif; font-size: 17px; }</style>"
-CHROMIUM_FLAGS = [
+# Chromium headless, quiet and offline: the visual tests (tests/visual/render.py) start it the same way.
+HEADLESS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -21,8 +22,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--force-device-scale-factor=1.5",
 ]
+CHROMIUM_FLAGS = [*HEADLESS, "--force-device-scale-factor=1.5"]
 
 
 def main() -> int:

@@ -36,12 +36,13 @@ _NAME_WORD = (
     r"onze|our|unserem|unserer|notre|correspondent|correspondant|redacteur|redactie|staff|"
     r"envoyé|spécial|special)"
 )
-BYLINE = re.compile(rf"^{_BY}:?\s+({_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\.?$")
+_NAMES = rf"{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}}"  # "Jan Jansen en Piet de Vries"
+BYLINE = re.compile(rf"^{_BY}:?\s+({_NAMES})\.?$")
 
 _DATE = rf"(?i:{WRITTEN_DATE})"
 # A byline with the date after it: "By Jane Doe | March 3, 2021", "Door Piet Smit - 12 maart 2021".
 BYLINE_DATED = re.compile(
-    rf"^{_BY}:?\s+(?P<names>{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,9}})\s{{0,9}}[|·•,–—-]\s{{0,9}}"
+    rf"^{_BY}:?\s+(?P<names>{_NAMES})\s{{0,9}}[|·•,–—-]\s{{0,9}}"
     rf"(?P<date>{_DATE})\.?$"
 )
 _SEP = r"\s{0,9}(?:[-–—]{1,2}|\.\s{0,9}[-–—]{1,2})\s{1,9}"
@@ -109,7 +110,7 @@ DATE_WORDS: dict[str, DateKind] = {
 }
 PUBLISHED_LINE = re.compile(
     rf"^(?P<word>(?i:{'|'.join(DATE_WORDS)}))(?:\s{{1,9}}(?i:on|op|am|le))?:?\s{{1,9}}(?P<date>{_DATE})"
-    rf"(?:,?\s{{1,9}}(?i:by|door|von|par)\s{{1,9}}(?P<names>{_NAME_WORD}(?:,?\s{{1,9}}{_NAME_WORD}){{0,9}}))?\.?$"
+    rf"(?:,?\s{{1,9}}(?i:by|door|von|par)\s{{1,9}}(?P<names>{_NAMES}))?\.?$"
 )
 
 

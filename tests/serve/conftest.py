@@ -15,6 +15,7 @@ from archiver.serve import Settings, create_app
 from archiver.store import Archive
 from tests.conftest import SOURCES
 from tests.export.conftest import EPOCH
+from tests.near.conftest import near_master, near_root  # noqa: F401  (fixtures: a copy per test)
 
 HEADING = re.compile(r"<h([1-6])[\s>]")
 

@@ -6,7 +6,6 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
@@ -16,21 +15,8 @@ from archiver.serve import Settings, create_app
 from archiver.store import Archive
 from archiver.store.lock import locked
 from archiver.store.signatures import stored
-from tests.near.conftest import BRIDGE, STORM, archived
+from tests.near.conftest import BRIDGE, STORM
 from tests.serve.conftest import headings_in_order
-
-
-@pytest.fixture(scope="module")
-def near_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return archived(tmp_path_factory.mktemp("also") / "arc")
-
-
-@pytest.fixture
-def near_root(near_master: Path, tmp_path: Path) -> Path:
-    """A copy for one test: signatures and new articles are written into it."""
-    root = tmp_path / "arc"
-    shutil.copytree(near_master, root)
-    return root
 
 
 def _also(client: TestClient, id: str) -> list[tuple[str, str]]:

@@ -8,24 +8,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from scripts.ereader_screenshot import HEADLESS
+
 DPI = 50
 SIZE = "480,720"  # CSS pixels: a small e-reader
 # The reading system's margins and serif (as scripts/ereader_screenshot.py adds them); greyscale
 # anti-aliasing so that the pixels do not depend on the screen's sub-pixel order.
 READER_CSS = "<style>html { padding: 1.4em 1.2em; font-family: serif; font-size: 16px; }</style>"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--hide-scrollbars",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-lcd-text",
-    "--font-render-hinting=none",
-    "--force-device-scale-factor=1",
-]
+FLAGS = [*HEADLESS, "--disable-lcd-text", "--font-render-hinting=none", "--force-device-scale-factor=1"]
 
 
 def pdf_page(pdf: Path, page: int) -> bytes:
