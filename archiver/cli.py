@@ -400,7 +400,10 @@ def verify(json_out: JsonOpt = False) -> None:
         for finding in result.findings:
             _say(str(finding))
         bad = len({f.subject for f in result.failed})
-        err.print(f"{result.checked} articles checked, {len(result.failed)} findings about {bad} items")
+        err.print(
+            f"{plural(result.checked, 'article')} checked, {plural(len(result.failed), 'finding')} "
+            f"about {plural(bad, 'item')}"
+        )
         fixable = sum(f.fixable for f in result.failed)
         if fixable:
             err.print(f"`archiver repair` can mend {fixable} of them")
