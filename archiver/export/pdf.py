@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from archiver.export import (
     pdf_hyphens,
     xhtml,
 )
-from archiver.export.cache import key, styles_digest
+from archiver.export.cache import RENDER_VERSION, RenderCache, key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.fonts import font_path
 from archiver.export.frame import Frame, Part, as_frame
@@ -39,7 +40,7 @@ from archiver.export.pdf_merge import Assembly, part_facts
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_css, part_html
 from archiver.export.pdf_plan import ARTICLES, plan, slices
 from archiver.export.pdf_press import Press
-from archiver.export.pdf_render import PDF_VARIANT, render_html
+from archiver.export.pdf_render import PDF_VARIANT
 
 PAPERS = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("book", "newspaper")
@@ -125,6 +126,16 @@ PRINTED: dict[str, Callable[[Part], Any]] = {
 }
 
 
+def _printed(part: Part, cache: RenderCache | None) -> Any:
+    """The part's element in a chunk's HTML (PRINTED); an article's is kept in `cache` under the element
+    it is made from (guarding its words from hyphenation costs more than reading it back)."""
+    if cache is None or part.kind != "article":
+        return PRINTED[part.kind](part)
+    name = key("pdf-printed", RENDER_VERSION, part.kind, part.id, etree.tostring(part.element))
+    kept = cache.checked("pdf-printed", name, lambda: etree.tostring(PRINTED[part.kind](part)))
+    return etree.fromstring(kept)
+
+
 def _attach(pdf: Any, edition: Edition) -> None:
     """Each article's canonical XML as an associated file (PDF/A-3: /AF, relationship Source)."""
     import pikepdf
@@ -158,7 +169,7 @@ def _pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _front(framed: Frame, options: PdfOptions) -> bytes:
+def _front(framed: Frame, options: PdfOptions) -> Job:
     """The cover as a PDF/A-3u document with the edition's metadata: the base the parts are added to."""
     edition = framed.edition
     root = xhtml.el(None, "html", lang=edition.lang)
@@ -167,13 +178,7 @@ def _front(framed: Frame, options: PdfOptions) -> bytes:
     for part in framed.of("cover"):
         body.append(copy.deepcopy(part.element))
     html: bytes = etree.tostring(root, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
-    job = Job(html, options.stylesheet() + NO_FOLIOS)
-    cache = framed.context.cache
-
-    def make() -> bytes:
-        return render_html(job.html, job.css)
-
-    return make() if cache is None else cache.fetch("pdf", job.name, make)
+    return Job(html, options.stylesheet() + NO_FOLIOS, notes="")
 
 
 def _pages(data: bytes) -> int:
@@ -194,9 +199,20 @@ class Placed:
     langs: tuple[tuple[int, str], ...] = ()  # (page index where an article starts, its language)
 
     @classmethod
-    def of(cls, path: Path, verso: bool, articles: tuple[tuple[str, str], ...] = ()) -> Placed:
-        """The part at `path`; `articles` are the anchors and languages of the articles it holds."""
-        pages, names = part_facts(path)
+    def of(
+        cls,
+        path: Path,
+        verso: bool,
+        articles: tuple[tuple[str, str], ...] = (),
+        cache: RenderCache | None = None,
+    ) -> Placed:
+        """The part at `path` (named by its job, see pdf_parts.Rendered); `articles` are the anchors and
+        languages of the articles it holds. Its page count and names are read once, then kept in `cache`."""
+        if cache is None:
+            pages, names = part_facts(path)
+        else:
+            kept = cache.checked("pdf-facts", path.name, lambda: json.dumps(part_facts(path)).encode())
+            pages, names = json.loads(kept)
         langs = tuple((names[anchor], lang) for anchor, lang in articles if anchor in names)
         return cls(path, pages, names, verso, langs)
 
@@ -238,11 +254,12 @@ def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[BodyJob]:
     edition = framed.edition
     css = part_css(options.stylesheet(), edition.title)
     body = [p for p in framed.parts if p.kind in ("section", "article")]
+    cache = framed.context.cache
     return [
         BodyJob(
             Job(
                 part_html(
-                    edition.lang, edition.title, _body_class(framed), [PRINTED[p.kind](p) for p in parts]
+                    edition.lang, edition.title, _body_class(framed), [_printed(p, cache) for p in parts]
                 ),
                 css,
             ),
@@ -312,16 +329,19 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     rendered = Rendered(framed.context)
     base = options.stylesheet()
     try:
-        front = _front(framed, options)
-        start = _pages(front)
         jobs = _body(framed, options, chunk)
-        # the colophon's chunks after its first start with a verso wherever they land: they render
-        # beside the body's (the first waits for the side it lands on)
-        files = rendered.files([b.job for b in jobs] + _colophon(framed, options, True)[1:])[: len(jobs)]
+        # the cover and the colophon's chunks after its first (which start with a verso wherever
+        # they land) render beside the body's; the colophon's first waits for the side it lands on
+        later = _colophon(framed, options, True)[1:]
+        made = rendered.files([_front(framed, options)] + [b.job for b in jobs] + later)
+        front = made[0].read_bytes()
+        start = _pages(front)
+        files = made[1 : 1 + len(jobs)]
         rendered.stop_workers()  # the contents render in this process: idle workers would hold memory
         for path, b in zip(files, jobs, strict=True):
             _gate_part(path, b.titles, framed)
-        body = [Placed.of(path, True, b.articles) for path, b in zip(files, jobs, strict=True)]
+        cache = framed.context.cache
+        body = [Placed.of(path, True, b.articles, cache) for path, b in zip(files, jobs, strict=True)]
         del jobs  # the chunks' HTML (about 2 KB an article here) is not needed again
         guess = start + sum(p.pages for p in body) + len(framed.edition.documents) // 10 + 4
         for digits in range(len(str(guess)), len(str(guess)) + 3):
@@ -329,7 +349,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             listed = [Placed(c.path, c.pages, {}, False) for c in contents]
             right = _layout(start, listed + body).end % 2 == 0  # the next index is even: a right page
             colophon = rendered.files(_colophon(framed, options, right))
-            parts = listed + body + [Placed.of(path, i > 0) for i, path in enumerate(colophon)]
+            parts = listed + body + [Placed.of(path, i > 0, cache=cache) for i, path in enumerate(colophon)]
             layout = _layout(start, parts)
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break

@@ -23,7 +23,6 @@ from typing import Any
 from archiver.export import xhtml
 from archiver.export.frame import Frame
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_html
-from archiver.export.pdf_render import render_html
 
 ENTRIES = 160  # entries a chunk sets: about four A4 pages, of which the last is set again
 # Two dots a pattern: WeasyPrint fills a leader with whole patterns, so the gap left before the dots is
@@ -192,8 +191,9 @@ def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int
         job = Job(
             _chunk_html(framed, head if first == 0 else [], items[first:end], first),
             chunk_css(base, side, digits, first == 0),
+            notes="contents",
         )
-        path = rendered.one(job, lambda html, css: render_html(html, css, prepare=notes))
+        path = rendered.one(job)
         pages, numbers, spans = _facts(path)
         keep, following = pages, end
         if end < len(items):

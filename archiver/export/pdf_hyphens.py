@@ -20,7 +20,7 @@ LAST_LINE = 75  # the longest line of any layout, in characters (pdf_layouts)
 MIN_WORD = 6  # shorter words are never hyphenated (hyphenate-limit-chars: 6 3 3)
 BLOCKS = ("p", "li", "figcaption", "dd", "dt")
 NO_WORK = {"pre", "h1", "h2", "h3", "h4", "h5", "h6", "header", "code"}  # set without hyphenation anyway
-WORD = re.compile(r"[^\W\d_]+")
+WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")  # a whole word that may break: MIN_WORD letters or more
 NOUN_CAPITALS = ("de",)  # languages whose every noun starts with a capital: only acronyms are kept whole
 
 
@@ -64,7 +64,7 @@ def _merge(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
-        if out and not any(len(w) >= MIN_WORD for w in WORD.findall(text, out[-1][1], start)):
+        if out and not WORD.search(text, out[-1][1], start):
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
@@ -103,7 +103,7 @@ def _guard_block(block: Element, nouns_capitalised: bool) -> None:
         ranges = [
             m.span()
             for m in WORD.finditer(text)
-            if _kept(m.group(), nouns_capitalised) or (m.end() > tail_from and len(m.group()) >= MIN_WORD)
+            if m.end() > tail_from or _kept(m.group(), nouns_capitalised)
         ]
         if ranges:
             plan.append((node, slot, _merge(text, ranges)))

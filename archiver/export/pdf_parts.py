@@ -79,14 +79,16 @@ def part_html(lang: str, title: str, body_class: str, elements: Iterable[Any], v
 
 @dataclass(frozen=True)
 class Job:
-    """One document to render: its HTML and CSS, which are all its bytes depend on."""
+    """One document to render: its HTML and CSS, and what it notes for the assembler (pdf_render.NOTES)."""
 
     html: bytes
     css: str
+    notes: str = "starts"
 
     @property
     def name(self) -> str:
-        return key("pdf-part", RENDER_VERSION, styles_digest(), self.html, self.css)
+        kind = () if self.notes == "starts" else ("notes", self.notes)
+        return key("pdf-part", RENDER_VERSION, styles_digest(), self.html, self.css, *kind)
 
 
 class Rendered:
@@ -128,8 +130,10 @@ class Rendered:
         path.write_bytes(data)
         return path
 
-    def one(self, job: Job, render: Callable[[bytes, str], bytes]) -> Path:
-        """The job's file: found, or rendered in this process by `render(html, css)` and kept."""
+    def one(self, job: Job, render: Callable[[bytes, str], bytes] | None = None) -> Path:
+        """The job's file: found, or rendered in this process (by `render(html, css)` if given) and kept."""
+        if render is None:
+            return self._found(job) or self._keep(job, render_part(job.html, job.css, job.notes))
         return self._found(job) or self._keep(job, render(job.html, job.css))
 
     def files(self, jobs: Sequence[Job]) -> list[Path]:
@@ -153,7 +157,7 @@ class Rendered:
                 self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
             done = 0
             for batch in _batches(missing, PER_WORKER * workers(ctx.jobs)):
-                results = self.runner.map([(job.html, job.css) for job in batch])
+                results = self.runner.map([(job.html, job.css, job.notes) for job in batch])
                 for job, data in zip(batch, results, strict=True):
                     found[job.name] = self._keep(job, data)
                 done += len(batch)

@@ -6,11 +6,12 @@ Every PDF document archiver makes goes through `render_html`, in this process or
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from archiver.export import ExportError, linear, page_list, pdf_tags
+from archiver.export import ExportError, linear, pdf_tags
 from archiver.export.fonts import font_path, private_fontconfig
 
 PDF_VARIANT = "pdf/a-3u"
@@ -91,14 +92,26 @@ def render_html(
     return data
 
 
-def render_part(html: bytes, css: str) -> bytes:
-    """The executor's work: one chunk of an edition as PDF bytes (plain data in, plain data out).
+# What a part notes in its catalog for the assembler, by name: the name travels to the worker.
+NOTES: dict[str, str] = {
+    "starts": "archiver.export.page_list:page_starts",  # where each page starts (a body part)
+    "contents": "archiver.export.pdf_contents:notes",  # the number columns (a contents chunk)
+    "": "",  # nothing (the cover)
+}
 
-    The chunk's catalog notes where each page starts (page_list.STARTS) for the assembler.
+
+def render_part(html: bytes, css: str, notes: str = "starts") -> bytes:
+    """The executor's work: one part of an edition as PDF bytes (plain data in, plain data out).
+
+    `notes` names what the part notes in its catalog for the assembler (NOTES).
     """
-    return render_html(html, css, prepare=page_list.page_starts)
+    where = NOTES[notes]
+    if not where:
+        return render_html(html, css)
+    module, name = where.split(":")
+    return render_html(html, css, prepare=getattr(importlib.import_module(module), name))
 
 
-def part_crashed(html: bytes, css: str) -> bytes:
+def part_crashed(html: bytes, css: str, notes: str = "starts") -> bytes:
     """The executor's answer when the worker rendering a chunk died twice."""
     raise ExportError("a worker process died while rendering part of the PDF (out of memory?)")

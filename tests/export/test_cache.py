@@ -136,3 +136,29 @@ def test_the_pdf_gate_runs_once_for_each_exact_pdf(
     assert len(calls) == 2 * read  # without a cache it always runs
     recipes.export(archive, job, Selection(lang="fr"), tmp_path / "one.pdf")
     assert len(calls) > 2 * read  # another edition, other parts: checked
+
+
+def test_a_warm_pdf_export_guards_no_word_and_opens_no_part_for_its_facts(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver.export import pdf, pdf_hyphens
+
+    guarded: list[int] = []
+    opened: list[str] = []
+    guard, facts = pdf_hyphens.guard, pdf.part_facts
+    monkeypatch.setattr(pdf_hyphens, "guard", lambda root: guarded.append(1) or guard(root))
+    monkeypatch.setattr(pdf, "part_facts", lambda path: opened.append(path.name) or facts(path))
+    job = recipes.export_job("pdf")
+    cold = recipes.export(archive, job, Selection(), tmp_path / "cold.pdf")
+    assert len(guarded) == cold.articles and opened  # every article guarded, every part read once
+    guarded.clear()
+    opened.clear()
+    recipes.export(archive, job, Selection(), tmp_path / "warm.pdf")
+    assert (tmp_path / "warm.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+    assert guarded == [] and opened == []  # the printed articles and the parts' facts came from the cache
+    for p in (archive.root / FOLDER / "pdf-printed").rglob("*"):
+        if p.is_file():
+            p.write_bytes(p.read_bytes()[:-20])  # damaged: made again, the same
+    recipes.export(archive, job, Selection(), tmp_path / "mended.pdf")
+    assert len(guarded) == cold.articles
+    assert (tmp_path / "mended.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()

@@ -274,7 +274,7 @@ def test_plain_spans_are_folded_into_their_parents(chunked: bytes) -> None:
     assert len(ids) > len(elements)  # one Span per run would make ids fewer than elements
 
 
-def test_the_colophon_chunks_after_the_first_render_beside_the_body(
+def test_the_cover_and_the_colophon_chunks_after_the_first_render_beside_the_body(
     docs: list[Document], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     some = [d for d in docs if d.meta.language.text == "en"][:3]
@@ -289,6 +289,9 @@ def test_the_colophon_chunks_after_the_first_render_beside_the_body(
 
     monkeypatch.setattr(executor.Local, "map", counted)
     data = _render(some, 1, jobs=2)
-    assert batches == [3 + 2, 1]  # three articles and two of three colophon chunks; then the first
+    assert batches == [
+        1 + 3 + 2,
+        1,
+    ]  # the cover, three articles, two of three colophon chunks; then the first
     assert_sound_tree(data)
     assert "Colophon" in pdf_gate.pdf_text(data)
