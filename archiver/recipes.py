@@ -131,7 +131,7 @@ def export(
     duplicates = {} if job.each or job.include_duplicates else _near_duplicates(archive, entries)
     entries = [e for e in entries if e.id not in duplicates]
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
-    context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage)
+    context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage, xml=archive.xml_bytes)
     docs, unread = [], []
     for i, entry in enumerate(entries, start=1):
         try:

@@ -157,6 +157,9 @@ class Context:
     # What a format leaves for another of the same run, by edition identifier: a PDF's page starts
     # (export.page_list.PrintedPages), which the EPUB of the same edition marks as print pages.
     printed: dict[str, Any] = field(default_factory=dict)
+    # An article's canonical XML as archived, by archive id (read again when needed, never held):
+    # a PDF attaches these bytes when their checksum is the one the cache vouched for at loading.
+    xml: Callable[[str], bytes] | None = None
 
     def stage(self, name: str, done: int, total: int) -> None:
         """Report progress of one stage ("typeset", "render", "assemble"), if anyone listens."""

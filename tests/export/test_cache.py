@@ -162,3 +162,25 @@ def test_a_warm_pdf_export_guards_no_word_and_opens_no_part_for_its_facts(
     recipes.export(archive, job, Selection(), tmp_path / "mended.pdf")
     assert len(guarded) == cold.articles
     assert (tmp_path / "mended.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+
+
+def test_the_pdf_attaches_each_article_as_archived(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pikepdf
+
+    from archiver.export import pdf
+
+    serialized: list[str] = []
+    to_bytes = pdf.to_bytes
+    monkeypatch.setattr(pdf, "to_bytes", lambda doc: serialized.append(doc.meta.archive_id) or to_bytes(doc))
+    done = recipes.export(archive, recipes.export_job("pdf"), Selection(), tmp_path / "a.pdf")
+    assert serialized == []  # read again from the archive, not written out of the model
+    with pikepdf.open(tmp_path / "a.pdf") as p:
+        attached = {name: spec.get_file().read_bytes() for name, spec in p.attachments.items()}
+    assert len(attached) == done.articles
+    for entry in archive.entries():
+        assert attached[f"{entry.id}.xml"] == archive.xml_bytes(entry.id)
+    recipes.export(archive, recipes.export_job("pdf", cache=False), Selection(), tmp_path / "b.pdf")
+    assert len(serialized) == done.articles  # no checksum vouches for the file: the model is written
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
