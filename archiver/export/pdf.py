@@ -354,7 +354,6 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
         front = made[0].read_bytes()
         start = _pages(front)
         files = made[1 : 1 + len(jobs)]
-        rendered.stop_workers()  # the contents render in this process: idle workers would hold memory
         for path, b in zip(files, jobs, strict=True):
             _gate_part(path, b.titles, framed)
         cache = framed.context.cache

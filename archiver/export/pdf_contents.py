@@ -193,7 +193,7 @@ def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int
             chunk_css(base, side, digits, first == 0),
             notes="contents",
         )
-        path = rendered.one(job)
+        (path,) = rendered.files([job])  # in a worker: this process need not load WeasyPrint
         pages, numbers, spans = _facts(path)
         keep, following = pages, end
         if end < len(items):

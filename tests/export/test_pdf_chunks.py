@@ -193,9 +193,7 @@ def test_cache_warm_is_identical_and_a_change_renders_only_its_chunk(
     parts = cache.misses
     assert parts == 9  # four articles, the colophon, the cover, the contents, the two numbers' samples
     assert len(read) == 4  # the gate read each article's chunk, not the assembled edition
-    assert (
-        len(made) == 2
-    )  # one set for the body's chunks (and the colophon's after the first), one for that first
+    assert len(made) == 1  # one set of workers for the cover, the body, the contents and the colophon
     warm = _render(some, 1, cache)
     assert hashlib.sha256(warm).digest() == hashlib.sha256(cold).digest() and cache.misses == parts
     assert len(read) == 4  # parts that passed pass again without reading
@@ -289,9 +287,7 @@ def test_the_cover_and_the_colophon_chunks_after_the_first_render_beside_the_bod
 
     monkeypatch.setattr(executor.Local, "map", counted)
     data = _render(some, 1, jobs=2)
-    assert batches == [
-        1 + 3 + 2,
-        1,
-    ]  # the cover, three articles, two of three colophon chunks; then the first
+    # the cover, three articles and two of three colophon chunks; the contents; the colophon's first
+    assert batches == [1 + 3 + 2, 1, 1]
     assert_sound_tree(data)
     assert "Colophon" in pdf_gate.pdf_text(data)
