@@ -15,12 +15,14 @@ re-renders the one chunk that lists it.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 from archiver.export import xhtml
+from archiver.export.cache import RenderCache
 from archiver.export.frame import Frame
 from archiver.export.pdf_parts import NO_FOLIOS, Job, Rendered, part_html
 
@@ -164,6 +166,7 @@ class Chunk:
 
 
 def _facts(path: Path) -> tuple[int, list[Number], dict[int, tuple[int, int]]]:
+    """A rendered chunk's page count, number columns, and each entry's first and last page."""
     import pikepdf
 
     with pikepdf.open(path) as pdf:
@@ -175,6 +178,21 @@ def _facts(path: Path) -> tuple[int, list[Number], dict[int, tuple[int, int]]]:
         flat = [int(x) for x in pdf.Root.get(SPANS, [])]
         spans = {flat[i]: (flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)}
         return len(pdf.pages), numbers, spans
+
+
+def _kept_facts(
+    path: Path, cache: RenderCache | None
+) -> tuple[int, list[Number], dict[int, tuple[int, int]]]:
+    """`_facts`, read once per chunk (the file is named by its job) and then kept in `cache`."""
+    if cache is None:
+        return _facts(path)
+
+    def make() -> bytes:
+        pages, numbers, spans = _facts(path)
+        return json.dumps([pages, [astuple(n) for n in numbers], sorted(spans.items())]).encode()
+
+    pages, numbers, spans = json.loads(cache.checked("pdf-contents-facts", path.name, make))
+    return pages, [Number(*n) for n in numbers], {int(n): (a, b) for n, (a, b) in spans}
 
 
 def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int) -> list[Chunk]:
@@ -194,7 +212,7 @@ def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int
             notes="contents",
         )
         (path,) = rendered.files([job])  # in a worker: this process need not load WeasyPrint
-        pages, numbers, spans = _facts(path)
+        pages, numbers, spans = _kept_facts(path, rendered.context.cache)
         keep, following = pages, end
         if end < len(items):
             cut = min(n for n, (_, last) in spans.items() if last == pages - 1)

@@ -141,13 +141,14 @@ def test_the_pdf_gate_runs_once_for_each_exact_pdf(
 def test_a_warm_pdf_export_guards_no_word_and_opens_no_part_for_its_facts(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from archiver.export import pdf, pdf_hyphens
+    from archiver.export import pdf, pdf_contents, pdf_hyphens
 
     guarded: list[int] = []
     opened: list[str] = []
-    guard, facts = pdf_hyphens.guard, pdf.part_facts
+    guard, facts, contents = pdf_hyphens.guard, pdf.part_facts, pdf_contents._facts
     monkeypatch.setattr(pdf_hyphens, "guard", lambda root: guarded.append(1) or guard(root))
     monkeypatch.setattr(pdf, "part_facts", lambda path: opened.append(path.name) or facts(path))
+    monkeypatch.setattr(pdf_contents, "_facts", lambda path: opened.append(path.name) or contents(path))
     job = recipes.export_job("pdf")
     cold = recipes.export(archive, job, Selection(), tmp_path / "cold.pdf")
     assert len(guarded) == cold.articles and opened  # every article guarded, every part read once
