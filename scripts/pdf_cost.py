@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def _chunks(archive: Path) -> list[tuple[bytes, str]]:
     class Stop(Exception):
         pass
 
-    def files(self: pdf_parts.Rendered, jobs: list[pdf_parts.Job]) -> list[Path]:
+    def files(self: pdf_parts.Rendered, jobs: Sequence[pdf_parts.Job]) -> list[Path]:
         caught.extend((j.html, j.css) for j in jobs if j.notes == "starts")
         raise Stop
 
