@@ -27,7 +27,7 @@ from archiver.export.pdf_render import part_crashed, render_part
 # Folios are stamped at assembly; chunks leave the folio boxes empty. (CSS given to WeasyPrint
 # beside the document's own print.css is a user stylesheet: it wins over print.css only with
 # !important.)
-PER_WORKER = 8  # chunks a worker renders in one batch (each about 150 KB of PDF in the parent)
+PER_WORKER = 24  # chunks a worker renders in one batch (each about 300 KB of PDF in the parent)
 VERSO = "archiver-verso"  # the blank left page every body part starts with
 NO_FOLIOS = (
     " @page :left { @bottom-left { content: none !important; } }"
@@ -141,7 +141,8 @@ class Rendered:
 
         Results are written out batch by batch, so the parent never holds more than a
         batch of PDFs in memory however long the edition. A batch is PER_WORKER chunks a
-        worker: at its end the workers wait for its slowest chunk, so few ends are cheaper.
+        worker: at its end the workers wait for its slowest chunk, so few ends are cheaper, and
+        the longest documents go first (the last to start are short, so no worker waits long).
         """
         from archiver.executor import runner, workers
 
@@ -151,6 +152,7 @@ class Rendered:
             if path is not None:
                 found[job.name] = path
         missing = list({job.name: job for job in jobs if job.name not in found}.values())
+        missing.sort(key=lambda job: len(job.html), reverse=True)  # the order of the results is by name
         ctx = self.context
         if missing:
             if self.runner is None:
