@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from archiver.document.model import DateValue
 
@@ -39,6 +40,23 @@ def colon(lang: str) -> str:
 def count(n: int, lang: str) -> str:
     """ "12 artikelen", "1 article"."""
     return f"{n} {label('article' if n == 1 else 'articles', lang)}"
+
+
+@functools.cache
+def language_name(tag: str) -> str:
+    """A language tag as readers name it: "Nederlands (Dutch)", "English", "Português (Brasil)"; an
+    unknown tag as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return tag
+    own, english = locale.get_display_name(locale), locale.get_display_name("en")
+    if not own or not english:
+        return tag
+    own = own[0].upper() + own[1:]  # "français" heads a list as "Français"
+    return own if own == english or "(" in own else f"{own} ({english})"  # not "Português (Brasil) (…)"
 
 
 def _babel_locale(lang: str) -> str:

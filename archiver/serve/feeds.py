@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from archiver.export.labels import language_name
 from archiver.serve.library import BROWSED_MONTH, LANG, Filters, Library, Page
 from archiver.store.catalog import Entry
 
@@ -71,7 +72,8 @@ def newest(library: Library, page: int, size: int) -> Feed:
 def facet_list(library: Library, name: str) -> Feed:
     """A navigation feed: one link per month, source or language."""
     titles = {"month": "By month", "source": "By source", "language": "By language"}
-    nav = [Nav(value, _facet_path(name, value), True, n) for value, n in library.facet(name)]
+    named = language_name if name == "language" else str  # languages by name, not by tag
+    nav = [Nav(named(value), _facet_path(name, value), True, n) for value, n in library.facet(name)]
     return Feed(titles[name], f"{name}s", nav=nav, updated=library.last_ingested())
 
 
@@ -85,7 +87,9 @@ def facet_feed(library: Library, name: str, value: str, page: int, size: int) ->
     if name in checks and not checks[name].match(value):
         raise ValueError(f"{value!r} is not a {name}")
     filters = Filters(**{name: value})
-    feed = Feed(value, f"{_facet_path(name, value)}&page={page}")
+    feed = Feed(
+        language_name(value) if name == "language" else value, f"{_facet_path(name, value)}&page={page}"
+    )
     return _paged(feed, library.chosen(filters, page, size), name, size, value=value)
 
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from archiver.document.model import Document
+from archiver.export.labels import language_name
 from archiver.serve.generations import SERVE_VERSION, per_generation
 from archiver.serve.http import hashed, matches, not_modified, tagged
 from archiver.serve.library import BROWSED_MONTH, LANG, UNDATED, Filters, Library
@@ -30,6 +31,7 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
     auto_reload=False,  # the templates ship with the package; SERVE_VERSION hashes them at start
 )
+TEMPLATES.filters["language_name"] = language_name
 
 
 PAGE_KIND = "page"  # the render cache's folder for article pages
@@ -140,7 +142,7 @@ def by_language(request: Request) -> Response:
     lang = request.path_params["lang"]
     if not LANG.match(lang):
         raise ValueError(f"{lang[:20]!r}: a language is a tag such as nl or en-GB")
-    return _listing(request, f"Articles in {lang}", Filters(language=lang), {})
+    return _listing(request, f"Articles in {language_name(lang)}", Filters(language=lang), {})
 
 
 def filters_of(request: Request) -> Filters:

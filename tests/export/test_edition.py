@@ -46,3 +46,12 @@ def test_export_each_writes_one_file_per_article(archive: Archive, tmp_path: Pat
         "2021-03-03_stadtbibliothek-offnet-nach-dem-umbau-wieder_57be0aad.epub"
     ]
     assert paths[0].read_bytes()[:2] == b"PK"
+
+
+def test_a_language_tag_is_named_in_its_own_language_and_in_english() -> None:
+    from archiver.export.labels import language_name
+
+    assert language_name("nl") == "Nederlands (Dutch)"
+    assert language_name("en") == "English"
+    assert language_name("pt-BR") == "Português (Brasil)"
+    assert language_name("xx") == "xx"  # unknown: the tag as it is

@@ -202,3 +202,13 @@ def test_search_feeds_are_paged(client: TestClient) -> None:
     assert everything > 4  # more hits than one page of the test client
     ids = _entry_ids(client, "/opds/search?q=de+OR+the+OR+le")
     assert len(ids) == everything == len(set(ids))
+
+
+def test_languages_are_named_as_readers_name_them(client: TestClient) -> None:
+    languages = feed(client, "/opds/languages")
+    titles = {
+        e.findtext(f"{ATOM}title"): e.find(f"{ATOM}link").get("href") for e in languages.iter(f"{ATOM}entry")
+    }
+    assert titles["Nederlands (Dutch)"].endswith("/opds/language?value=nl")
+    assert titles["English"].endswith("/opds/language?value=en")
+    assert feed(client, "/opds/language?value=fr").findtext(f"{ATOM}title") == "Français (French)"

@@ -46,8 +46,14 @@ def test_browse_lists_months_by_year_sources_and_languages(client: TestClient) -
     months = tree.xpath("//section[h2[@id='months']]//a/@href")
     assert "/browse/month/2019-04" in months
     assert tree.xpath("//section[h2[@id='months']]/h3/text()")[:2] == ["2023", "2022"]
-    languages = tree.xpath("//section[h2[@id='languages']]//a/text()")
-    assert languages == ["de", "en", "fr", "nl"]
+    languages = tree.xpath("//section[h2[@id='languages']]//a")
+    assert [a.get("hreflang") for a in languages] == ["de", "en", "fr", "nl"]
+    assert [a.text for a in languages] == [
+        "Deutsch (German)",
+        "English",
+        "Français (French)",
+        "Nederlands (Dutch)",
+    ]
     sources = tree.xpath("//section[h2[@id='sources']]//a/@href")
     assert "/browse/source?name=Riverside%20Community%20Newsletter" in sources
 
