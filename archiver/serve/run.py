@@ -12,6 +12,7 @@ from archiver.errors import UsageError
 from archiver.serve.settings import UPLOAD_LIMIT, Settings, settings_to_environment
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+WILDCARD = {"0.0.0.0", "::", ""}  # every interface: the printed address is not one to visit
 MAX_DEFAULT_WORKERS = 4  # past this, a small archive server gains little and each worker holds its own caches
 FACTORY = "archiver.serve.app:from_environment"  # what each of several workers imports and calls
 
@@ -74,6 +75,20 @@ def check_free(host: str, port: int) -> None:
         ) from None
 
 
+def lan_address() -> str | None:
+    """The address other machines reach this one at (of the route out), or None when there is none.
+
+    Connecting a UDP socket sends nothing: it only asks the system which address it would use.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def default_workers() -> int:
     """Worker processes when not told: one per CPU this process may use, at most MAX_DEFAULT_WORKERS."""
     try:
@@ -110,6 +125,8 @@ def serve(
     say(f"reading room: {url}/  (OPDS: {url}/opds){processes}; Ctrl-C stops it")
     if host not in LOOPBACK:
         say(f"note: listening on {host}, not only this machine: anyone who reaches it can read the archive")
+    if host in WILDCARD and (address := lan_address()):
+        say(f"on this network: http://{address}:{port}/")
     options: dict[str, Any] = {
         "host": host,
         "port": port,

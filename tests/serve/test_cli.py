@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from pathlib import Path
 
@@ -73,12 +74,27 @@ def test_bad_worker_settings_are_one_line(monkeypatch: pytest.MonkeyPatch) -> No
         settings_from_environment()
 
 
-def test_another_host_is_said_aloud(archive_root: Path, started: list[dict[str, object]]) -> None:
+def test_another_host_is_said_aloud(
+    archive_root: Path, started: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "lan_address", lambda: "192.0.2.7")
     result = CliRunner().invoke(
         app, ["--archive", str(archive_root), "serve", "--host", "0.0.0.0", "--port", "9"]
     )
     assert result.exit_code == 0 and started[0]["host"] == "0.0.0.0"
     assert "not only this machine" in result.output
+    assert "on this network: http://192.0.2.7:9/" in result.output  # 0.0.0.0 is no address to visit
+
+
+def test_the_network_address_is_one_others_can_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = run.lan_address()
+    assert found is None or not ipaddress.ip_address(found).is_loopback
+
+    def unreachable(self: socket.socket, address: object) -> None:
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(socket.socket, "connect", unreachable)
+    assert run.lan_address() is None  # no route out: nothing is printed
 
 
 def test_upload_needs_a_long_enough_token(
