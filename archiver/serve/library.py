@@ -218,6 +218,13 @@ class Library:
         hits = self.archive.catalog.search(query, wide)
         return [(e, s) for e, s in hits if filters.keeps(e)][:limit]
 
+    def search_page(self, query: str, filters: Filters, limit: int) -> tuple[list[tuple[Entry, str]], int]:
+        """`search`'s best `limit` hits and how many there are in all (filtered: of the first 100,000)."""
+        if filters == Filters():
+            return self.search(query, filters, limit), self.archive.catalog.matches(query)
+        kept = self.search(query, filters, 100_000)
+        return kept[:limit], len(kept)
+
     # ------------------------------------------------------------ one article
     def also_archived(self, entry: Entry) -> list[Entry]:
         """The other members of the article's near-duplicate cluster, primary first (often none)."""

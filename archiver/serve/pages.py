@@ -164,10 +164,10 @@ def search(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()
     filters = filters_of(request)
     page = page_number(request)
-    hits, error, more = [], None, False
+    hits, error, more, total = [], None, False, 0
     if query:
         try:
-            found = lib.search(query, filters, limit=page * SEARCH_PAGE + 1)
+            found, total = lib.search_page(query, filters, limit=page * SEARCH_PAGE + 1)
         except QueryError as exc:
             error = str(exc)
         else:
@@ -180,6 +180,7 @@ def search(request: Request) -> Response:
         query=query,
         filters=filters,
         hits=hits,
+        total=total,
         error=error,
         months=lib.facet("month"),
         sources=lib.facet("source"),

@@ -323,30 +323,38 @@ class Catalog:
 
     def search(self, query: str, limit: int = 50) -> list[tuple[Entry, str]]:
         """Full-text search (FTS5 syntax): entries and a snippet, best match first."""
-        if not query.strip():
-            raise QueryError("search: give at least one word to look for")
         sql = (
             "SELECT a.*, snippet(search, 1, '[', ']', '…', 12) AS snip FROM search "
             "JOIN articles AS a ON a.rowid = search.rowid WHERE search MATCH ? ORDER BY rank LIMIT ?"
         )
-        try:
-            rows = self.db.execute(sql, (query, limit)).fetchall()
-        except sqlite3.OperationalError as exc:
-            if not _FTS_SYNTAX.search(query):  # plain words ("Noord-Korea"): search them as written
-                plain = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-                rows = self._rows(sql, (plain, limit))
-            elif not any(word in str(exc) for word in ("locked", "busy", "disk", "malformed")):
-                raise QueryError(
-                    f"search: {query!r} is not a query FTS5 understands: {_fts_hint(query)}"
-                ) from None
-            else:  # a locked or damaged catalog: the usual message
-                rows = self._rows(sql, (query, limit))
         out = []
-        for row in rows:
+        for row in self._matching(sql, query, (limit,)):
             data = dict(row)
             snip = data.pop("snip")
             out.append((Entry(**data), snip))
         return out
+
+    def matches(self, query: str) -> int:
+        """How many entries a full-text search finds (FTS5 syntax, as `search`)."""
+        (row,) = self._matching("SELECT count(*) FROM search WHERE search MATCH ?", query, ())
+        return int(row[0])
+
+    def _matching(self, sql: str, query: str, more: tuple[object, ...]) -> list[Any]:
+        """The rows of `sql` for an FTS5 `query` (its first parameter); plain words that FTS5 would
+        misread ("Noord-Korea") are searched as written, and a broken query is a QueryError."""
+        if not query.strip():
+            raise QueryError("search: give at least one word to look for")
+        try:
+            return self.db.execute(sql, (query, *more)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _FTS_SYNTAX.search(query):  # plain words ("Noord-Korea"): search them as written
+                plain = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+                return self._rows(sql, (plain, *more))
+            if not any(word in str(exc) for word in ("locked", "busy", "disk", "malformed")):
+                raise QueryError(
+                    f"search: {query!r} is not a query FTS5 understands: {_fts_hint(query)}"
+                ) from None
+            return self._rows(sql, (query, *more))  # a locked or damaged catalog: the usual message
 
 
 def _plain(text: str) -> str:

@@ -114,6 +114,8 @@ def test_search_marks_hits_and_filters(client: TestClient) -> None:
     everything = page(client, "/search?q=de")
     dutch = page(client, "/search?q=de&language=nl")
     assert 0 < len(dutch.xpath("//ol/li")) < len(everything.xpath("//ol/li"))
+    n = len(dutch.xpath("//ol/li"))  # the total counts what the filter keeps
+    assert dutch.xpath("string(//main//h2)") == f"{n} result{'' if n == 1 else 's'}"
     assert all(li.get("lang") == "nl" for li in dutch.xpath("//ol/li"))
 
 
@@ -126,7 +128,7 @@ def test_search_pages_its_hits(client: TestClient, monkeypatch: pytest.MonkeyPat
     client.app.state.memory.clear()  # type: ignore[attr-defined]  # pages kept at 20 hits a page
     first = page(client, "/search?q=de")
     assert first.xpath("//ol/li//h3/a/@href") == everything[:2]
-    assert "Results 1–2" in first.xpath("string(//main//h2)")
+    assert first.xpath("string(//main//h2)") == f"Results 1–2 of {len(everything)}"
     (more,) = first.xpath("//nav[@class='pages']//a[@rel='next']/@href")
     second = page(client, more)
     assert second.xpath("//ol/li//h3/a/@href") == everything[2:4]

@@ -134,3 +134,16 @@ def test_a_catalog_of_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
         assert archive.notes == [rebuilt]
         assert [e.as_dict() for e in archive.entries()] == before
         assert archive.catalog.search("Poetin")
+
+
+def test_the_catalog_counts_what_a_search_finds(tmp_path: Path) -> None:
+    from archiver.store.catalog import QueryError
+
+    with Archive(tmp_path / "arc", create=True) as archive:
+        pipeline.ingest(archive, sorted(SOURCES.iterdir()))
+        catalog = archive.catalog
+        for query in ("de", "Poetin", "Noord-Korea", "trein*", "nothingofthekind"):
+            assert catalog.matches(query) == len(catalog.search(query, 1000)), query
+        assert catalog.matches("de") > catalog.matches("Poetin") > 0
+        with pytest.raises(QueryError, match="not a query FTS5 understands"):
+            catalog.matches('"unclosed')
