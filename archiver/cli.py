@@ -723,23 +723,27 @@ class _StageBars:
         self.tasks: dict[str, Any] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:  # no bars drawn (not a terminal)
+            return
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
     def stop(self) -> None:
-        self.progress.stop()
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @contextmanager
 def _stages(show: bool = True) -> Iterator[_StageBars]:
     """Bars for long work on a terminal (none in pipes, logs and --json), gone when the work ends."""
+    if not show or not err.is_terminal:  # no bars to draw: rich.progress is not even loaded (40 ms)
+        yield _StageBars(None)
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(
-        *columns, console=err.made(), transient=True, disable=not show or not err.is_terminal
-    ) as progress:
+    with Progress(*columns, console=err.made(), transient=True) as progress:
         yield _StageBars(progress)
 
 
