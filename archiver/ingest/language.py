@@ -64,7 +64,7 @@ def _identifier_class() -> type:
     from py3langid.langid import LanguageIdentifier
 
     class _Identifier(LanguageIdentifier):  # type: ignore[misc]
-        """py3langid's DFA walk takes one Python step per byte (1.5 ms for a short article).
+        """py3langid's DFA walk takes one Python step per byte (about 1 ms for an article's sample).
 
         The DFA forgets its past after `window` bytes (WINDOWS), so the state after byte i is
         the state reached from the start state by reading bytes i-window+1..i: `window` numpy
