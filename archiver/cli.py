@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archiver import __version__
 from archiver.errors import ArchiveError, ArchiverError, ExitCode
@@ -30,8 +28,29 @@ app = typer.Typer(
 )
 # Text from sources is never markup, never emoji codes (":smile:"), and its control characters are
 # escaped (see `shown`) so that a file name cannot move the cursor or recolour the terminal.
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+class _Console:
+    """A rich Console made on first use: `--help` and commands that print nothing never load rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._made: Any = None
+
+    def made(self) -> Any:
+        """The rich Console itself (for rich's Progress)."""
+        if self._made is None:
+            from rich.console import Console
+
+            self._made = Console(highlight=False, soft_wrap=True, markup=False, emoji=False, **self._options)
+        return self._made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+
+out = _Console()
+err = _Console(stderr=True)
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} | {
     0x0A: "\\n",
     0x0D: "\\r",
@@ -261,6 +280,8 @@ def list_(
             for i, (head, most) in enumerate(LIST_COLUMNS)
         ]
         widths[-1] = max(12, out.width - sum(widths[:-1]) - 2 * (len(widths) - 1))
+        from rich.table import Table
+
         table = Table(box=None, pad_edge=False)
         for (head, _), width in zip(LIST_COLUMNS, widths, strict=True):
             table.add_column(head, no_wrap=True, overflow="ellipsis", width=width)
@@ -302,6 +323,8 @@ def show(
     if json_out:
         _print_json(report.as_dict(doc, entry))
         return
+    from rich.table import Table
+
     table = Table(box=None, show_header=False, pad_edge=False)
     for _ in range(3):
         table.add_column(overflow="fold")
@@ -526,7 +549,7 @@ def _check_progress(name: str) -> Callable[[int, int], None]:
     """A progress callback that draws a bar on a terminal for long checks."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bar = Progress(TextColumn(name), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
+    bar = Progress(TextColumn(name), BarColumn(), MofNCompleteColumn(), console=err.made(), transient=True)
     task = bar.add_task(name, total=None)
 
     def step(done: int, total: int) -> None:
@@ -700,21 +723,27 @@ class _StageBars:
         self.tasks: dict[str, Any] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:  # no bars drawn (not a terminal)
+            return
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
     def stop(self) -> None:
-        self.progress.stop()
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @contextmanager
 def _stages(show: bool = True) -> Iterator[_StageBars]:
     """Bars for long work on a terminal (none in pipes, logs and --json), gone when the work ends."""
+    if not show or not err.is_terminal:  # no bars to draw: rich.progress is not even loaded (40 ms)
+        yield _StageBars(None)
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True, disable=not show or not err.is_terminal) as progress:
+    with Progress(*columns, console=err.made(), transient=True) as progress:
         yield _StageBars(progress)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from archiver.errors import ArchiveError, ArchiverError, DocumentError, InputError, Problem
-from archiver.executor import BudgetExceeded, runner, time_budget
+from archiver.executor import BudgetExceeded, runner, time_budget, workers
 from archiver.ingest.ids import archive_id
 from archiver.store import Archive
 from archiver.store.archive import Item, Stored
@@ -184,11 +184,12 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     return read(data, name, when, dialect)
 
 
-def prepare() -> None:
+def prepare(parallel: bool = False) -> None:
     """Load what parsing needs (readers, schemas, the language model) into this process.
 
     Local worker processes are forked from this one: what is loaded here before the first batch
-    is loaded once, not once per worker.
+    is loaded once, not once per worker. With `parallel`, also what only some articles need
+    (wordfreq for line-end hyphens, ftfy for mojibake: 0.3 s), which each worker would load again.
     """
     import archiver.ingest.assemble  # noqa: F401  (the readers)
     from archiver.document.validate import _relaxng, _schematron
@@ -196,6 +197,9 @@ def prepare() -> None:
 
     language.detect("")
     _relaxng(), _schematron()
+    if parallel:
+        import ftfy  # noqa: F401
+        import wordfreq  # noqa: F401
 
 
 def _parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
@@ -310,7 +314,7 @@ def ingest(
                 parsed = None
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
             if calls and not prepared and executor == "local":
-                prepare()
+                prepare(parallel=len(calls) > 1 and workers(jobs) > 1)
                 prepared = True
             results = work.map(calls) if calls else []
             advance(("parse",), len(todo))

@@ -1,9 +1,10 @@
 """Language identification with py3langid, whose model ships inside the package (no downloads).
 
-The verdicts are py3langid's own (its classifier object and code run unchanged); only the model
-is held differently. py3langid decompresses its 4.5 MB LZMA model on every start (0.8 s, in
-every worker process) and keeps the score table in float16, which numpy converts to float32 on
-every call (half the time of a classification of a short article). Here the model is unpacked
+The verdicts are py3langid's own, bit for bit (its classifier object and scoring run unchanged);
+only the model is held differently, and its feature walk is done in numpy (see `_Identifier`).
+py3langid decompresses its 4.5 MB LZMA model on every start (0.8 s, in every worker process)
+and keeps the score table in float16, which numpy converts to float32 on every call (half the
+time of a classification of a short article). Here the model is unpacked
 once per machine into a cache folder, with the table already in float32, and each process maps
 those files read-only: loading costs milliseconds, the pages are shared between workers, and
 the scores are bit for bit the same (numpy multiplies float16 by first converting to float32).
@@ -23,6 +24,11 @@ from typing import Any
 
 SAMPLE = 20_000  # characters; more changes no verdict and costs time on a 60 MB article
 _LAYOUT = 2  # bump when the cached files change form
+# Model (the first 16 hex digits of its file's SHA-256) -> the bytes after which its DFA forgets
+# where it began: from any state, reading the same WINDOW bytes ends in the same state. Proved for
+# the installed model by tests/ingest/test_language.py (`synchronizing_window`); a model not
+# listed here is walked by py3langid's own loop.
+WINDOWS = {"f4f4a2c3465ca1f0": 6}
 
 
 def detect(text: str) -> tuple[str, float]:
@@ -39,7 +45,59 @@ def _identifier() -> Any:
     if parts is None:  # no cache folder to be had: py3langid's own way, table in float32
         parts = _unpacked()
     ptc, pc, classes, nextmove, row, out = parts
-    return LanguageIdentifier(ptc, pc, classes, nextmove, out, norm_probs=True, tk_row=row)
+    window = WINDOWS.get(_model_key())
+    if window is None:
+        return LanguageIdentifier(ptc, pc, classes, nextmove, out, norm_probs=True, tk_row=row)
+    return _identifier_class()(ptc, pc, classes, nextmove, out, norm_probs=True, tk_row=row, window=window)
+
+
+@cache
+def _model_key() -> str:
+    """The model file's identity: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(_model_file().read_bytes()).hexdigest()[:16]
+
+
+@cache
+def _identifier_class() -> type:
+    """py3langid's LanguageIdentifier with its feature walk done in numpy (defined on first use)."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    class _Identifier(LanguageIdentifier):  # type: ignore[misc]
+        """py3langid's DFA walk takes one Python step per byte (about 1 ms for an article's sample).
+
+        The DFA forgets its past after `window` bytes (WINDOWS), so the state after byte i is
+        the state reached from the start state by reading bytes i-window+1..i: `window` numpy
+        steps over all positions at once give every state. The features are counted in the
+        order of their first occurrence, as py3langid's Counter holds them, and scored with its
+        formula, so that the sums run in the same order and the scores are the same to the bit.
+        """
+
+        __slots__ = ("_moves", "_outputs", "_rows", "_window")
+
+        def __init__(self, *args: Any, window: int, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._window = window
+            self._moves = np.asarray(self.tk_nextmove)
+            self._rows = np.asarray(self.tk_row, dtype=np.int64) << 8
+            self._outputs = np.asarray(self.tk_output)
+
+        def _raw_score(self, text: bytes) -> Any:
+            codes = np.frombuffer(text, dtype=np.uint8)
+            states = np.zeros(len(codes), dtype=np.int64)
+            for lag in range(self._window - 1, -1, -1):  # position i reads byte i - lag
+                if lag < len(codes):
+                    states[lag:] = self._moves[self._rows[states[lag:]] + codes[: len(codes) - lag]]
+            found = self._outputs[states]
+            found = found[found >= 0]
+            if not len(found):  # no features: py3langid's own answer
+                return super()._raw_score(b"")
+            features, first, counts = np.unique(found, return_index=True, return_counts=True)
+            order = np.argsort(first, kind="stable")
+            idx = features[order].astype(np.intp)
+            return np.log1p(counts[order].astype(np.float32)) @ self.nb_ptc[idx] + self.nb_pc
+
+    return _Identifier
 
 
 def cache_dir() -> Path:
@@ -69,9 +127,7 @@ def _unpacked() -> tuple[Any, ...]:
 def _mapped() -> tuple[Any, ...] | None:
     """The model from the cache folder (unpacked there first if need be), or None if it cannot be."""
     try:
-        model = _model_file()
-        key = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
-        folder = cache_dir() / f"langid-{_LAYOUT}-{key}"
+        folder = cache_dir() / f"langid-{_LAYOUT}-{_model_key()}"
         if not (folder / "meta.json").exists():
             _write_cache(folder)
         try:

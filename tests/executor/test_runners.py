@@ -48,6 +48,18 @@ def test_a_dying_worker_fails_only_its_call_on_both(scheduler: str) -> None:
         assert results == [0, 1, 4, -1, 16, 25]
 
 
+def test_calls_go_in_chunks_and_a_death_in_a_chunk_fails_only_its_call() -> None:
+    calls = [(n,) for n in range(100)]  # chunks of 12 for two workers: call 3 dies with its chunk
+    local = runner(die, crashed, jobs=2)
+    try:
+        results = local.map(calls)
+        assert [r for r, _ in local.map([(n,) for n in range(4, 100)])] == [n * n for n in range(4, 100)]
+    finally:
+        local.close()
+    assert [r for r, _ in results] == [-1 if n == 3 else n * n for n in range(100)]
+    assert len({pid for _, pid in results} - {os.getpid()}) > 1  # in worker processes, the dead one replaced
+
+
 def test_unknown_executor_and_unreachable_scheduler_are_usage_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 1)
     with pytest.raises(UnknownName):

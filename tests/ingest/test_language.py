@@ -1,15 +1,18 @@
-"""Language identification: py3langid's verdicts and probabilities exactly, from a model loaded fast."""
+"""Language identification: py3langid's verdicts and probabilities exactly, from a model loaded fast
+and walked in numpy."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from archiver.ingest import language
-from tests.conftest import SOURCES
+from tests.conftest import FIXTURES, SOURCES
 
 TEXTS = [
     "De Noord-Koreaanse leider is donderdag aangekomen in Vladivostok.",
@@ -73,3 +76,47 @@ def test_a_cached_model_cut_short_is_unpacked_again(
     language._identifier.cache_clear()
     assert [language._identifier().classify(t) for t in TEXTS] == [reference.classify(t) for t in TEXTS]
     assert table.stat().st_size == size
+
+
+def synchronizing_window(moves: np.ndarray, rows: np.ndarray, limit: int = 16) -> int | None:
+    """The fewest bytes after which the DFA's state no longer depends on the state it began in.
+
+    Follows every pair (state reached from some state, state reached from the start) over all
+    byte strings at once, dropping pairs that have met (they stay together); None if pairs are
+    still apart after `limit` bytes.
+    """
+    n = len(rows)
+    apart = np.arange(n, dtype=np.int64) * n  # pair (s, 0) as s * n + 0
+    letters = np.arange(256, dtype=np.int64)
+    for length in range(1, limit + 1):
+        reached = []
+        for chunk in np.array_split(apart, max(1, len(apart) // 4096)):  # bounded memory
+            a = moves[(rows[chunk // n] << 8)[:, None] + letters].ravel().astype(np.int64)
+            b = moves[(rows[chunk % n] << 8)[:, None] + letters].ravel().astype(np.int64)
+            reached.append(np.unique(a[a != b] * n + b[a != b]))
+        apart = np.unique(np.concatenate(reached))
+        if not len(apart):
+            return length
+    return None
+
+
+def test_the_models_dfa_forgets_its_past_after_the_listed_window() -> None:
+    """What the numpy walk rests on, proved for the installed model: a new model must be listed."""
+    identifier = language._identifier()
+    assert language._model_key() in language.WINDOWS, "a new py3langid model: prove its window here"
+    moves = np.asarray(identifier.tk_nextmove)
+    rows = np.asarray(identifier.tk_row, dtype=np.int64)
+    assert synchronizing_window(moves, rows) == language.WINDOWS[language._model_key()]
+
+
+def test_the_numpy_walk_scores_every_text_as_py3langid_does(reference: LanguageIdentifier) -> None:
+    """Scores equal to the bit, on the fixtures, on texts made of random characters and on edge cases."""
+    ours = language._identifier()
+    assert type(ours) is not LanguageIdentifier  # the numpy walk is in use
+    rnd = random.Random(8)
+    made = ["".join(chr(rnd.randrange(9, 0x3100)) for _ in range(rnd.randrange(0, 400))) for _ in range(150)]
+    edges = ["a", "ab", "abcde", "abcdef", "abcdefg", "é", "\x00", "\x00" * 9, "ÉCOLE FERMÉE", "\U0001f600"]
+    fixtures = [p.read_bytes().decode("utf-8", "replace") for p in sorted(FIXTURES.glob("*.txt"))]
+    for text in [*TEXTS, *fixtures, *made, *edges]:
+        sample = text[: language.SAMPLE]
+        assert np.array_equal(ours._decide(sample), reference._decide(sample)), sample[:60]
