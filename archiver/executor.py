@@ -89,21 +89,34 @@ class Local(Generic[A, R]):
     A worker that dies (a crash, the kernel's OOM killer) fails only the call it was running:
     the calls of that round are retried one by one in fresh workers, and the one that kills its
     worker again gets `on_crash(args)`.
+
+    Workers are forked from this process (they start at once, with its modules loaded) unless
+    `fresh`: then each starts a new interpreter (spawn). A forked worker's resident memory counts
+    every page of this process at the fork; work started while this process holds much (the PDF
+    edition's documents) runs in fresh workers, which hold only what they load and make.
     """
 
-    def __init__(self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int) -> None:
-        self.work, self.on_crash, self.jobs = work, on_crash, jobs
+    def __init__(
+        self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int, fresh: bool = False
+    ) -> None:
+        self.work, self.on_crash, self.jobs, self.fresh = work, on_crash, jobs, fresh
         self.pool: ProcessPoolExecutor | None = None
+
+    def _pool(self, jobs: int) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn" if self.fresh else "fork")
+        return ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+        )
 
     def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
         if self.jobs <= 1 or len(calls) <= 1:
             return [self.work(*args) for args in calls]
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = self.pool = self.pool or ProcessPoolExecutor(
-            self.jobs, initializer=_worker_setup, initargs=(os.getpid(),)
-        )
+        pool = self.pool = self.pool or self._pool(self.jobs)
         futures: list[Future[R]] = [pool.submit(self.work, *args) for args in calls]
         try:
             return [f.result() for f in futures]
@@ -124,10 +137,9 @@ class Local(Generic[A, R]):
         pool.shutdown(wait=False, cancel_futures=True)
 
     def _alone(self, args: tuple[A, ...]) -> R:
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as solo:
+        with self._pool(1) as solo:
             try:
                 return solo.submit(self.work, *args).result()
             except BrokenProcessPool:
@@ -211,10 +223,10 @@ class Dask(Generic[R]):
             self.cluster.close()
 
 
-# Executor name -> its runner, built as make(work, on_crash, jobs, scheduler).
+# Executor name -> its runner, built as make(work, on_crash, jobs, scheduler, fresh).
 RUNNERS: dict[str, Callable[..., Runner[Any]]] = {
-    "local": lambda work, on_crash, jobs, scheduler: Local(work, on_crash, workers(jobs)),
-    "dask": Dask,
+    "local": lambda work, on_crash, jobs, scheduler, fresh: Local(work, on_crash, workers(jobs), fresh),
+    "dask": lambda work, on_crash, jobs, scheduler, fresh: Dask(work, on_crash, jobs, scheduler),
 }
 
 
@@ -224,15 +236,17 @@ def runner(
     jobs: int = 0,
     kind: str = "local",
     scheduler: str | None = None,
+    fresh: bool = False,
 ) -> Runner[R]:
-    """A runner of `work` on the named executor; `on_crash(*args)` answers for a call whose worker died.
+    """A runner of `work` on the named executor; `on_crash(*args)` answers for a call whose worker died;
+    with `fresh`, local workers start a new interpreter instead of a fork of this process (see Local).
 
     `work` and its arguments must be picklable (top-level functions, plain data): the same call
     may run in this process, a local worker or a Dask worker on another machine.
     """
     check_executor(kind, scheduler)
     make = RUNNERS[kind]
-    made: Runner[R] = make(work, on_crash, jobs, scheduler)
+    made: Runner[R] = make(work, on_crash, jobs, scheduler, fresh)
     return made
 
 
