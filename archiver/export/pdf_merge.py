@@ -27,16 +27,8 @@ from archiver.export.fonts import postscript_names
 from archiver.export.pdf_press import Press, drop_annotations, to_pdfx
 from archiver.export.pdf_render import LEVELS
 from archiver.export.pdf_skeleton import Skeleton
+from archiver.export.pdf_structure import drop_tail, drop_verso, kids, set_languages
 from archiver.export.pdf_writer import Copier, Writer
-
-
-def _kids(element: Any) -> list[Any]:
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 def _walk(item: Any) -> Iterator[Any]:
@@ -184,11 +176,11 @@ class _Run:
         if self.assembly.soft:
             soft_hyphens(src.pages)
         if piece.pages is not None and piece.pages < len(src.pages):
-            _drop_tail(src, piece.pages)
+            drop_tail(src, piece.pages)
         if piece.verso and not piece.keep:
-            _drop_verso(src)
-        (document,) = _kids(src.Root.StructTreeRoot)
-        _languages(document, index, piece.langs)
+            drop_verso(src)
+        (document,) = kids(src.Root.StructTreeRoot)
+        set_languages(document, index, piece.langs)
         copier = Copier(self.writer, src)
         kept = {page.objgen for page in src.pages}
         for objgen in set(index) - kept:  # a reference to a dropped page is null
@@ -211,7 +203,7 @@ class _Run:
         import pikepdf
 
         skeleton, root = self.skeleton, src.Root.StructTreeRoot
-        (document,) = _kids(root)
+        (document,) = kids(root)
         copier.fix(root, skeleton.root)
         copier.fix(document, skeleton.document)
         copier.fix(src.Root.Pages, skeleton.pages)
@@ -237,7 +229,7 @@ class _Run:
             number = copier.ref(page.obj)
             assert number is not None
             skeleton.page_refs.append(number)
-        skeleton.kids += [copier.inline(kid) for kid in _kids(document)]
+        skeleton.kids += [copier.inline(kid) for kid in kids(document)]
         nums = root.ParentTree.Nums
         for i in range(0, len(nums), 2):
             if keys is None or int(nums[i]) + offset in keys:
@@ -306,14 +298,6 @@ def _inherit(page: Any) -> None:
             if key in node and key not in page:
                 page[key] = node[key]
         node = node.get("/Parent")
-
-
-def _drop_verso(src: Any) -> None:
-    """Remove the part's blank first page and any structure element that sits on it alone."""
-    verso = src.pages[0].objgen
-    document = _kids(src.Root.StructTreeRoot)[0]
-    document.K = [k for k in _kids(document) if not _only_on(k, verso)]
-    del src.pages[0]
 
 
 def fonts_of(pages: Iterable[Any]) -> Iterator[Any]:
@@ -390,70 +374,3 @@ def soft_hyphens(pages: Iterable[Any]) -> None:
         data = unicode.read_bytes()
         if BREAK_HYPHEN in data:
             unicode.write(_BREAK_ENTRY.sub(rb"\1" + SOFT_HYPHEN, data))
-
-
-def _languages(document: Any, index: dict[tuple[int, int], int], langs: tuple[tuple[int, str], ...]) -> None:
-    """Set /Lang on each /Art element: the language of the article that starts last on or before its page.
-
-    WeasyPrint makes one /Art element per page an article covers; articles start on pages of
-    their own, so an element belongs to the last article that started on or before its page.
-    """
-    import pikepdf
-
-    starts = sorted(langs)
-    for kid in _kids(document):
-        if not isinstance(kid, pikepdf.Dictionary) or kid.get("/S") != "/Art" or "/Pg" not in kid:
-            continue
-        page = index.get(kid.Pg.objgen)
-        found = [lang for start, lang in starts if page is not None and start <= page]
-        if found:
-            kid.Lang = pikepdf.String(found[-1])
-
-
-def _drop_tail(src: Any, keep: int) -> None:
-    """Remove the part's pages after the first `keep`, and what lies on them from its structure tree."""
-    dropped = {page.objgen for page in list(src.pages)[keep:]}
-    _prune(_kids(src.Root.StructTreeRoot)[0], dropped)
-    while len(src.pages) > keep:
-        del src.pages[-1]
-
-
-def _prune(element: Any, dropped: set[tuple[int, int]]) -> bool:
-    """Take out of `element` whatever marks content on `dropped` pages; whether nothing is left of it."""
-    import pikepdf
-
-    page = element.get("/Pg")
-    here = page is not None and page.objgen in dropped
-    kids = _kids(element)
-    left = []
-    for kid in kids:
-        if isinstance(kid, pikepdf.Dictionary):
-            if kid.get("/Type") in ("/MCR", "/OBJR"):
-                on = kid.get("/Pg", page)
-                if on is not None and on.objgen in dropped:
-                    continue
-            elif _prune(kid, dropped):
-                continue
-        elif here:  # a marked-content id on the element's own page
-            continue
-        left.append(kid)
-    if len(left) == len(kids):
-        return here and not kids
-    if not left:
-        return True
-    element.K = pikepdf.Array(left)
-    return False
-
-
-def _only_on(element: Any, page: tuple[int, int]) -> bool:
-    """Whether a structure element lies wholly on `page` (the blank verso's empty div)."""
-    import pikepdf
-
-    if not isinstance(element, pikepdf.Dictionary):
-        return False
-    pg = element.get("/Pg")
-    return (
-        pg is not None
-        and pg.objgen == page
-        and all(_only_on(k, page) for k in _kids(element) if isinstance(k, pikepdf.Dictionary))
-    )
