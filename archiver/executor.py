@@ -83,6 +83,25 @@ def _limit_memory() -> None:
         pass  # a platform without the limit: the time budget still applies
 
 
+def give_back() -> None:
+    """Return the heap memory this process has freed to the system (glibc's malloc_trim; elsewhere
+    nothing): freed memory otherwise stays resident, and long work leaves much of it behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _then_give_back(work: Callable[..., R], *args: Any) -> R:
+    """`work(*args)` in a fresh worker, which then gives back what the call freed (see give_back)."""
+    try:
+        return work(*args)
+    finally:
+        give_back()
+
+
 class Local(Generic[A, R]):
     """Runs `work` over argument tuples in order, in worker processes when jobs > 1.
 
@@ -93,7 +112,8 @@ class Local(Generic[A, R]):
     Workers are forked from this process (they start at once, with its modules loaded) unless
     `fresh`: then each starts a new interpreter (spawn). A forked worker's resident memory counts
     every page of this process at the fork; work started while this process holds much (the PDF
-    edition's documents) runs in fresh workers, which hold only what they load and make.
+    edition's documents) runs in fresh workers, which hold only what they load and make, and
+    give back after each call what it freed; this process gives back what it freed before they start.
     """
 
     def __init__(
@@ -107,6 +127,8 @@ class Local(Generic[A, R]):
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn" if self.fresh else "fork")
+        if self.fresh:
+            give_back()  # this process waits for the workers: its resident size counts meanwhile
         return ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
         )
@@ -117,7 +139,7 @@ class Local(Generic[A, R]):
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self.pool = self.pool or self._pool(self.jobs)
-        futures: list[Future[R]] = [pool.submit(self.work, *args) for args in calls]
+        futures: list[Future[R]] = [pool.submit(*self._call(args)) for args in calls]
         try:
             return [f.result() for f in futures]
         except BrokenProcessPool:
@@ -126,6 +148,10 @@ class Local(Generic[A, R]):
         except BaseException:  # Ctrl-C or SIGTERM in the parent: stop the workers now, not after their work
             self._stop()
             raise
+
+    def _call(self, args: tuple[A, ...]) -> tuple[Any, ...]:
+        """What a worker is given to run one call: in fresh workers, the call and then give_back."""
+        return (_then_give_back, self.work, *args) if self.fresh else (self.work, *args)
 
     def _stop(self) -> None:
         """End the workers at once (their results are no longer wanted)."""
@@ -141,7 +167,8 @@ class Local(Generic[A, R]):
 
         with self._pool(1) as solo:
             try:
-                return solo.submit(self.work, *args).result()
+                result: R = solo.submit(*self._call(args)).result()
+                return result
             except BrokenProcessPool:
                 return self.on_crash(*args)
 

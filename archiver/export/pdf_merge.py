@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver.executor import give_back
 from archiver.export import page_list, pdf_ink
 from archiver.export.fonts import postscript_names
 from archiver.export.pdf_press import Press, drop_annotations, to_pdfx
@@ -129,6 +130,7 @@ class Assembly:
         closed, the bytes returned (deterministic: the same parts give the same bytes)."""
         press = press or Press()
         version = "1.6" if press.pdfx else str(self.pdf.pdf_version)
+        give_back()  # what the stages before freed (the contents' layout) need not stay resident
         with tempfile.TemporaryFile() as out:  # the file is written part by part, then read back once
             _Run(self, Writer(out, version), folios, more or {}, press).write(labels)
             self.pdf.close()

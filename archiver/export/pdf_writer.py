@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from array import array
 from collections import deque
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -30,8 +31,11 @@ class Writer:
         self.out = out
         self.digest = hashlib.md5(usedforsecurity=False)
         self.offset = 0
-        self.where: dict[int, tuple[int, int, int]] = {}  # number -> xref entry (type, field 2, field 3)
-        self.last = 0  # the highest number given
+        # number -> its cross-reference entry: type (0 not yet written, 1 in the file, 2 packed),
+        # offset or object stream, index in it; arrays, not tuples: an edition has 10^5-10^6 objects
+        self.kinds = bytearray(1)
+        self.seconds = array("q", [0])
+        self.thirds = array("H", [65535])
         self.packed: list[tuple[int, bytes]] = []
         self._emit(b"%PDF-" + version.encode("ascii") + b"\n%\xbf\xf7\xa2\xfe\n")
 
@@ -40,10 +44,20 @@ class Writer:
         self.digest.update(data)
         self.offset += len(data)
 
+    @property
+    def last(self) -> int:
+        """The highest number given."""
+        return len(self.kinds) - 1
+
     def reserve(self) -> int:
         """A new object number (its object may be written later)."""
-        self.last += 1
+        self.kinds.append(0)
+        self.seconds.append(0)
+        self.thirds.append(0)
         return self.last
+
+    def _at(self, number: int, kind: int, second: int, third: int = 0) -> None:
+        self.kinds[number], self.seconds[number], self.thirds[number] = kind, second, third
 
     def put(self, number: int, body: bytes) -> None:
         """Object `number` (not a stream): packed into the next object stream."""
@@ -51,9 +65,15 @@ class Writer:
         if len(self.packed) >= PACK:
             self._pack()
 
+    def put_plain(self, number: int, body: bytes) -> None:
+        """Object `number` (not a stream) on its own, outside object streams: a reader that needs
+        it alone (a page) does not decode the hundred objects packed beside it."""
+        self._at(number, 1, self.offset)
+        self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
     def put_stream(self, number: int, entries: bytes, data: bytes) -> None:
         """Stream `number`: its dictionary's entries (without /Length) and its data as stored."""
-        self.where[number] = (1, self.offset, 0)
+        self._at(number, 1, self.offset)
         entries = (entries + b" " if entries else b"") + b"/Length %d" % len(data)
         head = b"%d 0 obj\n<< %s >>\nstream\n" % (number, entries)
         self._emit(head + data + b"\nendstream\nendobj\n")
@@ -64,7 +84,7 @@ class Writer:
         number = self.reserve()
         index, bodies, at = [], [], 0
         for i, (n, body) in enumerate(self.packed):
-            self.where[n] = (2, number, i)
+            self._at(n, 2, number, i)
             index.append(b"%d %d" % (n, at))
             bodies.append(body)
             at += len(body) + 1
@@ -78,12 +98,12 @@ class Writer:
         """Write what is still packed, the cross-reference stream and the trailer."""
         self._pack()
         number = self.reserve()
-        self.where[number] = (1, self.offset, 0)
-        missing = [n for n in range(1, number + 1) if n not in self.where]
+        self._at(number, 1, self.offset)
+        missing = [n for n in range(1, number + 1) if not self.kinds[n]]
         if missing:
             raise ValueError(f"objects reserved but never written: {missing[:5]}")
         wide = max(4, (self.offset.bit_length() + 7) // 8)
-        rows = [(0, 0, 65535)] + [self.where[n] for n in range(1, number + 1)]
+        rows = zip(self.kinds, self.seconds, self.thirds, strict=True)
         table = b"".join(
             bytes([kind]) + second.to_bytes(wide, "big") + third.to_bytes(2, "big")
             for kind, second, third in rows
@@ -178,6 +198,8 @@ class Copier:
             assert number is not None
             if isinstance(obj, pikepdf.Stream):
                 self._stream(number, obj)
+            elif obj.get("/Type") == "/Page":
+                self.writer.put_plain(number, self._renumber(obj.unparse(resolved=True)))
             else:
                 self.writer.put(number, self._renumber(obj.unparse(resolved=True)))
 
