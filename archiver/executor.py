@@ -20,6 +20,9 @@ A = TypeVar("A")
 R = TypeVar("R")
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 WORKER_MEMORY = 4 << 30  # address space per worker: a runaway file fails alone, not the machine
+# Calls a fresh worker runs before it is replaced: WeasyPrint's memory grows by about 2.5 MB a
+# chunk it lays out (caches, fragments) and is not given back; a new worker costs about 2 s of CPU.
+FRESH_CALLS = 16
 
 
 class BudgetExceeded(Exception):
@@ -113,7 +116,8 @@ class Local(Generic[A, R]):
     `fresh`: then each starts a new interpreter (spawn). A forked worker's resident memory counts
     every page of this process at the fork; work started while this process holds much (the PDF
     edition's documents) runs in fresh workers, which hold only what they load and make, and
-    give back after each call what it freed; this process gives back what it freed before they start.
+    give back after each call what it freed, and are replaced after FRESH_CALLS calls each (between
+    two `map`s); this process gives back what it freed before they start.
     """
 
     def __init__(
@@ -121,6 +125,7 @@ class Local(Generic[A, R]):
     ) -> None:
         self.work, self.on_crash, self.jobs, self.fresh = work, on_crash, jobs, fresh
         self.pool: ProcessPoolExecutor | None = None
+        self.calls = 0  # calls the current pool has run
 
     def _pool(self, jobs: int) -> ProcessPoolExecutor:
         import multiprocessing
@@ -138,7 +143,12 @@ class Local(Generic[A, R]):
             return [self.work(*args) for args in calls]
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = self.pool = self.pool or self._pool(self.jobs)
+        if self.fresh and self.calls >= FRESH_CALLS * self.jobs:
+            self.close()  # replace the workers: they hold what their calls left behind
+        if self.pool is None:
+            self.pool, self.calls = self._pool(self.jobs), 0
+        pool = self.pool
+        self.calls += len(calls)
         futures: list[Future[R]] = [pool.submit(*self._call(args)) for args in calls]
         try:
             return [f.result() for f in futures]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+from archiver import executor
 from archiver.executor import Local, runner
 
 STATE = {"set": "at import"}  # the parent changes it; a forked worker sees the change, a fresh one not
@@ -37,3 +40,16 @@ def test_fresh_workers_start_without_the_parents_state_and_keep_the_order() -> N
 
 def test_one_job_runs_here_even_when_fresh() -> None:
     assert Local(seen, crashed, 1, fresh=True).map([(1,)]) == [(1, STATE["set"], os.getpid())]
+
+
+def test_fresh_workers_are_replaced_after_their_share_of_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "FRESH_CALLS", 2)
+    fresh, forked = Local(seen, crashed, 2, fresh=True), Local(seen, crashed, 2)
+    try:
+        rounds = [{pid for _, _, pid in fresh.map([(n,) for n in range(4)])} for _ in range(2)]
+        assert not rounds[0] & rounds[1]  # 4 calls = 2 each: the second round runs in new workers
+        kept = [{pid for _, _, pid in forked.map([(n,) for n in range(4)])} for _ in range(2)]
+        assert kept[1] <= kept[0]  # forked workers stay
+    finally:
+        fresh.close()
+        forked.close()
