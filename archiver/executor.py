@@ -21,6 +21,9 @@ R = TypeVar("R")
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 WORKER_MEMORY = 4 << 30  # address space per worker: a runaway file fails alone, not the machine
 CHUNK = 32  # calls sent to a local worker as one task: fewer messages and wake-ups per article
+# Calls a fresh worker runs before it is replaced: WeasyPrint's memory grows by about 2.5 MB a
+# chunk it lays out (caches, fragments) and is not given back; a new worker costs about 2 s of CPU.
+FRESH_CALLS = 16
 
 
 class BudgetExceeded(Exception):
@@ -84,35 +87,80 @@ def _limit_memory() -> None:
         pass  # a platform without the limit: the time budget still applies
 
 
-def _each(work: Callable[..., R], calls: Sequence[tuple[Any, ...]]) -> list[R]:
-    """Run `work` over a chunk of calls in a worker: one task, one message each way."""
-    return [work(*args) for args in calls]
+def give_back() -> None:
+    """Return the heap memory this process has freed to the system (glibc's malloc_trim; elsewhere
+    nothing): freed memory otherwise stays resident, and long work leaves much of it behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _each(work: Callable[..., R], calls: Sequence[tuple[Any, ...]], fresh: bool = False) -> list[R]:
+    """Run `work` over a chunk of calls in a worker: one task, one message each way. A fresh worker
+    gives back after each call what it freed (see give_back)."""
+    out = []
+    for args in calls:
+        try:
+            out.append(work(*args))
+        finally:
+            if fresh:
+                give_back()
+    return out
 
 
 class Local(Generic[A, R]):
     """Runs `work` over argument tuples in order, in worker processes when jobs > 1.
 
-    Calls travel to the workers in chunks (CHUNK). A worker that dies (a crash, the kernel's OOM
-    killer) fails only the call it was running: the calls of that round are retried one by one
-    in fresh workers, and the one that kills its worker again gets `on_crash(args)`.
+    Calls travel to the workers in chunks (CHUNK; one at a time to fresh workers, whose calls are
+    long). A worker that dies (a crash, the kernel's OOM killer) fails only the call it was
+    running: the calls of that round are retried one by one in fresh workers, and the one that
+    kills its worker again gets `on_crash(args)`.
+
+    Workers are forked from this process (they start at once, with its modules loaded) unless
+    `fresh`: then each starts a new interpreter (spawn). A forked worker's resident memory counts
+    every page of this process at the fork; work started while this process holds much (the PDF
+    edition's documents) runs in fresh workers, which hold only what they load and make, and
+    give back after each call what it freed, and are replaced after FRESH_CALLS calls each (between
+    two `map`s); this process gives back what it freed before they start. Once workers run, a
+    single call goes to them too (this process need not load what they have loaded).
     """
 
-    def __init__(self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int) -> None:
-        self.work, self.on_crash, self.jobs = work, on_crash, jobs
+    def __init__(
+        self, work: Callable[..., R], on_crash: Callable[..., R], jobs: int, fresh: bool = False
+    ) -> None:
+        self.work, self.on_crash, self.jobs, self.fresh = work, on_crash, jobs, fresh
         self.pool: ProcessPoolExecutor | None = None
+        self.calls = 0  # calls the current pool has run
+
+    def _pool(self, jobs: int) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn" if self.fresh else "fork")
+        if self.fresh:
+            give_back()  # this process waits for the workers: its resident size counts meanwhile
+        return ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+        )
 
     def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
-        if self.jobs <= 1 or len(calls) <= 1:
+        if self.jobs <= 1 or (len(calls) <= 1 and self.pool is None):
             return [self.work(*args) for args in calls]
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = self.pool = self.pool or ProcessPoolExecutor(
-            self.jobs, initializer=_worker_setup, initargs=(os.getpid(),)
-        )
-        size = max(1, min(CHUNK, len(calls) // (self.jobs * 4)))  # still several tasks per worker
+        if self.fresh and self.calls >= FRESH_CALLS * self.jobs:
+            self.close()  # replace the workers: they hold what their calls left behind
+        if self.pool is None:
+            self.pool, self.calls = self._pool(self.jobs), 0
+        pool = self.pool
+        self.calls += len(calls)
+        # several chunks a worker, so that they share the work evenly; long (fresh) calls one by one
+        size = 1 if self.fresh else max(1, min(CHUNK, len(calls) // (self.jobs * 4)))
         chunks = [calls[i : i + size] for i in range(0, len(calls), size)]
-        futures: list[Future[list[R]]] = [pool.submit(_each, self.work, chunk) for chunk in chunks]
+        futures: list[Future[list[R]]] = [pool.submit(_each, self.work, c, self.fresh) for c in chunks]
         try:
             return [result for f in futures for result in f.result()]
         except BrokenProcessPool:
@@ -132,12 +180,12 @@ class Local(Generic[A, R]):
         pool.shutdown(wait=False, cancel_futures=True)
 
     def _alone(self, args: tuple[A, ...]) -> R:
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as solo:
+        with self._pool(1) as solo:
             try:
-                return solo.submit(self.work, *args).result()
+                (result,) = solo.submit(_each, self.work, [args], self.fresh).result()
+                return result
             except BrokenProcessPool:
                 return self.on_crash(*args)
 
@@ -219,10 +267,10 @@ class Dask(Generic[R]):
             self.cluster.close()
 
 
-# Executor name -> its runner, built as make(work, on_crash, jobs, scheduler).
+# Executor name -> its runner, built as make(work, on_crash, jobs, scheduler, fresh).
 RUNNERS: dict[str, Callable[..., Runner[Any]]] = {
-    "local": lambda work, on_crash, jobs, scheduler: Local(work, on_crash, workers(jobs)),
-    "dask": Dask,
+    "local": lambda work, on_crash, jobs, scheduler, fresh: Local(work, on_crash, workers(jobs), fresh),
+    "dask": lambda work, on_crash, jobs, scheduler, fresh: Dask(work, on_crash, jobs, scheduler),
 }
 
 
@@ -232,15 +280,17 @@ def runner(
     jobs: int = 0,
     kind: str = "local",
     scheduler: str | None = None,
+    fresh: bool = False,
 ) -> Runner[R]:
-    """A runner of `work` on the named executor; `on_crash(*args)` answers for a call whose worker died.
+    """A runner of `work` on the named executor; `on_crash(*args)` answers for a call whose worker died;
+    with `fresh`, local workers start a new interpreter instead of a fork of this process (see Local).
 
     `work` and its arguments must be picklable (top-level functions, plain data): the same call
     may run in this process, a local worker or a Dask worker on another machine.
     """
     check_executor(kind, scheduler)
     make = RUNNERS[kind]
-    made: Runner[R] = make(work, on_crash, jobs, scheduler)
+    made: Runner[R] = make(work, on_crash, jobs, scheduler, fresh)
     return made
 
 

@@ -14,6 +14,7 @@ margin boxes.
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,16 @@ class Template:
         return float(self.ops[self.matrix_at].operands[4])
 
 
-def stamp(pdf: Any, page: Any, template: Template, streams: list[bytes], fonts: dict[str, Any]) -> None:
-    """Add the stamped `streams` to `page`, with the template's font (copied into `pdf` once)."""
+def stamp(
+    pdf: Any,
+    page: Any,
+    template: Template,
+    streams: list[bytes],
+    fonts: dict[str, Any],
+    here: Callable[[Any], Any] = lambda font: font,
+) -> None:
+    """Add the stamped `streams` to `page`, with the template's font (copied into `pdf` once; `here`
+    gives what stands for that copy in the page's own document)."""
     import pikepdf
 
     if template.name not in fonts:
@@ -112,7 +121,7 @@ def stamp(pdf: Any, page: Any, template: Template, streams: list[bytes], fonts: 
     resources = page.obj.Resources
     if "/Font" not in resources:
         resources.Font = pikepdf.Dictionary()
-    resources.Font[template.name] = fonts[template.name]
+    resources.Font[template.name] = here(fonts[template.name])
     page.contents_add(b"q\n", prepend=True)  # the page's own graphics state ends before the stamps
     page.contents_add(b"\nQ\n" + b"\n".join(streams))
 
@@ -139,12 +148,18 @@ class Folios:
         return side.stream(digits, side.origin() + side.width(SAMPLE) - side.width(digits))
 
     def stamp(
-        self, page: Any, number: int, right: bool, more: tuple[Template, list[bytes]] | None = None
+        self,
+        page: Any,
+        number: int,
+        right: bool,
+        more: tuple[Template, list[bytes]] | None = None,
+        here: Callable[[Any], Any] = lambda font: font,
     ) -> None:
-        """Add folio `number` to `page` (a right page when `right`), and any `more` stamps."""
-        stamp(self.pdf, page, self.sides[right], [self.stream(number, right)], self.fonts)
+        """Add folio `number` to `page` (a right page when `right`), and any `more` stamps; the fonts
+        are copied into the edition's document once, and `here` says how `page`'s document refers to them."""
+        stamp(self.pdf, page, self.sides[right], [self.stream(number, right)], self.fonts, here)
         if more is not None:
-            stamp(self.pdf, page, more[0], more[1], self.fonts)
+            stamp(self.pdf, page, more[0], more[1], self.fonts, here)
 
     def close(self) -> None:
         self.source.close()

@@ -1,12 +1,15 @@
-"""Assembles a PDF edition from separately rendered parts with pikepdf: one document, one structure tree.
+"""Assembles a PDF edition from separately rendered parts with pikepdf: one file, one structure tree.
 
 The front (cover and contents, rendered with the edition's metadata, XMP, output intent and
-attachments) is the base; each body part's pages are appended after it, keeping its blank
-verso only where the part would otherwise start on a left page. What spans parts is rebuilt:
-the structure tree (each part's elements under the one Document element, ParentTree keys and
-the pages' /StructParents and annotations' /StructParent shifted past the keys before them;
-MCIDs are per page and stay), the outline (nested by each entry's bookmark level as WeasyPrint
-recorded it), the named destinations (the contents' links), page labels and folios.
+attachments) comes first; each body part's pages follow, keeping its blank verso only where
+the part would otherwise start on a left page. The file is written part by part (pdf_writer):
+each part is opened, adjusted (folios and contents numbers stamped, the press stage, subset
+names) and written renumbered, then closed, so memory stays flat however long the edition.
+What spans parts is rebuilt at the end from small records (pdf_skeleton): the structure tree
+(each part's elements under the one Document element, ParentTree keys and the pages'
+/StructParents and annotations' /StructParent shifted past the keys before them; MCIDs are per
+page and stay), the outline (nested by each entry's bookmark level as WeasyPrint recorded it),
+the named destinations (the contents' links), page labels.
 """
 
 from __future__ import annotations
@@ -14,32 +17,19 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archiver.export import page_list
+from archiver.executor import give_back
+from archiver.export import page_list, pdf_ink
 from archiver.export.fonts import postscript_names
-from archiver.export.pdf_press import Press
+from archiver.export.pdf_press import Press, drop_annotations, to_pdfx
 from archiver.export.pdf_render import LEVELS
-
-Mark = tuple[int, Any, Any]  # bookmark level, title (a PDF string), destination array
-
-
-def _copy(pdf: Any, src: Any, obj: Any) -> Any:
-    """`obj` of `src` copied into `pdf` (pages it points to map onto the pages already copied)."""
-    return pdf.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
-
-
-def _kids(element: Any) -> list[Any]:
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+from archiver.export.pdf_skeleton import Skeleton
+from archiver.export.pdf_structure import drop_tail, drop_verso, kids, set_languages
+from archiver.export.pdf_writer import Copier, Writer
 
 
 def _walk(item: Any) -> Iterator[Any]:
@@ -64,32 +54,41 @@ def part_facts(path: Path) -> tuple[int, dict[str, int]]:
         return len(src.pages), names
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A part to write at `finish`: its file, what of it stays, and where its first page lands."""
+
+    path: Path
+    keep: bool
+    verso: bool
+    pages: int | None
+    navigation: bool
+    langs: tuple[tuple[int, str], ...]
+    first: int
+
+
 @dataclass
 class Assembly:
-    """The edition being assembled: the base document and what spans its parts."""
+    """The edition being assembled: the front document, and the parts to write after it.
 
-    pdf: Any
-    document: Any  # the structure tree's Document element
-    nums: Any  # the ParentTree's /Nums
-    next_key: int
-    marks: list[Mark] = field(default_factory=list)
-    dests: dict[str, Any] = field(default_factory=dict)
+    `append` only reads each part's page count and page starts; `finish` writes the file part by
+    part (pdf_writer), each part opened, adjusted and closed in turn, so the edition is never
+    held whole: what spans the parts is kept as references and written last (pdf_skeleton).
+    """
+
+    pdf: Any  # the front (cover, the edition's metadata, XMP, output intent, attachments)
+    count: int  # pages so far
+    soft: bool = True  # line-break hyphens read as soft hyphens (see soft_hyphens)
+    pieces: list[Piece] = field(default_factory=list)
     blank: set[int] = field(default_factory=set)  # indices of blank versos (no folio)
     starts: list[tuple[int, str, int]] = field(default_factory=list)  # page index, block, offset
-    soft: bool = True  # line-break hyphens read as soft hyphens (see soft_hyphens)
 
     @classmethod
     def on(cls, pdf: Any, soft: bool = True) -> Assembly:
-        """The assembly on the base document; with `soft`, line-break hyphens read as soft hyphens."""
-        root = pdf.Root.StructTreeRoot
-        (document,) = _kids(root)
-        nums = root.ParentTree.Nums
-        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
-        made = cls(pdf, document, nums, max(keys, default=-1) + 1, soft=soft)
-        made._take_navigation(pdf, pdf, 0)
+        """The assembly on the front document; with `soft`, line-break hyphens read as soft hyphens."""
         if soft:
             soft_hyphens(pdf.pages)
-        return made
+        return cls(pdf, len(pdf.pages), soft)
 
     def append(
         self,
@@ -100,7 +99,7 @@ class Assembly:
         navigation: bool = True,
         langs: tuple[tuple[int, str], ...] = (),
     ) -> int:
-        """Append a rendered part's pages, its structure elements, outline entries and names.
+        """Add a rendered part's pages after those before it (written at `finish`).
 
         A part that opens with a blank `verso` keeps it only when `keep` says so; with `pages`,
         only its first pages stay (what lies on the others leaves the structure tree too); without
@@ -111,65 +110,140 @@ class Assembly:
         """
         import pikepdf
 
-        with pikepdf.open(path) as src:  # what is copied is copied at once: the part closes after
-            return self._append(src, keep, verso, pages, navigation, langs)
-
-    def _append(
-        self,
-        src: Any,
-        keep: bool,
-        verso: bool,
-        pages: int | None,
-        navigation: bool,
-        langs: tuple[tuple[int, str], ...],
-    ) -> int:
-        import pikepdf
-
-        index = {page.objgen: i for i, page in enumerate(src.pages)}  # as the part was rendered
+        with pikepdf.open(path) as src:
+            total, starts = len(src.pages), page_list.read(src.Root)
         shift = 1 if verso and not keep else 0  # the dropped verso
-        kept = len(src.pages) if pages is None else pages
-        at = len(self.pdf.pages) - shift
-        self.starts += [(at + i, block, n) for i, block, n in page_list.read(src.Root) if shift <= i < kept]
-        if self.soft:
-            soft_hyphens(src.pages)
-        if pages is not None and pages < len(src.pages):
-            _drop_tail(src, pages)
-        if verso and not keep:
-            self._drop_verso(src)
-        elif verso:
-            self.blank.add(len(self.pdf.pages))
-        offset, used = self._renumber(src)
-        first = len(self.pdf.pages)
-        with warnings.catch_warnings():  # names and outline are carried over below, our own way
-            warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
-            self.pdf.pages.extend(src.pages)
-        root = src.Root.StructTreeRoot
-        (document,) = _kids(root)
-        del document["/P"]  # not the part's own tree root: that stays behind
-        _languages(document, index, langs)
-        for kid in _kids(_copy(self.pdf, src, document)):
-            if isinstance(kid, pikepdf.Dictionary):
-                kid.P = self.document
-            self.document.K.append(kid)
-        nums = _copy(self.pdf, src, root.ParentTree).Nums
-        for i in range(0, len(nums), 2):
-            if int(nums[i]) + offset in used:
-                self.nums.append(int(nums[i]) + offset)
-                self.nums.append(nums[i + 1])
-        if navigation:
-            self._take_navigation(src, self.pdf, first)
+        kept = total if pages is None else min(pages, total)
+        self.starts += [(self.count - shift + i, block, n) for i, block, n in starts if shift <= i < kept]
+        if verso and keep:
+            self.blank.add(self.count)
+        first = self.count
+        self.pieces.append(Piece(path, keep, verso, pages, navigation, langs, first))
+        self.count += kept - shift
         return first
 
-    def _drop_verso(self, src: Any) -> None:
-        """Remove the part's blank first page and any structure element that sits on it alone."""
-        verso = src.pages[0].objgen
-        document = _kids(src.Root.StructTreeRoot)[0]
-        document.K = [k for k in _kids(document) if not _only_on(k, verso)]
-        del src.pages[0]
+    def finish(
+        self, labels: Any, folios: Any, more: dict[int, Any] | None = None, press: Press | None = None
+    ) -> bytes:
+        """Write the edition: the front, then each part (folios and `more` stamps, the `press` stage:
+        boxes, marks, PDF/X), then outline, names, structure tree, page labels and catalog; the front
+        closed, the bytes returned (deterministic: the same parts give the same bytes)."""
+        press = press or Press()
+        version = "1.6" if press.pdfx else str(self.pdf.pdf_version)
+        give_back()  # what the stages before freed (the contents' layout) need not stay resident
+        with tempfile.TemporaryFile() as out:  # the file is written part by part, then read back once
+            _Run(self, Writer(out, version), folios, more or {}, press).write(labels)
+            self.pdf.close()
+            out.seek(0)
+            return out.read()
 
-    def _renumber(self, src: Any) -> tuple[int, set[int]]:
-        """Shift the part's ParentTree keys past those already used; the shift, and the keys its pages use."""
-        offset, top, used = self.next_key, self.next_key - 1, set()
+
+class _Run:
+    """One writing of an assembly: the shared objects, the skeleton's records, the next ParentTree key."""
+
+    def __init__(self, assembly: Assembly, writer: Writer, folios: Any, more: dict[int, Any], press: Press):
+        self.assembly, self.writer, self.folios, self.more, self.press = assembly, writer, folios, more, press
+        self.front = Copier(writer, assembly.pdf)
+        self.skeleton = Skeleton.reserve(writer)
+        self.next_key = 0
+        self.slot = len(str(assembly.count))
+        self.sheet = press.sheet(assembly.pdf)  # registration colour and slug forms, in the front
+        self.srgb: int | None = None
+        if press.pdfx:  # the front's sRGB profile, which images recoloured in every part point to
+            found = [i.DestOutputProfile for i in assembly.pdf.Root.get("/OutputIntents", [])]
+            srgb = next((p for p in found if int(p.get("/N", 0)) == 3), None)
+            self.srgb = None if srgb is None else self.front.ref(srgb)
+
+    def write(self, labels: Any) -> None:
+        """The front, each part in turn, then the skeleton and the cross-reference stream."""
+        import pikepdf
+
+        pdf = self.assembly.pdf
+        self._piece(pdf, self.front, 0, 0, keys=None)
+        if self.press.pdfx:
+            to_pdfx(pdf, self.press.identifier, pages=False)
+        for piece in self.assembly.pieces:
+            with pikepdf.open(piece.path) as src:
+                self._part(src, piece)
+        rename_subsets([*fonts_of(pdf.pages), *self.folios.fonts.values()])
+        self.skeleton.write(self.front, self.next_key, labels, (LEVELS,))
+        info = pdf.trailer.get("/Info")
+        number = None if info is None else self.front.ref(info)
+        self.front.flush()
+        self.writer.close(self.skeleton.catalog, number)
+
+    def _part(self, src: Any, piece: Piece) -> None:
+        """Adjust one part (drop what does not stay, languages) and write it."""
+        index = {page.objgen: i for i, page in enumerate(src.pages)}  # as the part was rendered
+        if self.assembly.soft:
+            soft_hyphens(src.pages)
+        if piece.pages is not None and piece.pages < len(src.pages):
+            drop_tail(src, piece.pages)
+        if piece.verso and not piece.keep:
+            drop_verso(src)
+        (document,) = kids(src.Root.StructTreeRoot)
+        set_languages(document, index, piece.langs)
+        copier = Copier(self.writer, src)
+        kept = {page.objgen for page in src.pages}
+        for objgen in set(index) - kept:  # a reference to a dropped page is null
+            copier.numbers[objgen] = None
+        offset = self.next_key
+        self._piece(src, copier, piece.first, offset, self._renumber(src), piece.navigation)
+        copier.flush()
+
+    def _piece(
+        self,
+        src: Any,
+        copier: Copier,
+        first: int,
+        offset: int,
+        keys: set[int] | None,
+        navigation: bool = True,
+    ) -> None:
+        """Stamp, press and write the pages of `src` from edition index `first`, and take its structure
+        elements, ParentTree entries (those in `keys`; all for None), outline entries and names."""
+        import pikepdf
+
+        skeleton, root = self.skeleton, src.Root.StructTreeRoot
+        (document,) = kids(root)
+        copier.fix(root, skeleton.root)
+        copier.fix(document, skeleton.document)
+        copier.fix(src.Root.Pages, skeleton.pages)
+        here = _Here(copier, self.front)
+        sheet = self.sheet.moved(here)
+        for i, page in enumerate(src.pages, start=first):
+            if i and i not in self.assembly.blank:
+                right = (i + 1) % 2 == 1
+                self.folios.stamp(page, i + 1, right=right, more=self.more.get(i), here=here)
+            self.press.mark(page, i + 1, self.slot, sheet)
+        if self.press.pdfx:
+            if src is not self.assembly.pdf:  # images take the front's sRGB profile (one_ink reads it here)
+                stand = None if self.srgb is None else copier.stand_in(self.srgb, N=3)
+                intents = [pikepdf.Dictionary(DestOutputProfile=stand)] if stand is not None else []
+                src.Root.OutputIntents = pikepdf.Array(intents)
+            pdf_ink.one_ink(src)
+            drop_annotations(src)
+        if src is not self.assembly.pdf:  # the front's fonts are named with the shared ones, at the end
+            unique_subset_names(src)
+        for page in src.pages:
+            _inherit(page.obj)
+            page.obj.Parent = src.Root.Pages
+            number = copier.ref(page.obj)
+            assert number is not None
+            skeleton.page_refs.append(number)
+        skeleton.kids += [copier.inline(kid) for kid in kids(document)]
+        nums = root.ParentTree.Nums
+        for i in range(0, len(nums), 2):
+            if keys is None or int(nums[i]) + offset in keys:
+                skeleton.nums.append((int(nums[i]) + offset, copier.inline(nums[i + 1])))
+        if keys is None:
+            self.next_key = max([self.next_key - 1] + [k for k, _ in skeleton.nums]) + 1
+        if navigation:
+            self._navigation(src, copier)
+
+    def _renumber(self, src: Any) -> set[int]:
+        """Shift the part's ParentTree keys past those already used; the keys its pages use."""
+        offset, used = self.next_key, set()
         for page in src.pages:
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + offset
@@ -179,55 +253,53 @@ class Assembly:
                     annot.StructParent = int(annot.StructParent) + offset
                     used.add(int(annot.StructParent))
         nums = src.Root.StructTreeRoot.ParentTree.Nums
-        top = max([top, *used] + [int(nums[i]) + offset for i in range(0, len(nums), 2)])
+        top = max([offset - 1, *used] + [int(nums[i]) + offset for i in range(0, len(nums), 2)])
         self.next_key = top + 1
-        return offset, used
+        return used
 
-    def _take_navigation(self, src: Any, pdf: Any, first: int) -> None:
-        """The part's outline entries (with their levels) and named destinations, copied."""
+    def _navigation(self, src: Any, copier: Copier) -> None:
+        """The part's outline entries (with their levels) and named destinations, as written."""
         import pikepdf
 
         levels = [int(x) for x in src.Root.get(LEVELS, [])]
         if "/Outlines" in src.Root and "/First" in src.Root.Outlines:
-            outline = src.Root.Outlines if src is pdf else _copy(pdf, src, src.Root.Outlines)
-            items = list(_walk(outline.First))
+            items = list(_walk(src.Root.Outlines.First))
             if len(items) != len(levels):
                 levels = [1] * len(items)  # not ours: keep the entries, flat
-            self.marks += [(lv, it.Title, it.Dest) for lv, it in zip(levels, items, strict=True)]
+            self.skeleton.marks += [
+                (lv, copier.inline(it.Title), copier.inline(it.Dest))
+                for lv, it in zip(levels, items, strict=True)
+            ]
         if "/Names" in src.Root and "/Dests" in src.Root.Names:
-            dests = src.Root.Names.Dests if src is pdf else _copy(pdf, src, src.Root.Names.Dests)
-            self.dests.update((str(n), d) for n, d in pikepdf.NameTree(dests).items())
+            for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
+                self.skeleton.dests[str(name)] = copier.inline(dest)
 
-    def finish(
-        self, labels: Any, folios: Any, more: dict[int, Any] | None = None, press: Press | None = None
-    ) -> bytes:
-        """Outline, names, ParentTree, labels and folios in place, then the `press` stage (boxes, marks,
-        PDF/X); the document saved deterministically and closed."""
-        import pikepdf
 
-        pdf = self.pdf
-        if LEVELS in pdf.Root:
-            del pdf.Root[LEVELS]
-        pdf.Root.StructTreeRoot.ParentTreeNextKey = self.next_key
-        _outline(pdf, self.marks)
-        tree = pikepdf.NameTree.new(pdf)
-        for name in sorted(self.dests):
-            tree[name] = self.dests[name]
-        if "/Names" not in pdf.Root:
-            pdf.Root.Names = pikepdf.Dictionary()
-        pdf.Root.Names.Dests = tree.obj
-        pdf.Root.PageLabels = labels
-        for i, page in enumerate(pdf.pages):
-            if i and i not in self.blank:
-                folios.stamp(page, i + 1, right=(i + 1) % 2 == 1, more=(more or {}).get(i))
-        press = press or Press()
-        press.apply(pdf)
-        unique_subset_names(pdf)
-        with tempfile.TemporaryFile() as out:  # the document closes before its bytes are read back:
-            pdf.save(out, deterministic_id=True, compress_streams=True, **press.save_options())
-            pdf.close()  # never both in memory at once
-            out.seek(0)
-            return out.read()
+class _Here:
+    """Objects of the front (shared by every page) as they are referred to from another document."""
+
+    def __init__(self, copier: Copier, front: Copier) -> None:
+        self.copier, self.front = copier, front
+        self.made: dict[tuple[int, int], Any] = {}
+
+    def __call__(self, obj: Any) -> Any:
+        if self.copier is self.front:
+            return obj
+        if obj.objgen not in self.made:
+            number = self.front.ref(obj)
+            assert number is not None
+            self.made[obj.objgen] = self.copier.stand_in(number)
+        return self.made[obj.objgen]
+
+
+def _inherit(page: Any) -> None:
+    """Give a page the attributes it inherits from its page tree nodes (it leaves its tree)."""
+    node = page.get("/Parent")
+    while node is not None:
+        for key in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):
+            if key in node and key not in page:
+                page[key] = node[key]
+        node = node.get("/Parent")
 
 
 def fonts_of(pages: Iterable[Any]) -> Iterator[Any]:
@@ -258,9 +330,14 @@ def unique_subset_names(pdf: Any) -> None:
     tag; in one file, subsets that differ must not share a name (preflight tools flag it, and a
     RIP may reuse the first font program it loaded under a name).
     """
+    rename_subsets(fonts_of(pdf.pages))
+
+
+def rename_subsets(fonts: Iterable[Any]) -> None:
+    """Name each of these subset `fonts` after its bytes and its PostScript name (see unique_subset_names)."""
     import pikepdf
 
-    for font in fonts_of(pdf.pages):
+    for font in fonts:
         if "/BaseFont" not in font:
             continue
         holders = [font, *list(font.get("/DescendantFonts", []))]
@@ -299,102 +376,3 @@ def soft_hyphens(pages: Iterable[Any]) -> None:
         data = unicode.read_bytes()
         if BREAK_HYPHEN in data:
             unicode.write(_BREAK_ENTRY.sub(rb"\1" + SOFT_HYPHEN, data))
-
-
-def _languages(document: Any, index: dict[tuple[int, int], int], langs: tuple[tuple[int, str], ...]) -> None:
-    """Set /Lang on each /Art element: the language of the article that starts last on or before its page.
-
-    WeasyPrint makes one /Art element per page an article covers; articles start on pages of
-    their own, so an element belongs to the last article that started on or before its page.
-    """
-    import pikepdf
-
-    starts = sorted(langs)
-    for kid in _kids(document):
-        if not isinstance(kid, pikepdf.Dictionary) or kid.get("/S") != "/Art" or "/Pg" not in kid:
-            continue
-        page = index.get(kid.Pg.objgen)
-        found = [lang for start, lang in starts if page is not None and start <= page]
-        if found:
-            kid.Lang = pikepdf.String(found[-1])
-
-
-def _drop_tail(src: Any, keep: int) -> None:
-    """Remove the part's pages after the first `keep`, and what lies on them from its structure tree."""
-    dropped = {page.objgen for page in list(src.pages)[keep:]}
-    _prune(_kids(src.Root.StructTreeRoot)[0], dropped)
-    while len(src.pages) > keep:
-        del src.pages[-1]
-
-
-def _prune(element: Any, dropped: set[tuple[int, int]]) -> bool:
-    """Take out of `element` whatever marks content on `dropped` pages; whether nothing is left of it."""
-    import pikepdf
-
-    page = element.get("/Pg")
-    here = page is not None and page.objgen in dropped
-    kids = _kids(element)
-    left = []
-    for kid in kids:
-        if isinstance(kid, pikepdf.Dictionary):
-            if kid.get("/Type") in ("/MCR", "/OBJR"):
-                on = kid.get("/Pg", page)
-                if on is not None and on.objgen in dropped:
-                    continue
-            elif _prune(kid, dropped):
-                continue
-        elif here:  # a marked-content id on the element's own page
-            continue
-        left.append(kid)
-    if len(left) == len(kids):
-        return here and not kids
-    if not left:
-        return True
-    element.K = pikepdf.Array(left)
-    return False
-
-
-def _only_on(element: Any, page: tuple[int, int]) -> bool:
-    """Whether a structure element lies wholly on `page` (the blank verso's empty div)."""
-    import pikepdf
-
-    if not isinstance(element, pikepdf.Dictionary):
-        return False
-    pg = element.get("/Pg")
-    return (
-        pg is not None
-        and pg.objgen == page
-        and all(_only_on(k, page) for k in _kids(element) if isinstance(k, pikepdf.Dictionary))
-    )
-
-
-def _outline(pdf: Any, marks: Sequence[Mark]) -> None:
-    """The outline, nested by level: an entry is the child of the last entry with a lower level."""
-    import pikepdf
-
-    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    children: dict[int, list[Any]] = {id(root): []}
-    stack: list[tuple[int, Any]] = [(0, root)]
-    for level, title, dest in marks:
-        while stack[-1][0] >= level:
-            stack.pop()
-        item = pdf.make_indirect(pikepdf.Dictionary(Title=title, Dest=dest, Parent=stack[-1][1]))
-        children[id(stack[-1][1])].append(item)
-        children[id(item)] = []
-        stack.append((level, item))
-    _link(root, children)
-    pdf.Root.Outlines = root
-
-
-def _link(parent: Any, children: dict[int, list[Any]]) -> int:
-    """First/Last/Prev/Next/Count of `parent`'s subtree (every entry open); returns the count."""
-    kids = children[id(parent)]
-    count = 0
-    for i, kid in enumerate(kids):
-        if i:
-            kid.Prev, kids[i - 1].Next = kids[i - 1], kid
-        count += 1 + _link(kid, children)
-    if kids:
-        parent.First, parent.Last = kids[0], kids[-1]
-        parent.Count = count
-    return count

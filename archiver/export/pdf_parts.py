@@ -156,7 +156,8 @@ class Rendered:
         ctx = self.context
         if missing:
             if self.runner is None:
-                self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler)
+                fresh = True  # workers that hold none of this process's memory (see executor.Local)
+                self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler, fresh)
             done = 0
             for batch in _batches(missing, PER_WORKER * workers(ctx.jobs)):
                 results = self.runner.map([(job.html, job.css, job.notes) for job in batch])

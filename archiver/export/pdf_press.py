@@ -15,6 +15,7 @@ edition: a print file carries no embedded files.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -139,9 +140,11 @@ class Press:
     lang: str = "en"
 
     def apply(self, pdf: Any) -> None:
-        """Set the boxes and draw the marks on every page; make the document PDF/X-4 when asked."""
-        if self.bleed or self.marks or self.pdfx:
-            self._geometry(pdf)
+        """Set the boxes and draw the marks on every page of a whole document; make it PDF/X-4 when asked."""
+        sheet = self.sheet(pdf)
+        slot = len(str(len(pdf.pages)))
+        for number, page in enumerate(pdf.pages, start=1):
+            self.mark(page, number, slot, sheet)
         if self.pdfx:
             to_pdfx(pdf, self.identifier)
 
@@ -149,33 +152,53 @@ class Press:
         """pikepdf save options: PDF/X-4 is PDF 1.6."""
         return {"force_version": "1.6"} if self.pdfx else {}
 
-    def _geometry(self, pdf: Any) -> None:
-        import pikepdf
-
-        bleed = self.bleed * MM
+    def sheet(self, pdf: Any) -> Sheet:
+        """The objects every page's marks share, made in `pdf`: the registration colour, the slug line."""
         colour = _registration(pdf, self.pdfx) if self.marks else None
         slug = Slug.make(pdf, self.title, self.date, self.lang) if self.marks and self.title else None
-        slot = len(str(len(pdf.pages)))
-        for number, page in enumerate(pdf.pages, start=1):
-            media = _box(page.obj.MediaBox)
-            trim = _box(page.obj.get("/TrimBox", page.obj.MediaBox))
-            page.obj.TrimBox = pikepdf.Array(trim)
-            page.obj.BleedBox = pikepdf.Array(grow(trim, bleed))
-            if colour is None:
-                continue
-            page.obj.MediaBox = pikepdf.Array(grow(trim, bleed + SLUG))
-            if "/CropBox" in page.obj and _box(page.obj.CropBox) == media:
-                del page.obj["/CropBox"]
-            spaces = page.obj.Resources.get("/ColorSpace")
-            if spaces is None:
-                page.obj.Resources.ColorSpace = spaces = pikepdf.Dictionary()
-            spaces[REGISTRATION] = colour
-            page.contents_add(b"q\n", prepend=True)
-            page.contents_add(b"\nQ\n" + marks_stream(trim, bleed))
-            if slug is not None:
-                x, y, end = slug_place(trim, bleed)
-                line = slug.put(page, number, slot, x, y, end)
-                page.contents_add(b"/Artifact <</Type /Page>> BDC\n" + line + b"EMC\n")
+        return Sheet(colour, slug)
+
+    def mark(self, page: Any, number: int, slot: int, sheet: Sheet) -> None:
+        """The boxes of page `number` (of numbers `slot` digits wide), and its marks and slug line."""
+        import pikepdf
+
+        if not (self.bleed or self.marks or self.pdfx):
+            return
+        bleed = self.bleed * MM
+        media = _box(page.obj.MediaBox)
+        trim = _box(page.obj.get("/TrimBox", page.obj.MediaBox))
+        page.obj.TrimBox = pikepdf.Array(trim)
+        page.obj.BleedBox = pikepdf.Array(grow(trim, bleed))
+        if sheet.colour is None:
+            return
+        page.obj.MediaBox = pikepdf.Array(grow(trim, bleed + SLUG))
+        if "/CropBox" in page.obj and _box(page.obj.CropBox) == media:
+            del page.obj["/CropBox"]
+        spaces = page.obj.Resources.get("/ColorSpace")
+        if spaces is None:
+            page.obj.Resources.ColorSpace = spaces = pikepdf.Dictionary()
+        spaces[REGISTRATION] = sheet.colour
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"\nQ\n" + marks_stream(trim, bleed))
+        if sheet.slug is not None:
+            x, y, end = slug_place(trim, bleed)
+            line = sheet.slug.put(page, number, slot, x, y, end)
+            page.contents_add(b"/Artifact <</Type /Page>> BDC\n" + line + b"EMC\n")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What the marks of every page share: the registration colour and the slug line's forms."""
+
+    colour: Any = None
+    slug: Slug | None = None
+
+    def moved(self, here: Callable[[Any], Any]) -> Sheet:
+        """The same objects as another document's pages refer to them (`here` gives each one's stand-in)."""
+        slug = self.slug
+        if slug is not None:
+            slug = Slug({name: here(form) for name, form in slug.forms.items()}, slug.digit)
+        return Sheet(None if self.colour is None else here(self.colour), slug)
 
 
 def profile() -> bytes:
@@ -183,12 +206,14 @@ def profile() -> bytes:
     return resources.files("archiver.styles").joinpath(PROFILE).read_bytes()
 
 
-def to_pdfx(pdf: Any, identifier: str) -> None:
-    """Make the assembled PDF/A-3u document PDF/X-4: output intent, ink, metadata, no attachments."""
+def to_pdfx(pdf: Any, identifier: str, pages: bool = True) -> None:
+    """Make the assembled PDF/A-3u document PDF/X-4: output intent, ink, metadata, no attachments
+    (without `pages`, its pages' ink and annotations are left to the caller)."""
     import pikepdf
 
-    pdf_ink.one_ink(pdf)
-    drop_annotations(pdf)
+    if pages:
+        pdf_ink.one_ink(pdf)
+        drop_annotations(pdf)
     icc = pdf.make_stream(profile(), N=4)
     pdf.Root.OutputIntents = pikepdf.Array(
         [
