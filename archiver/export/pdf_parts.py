@@ -11,6 +11,7 @@ redone at assembly, which costs no WeasyPrint layout.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ from archiver.export.pdf_render import part_crashed, render_part
 # !important.)
 PER_WORKER = 24  # chunks a worker renders in one batch (each about 300 KB of PDF in the parent)
 VERSO = "archiver-verso"  # the blank left page every body part starts with
+# Below this resident size, render workers are forked from this process (they start at once, with
+# its modules loaded); above it, fresh ones start (about 2 s of CPU each, but they hold only what
+# they load): an edition of 1,000 articles stays below it, one of 5,000 goes above.
+FORK_BELOW = 160 << 20
 NO_FOLIOS = (
     " @page :left { @bottom-left { content: none !important; } }"
     " @page :right { @bottom-right { content: none !important; } }"
@@ -156,7 +161,7 @@ class Rendered:
         ctx = self.context
         if missing:
             if self.runner is None:
-                fresh = True  # workers that hold none of this process's memory (see executor.Local)
+                fresh = holds_much()  # else forks: they start at once, and share what little this holds
                 self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler, fresh)
             done = 0
             for batch in _batches(missing, PER_WORKER * workers(ctx.jobs)):
@@ -166,6 +171,17 @@ class Rendered:
                 done += len(batch)
                 ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
+
+
+def holds_much(limit: int | None = None) -> bool:
+    """Whether this process is resident in more than `limit` bytes (FORK_BELOW), or cannot tell: then
+    render workers start fresh (see executor.Local), since a fork's resident size counts all of it again."""
+    limit = FORK_BELOW if limit is None else limit
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return True
+    return pages * os.sysconf("SC_PAGE_SIZE") > limit
 
 
 def _batches(items: Sequence[Job], size: int) -> Iterator[Sequence[Job]]:

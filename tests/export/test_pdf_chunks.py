@@ -291,3 +291,21 @@ def test_the_cover_and_the_colophon_chunks_after_the_first_render_beside_the_bod
     assert batches == [1 + 3 + 2, 1, 1]
     assert_sound_tree(data)
     assert "Colophon" in pdf_gate.pdf_text(data)
+
+
+def test_render_workers_fork_from_a_small_process_and_start_fresh_beside_a_large_one(
+    docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver.export import pdf_parts
+
+    assert pdf_parts.holds_much(1) and not pdf_parts.holds_much(1 << 50)
+    kinds: list[bool] = []
+    runner = executor.runner
+    monkeypatch.setattr(executor, "runner", lambda *args: kinds.append(args[-1]) or runner(*args))
+    some = [d for d in docs if d.meta.language.text == "en"][:2]
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 1 << 50)  # as if this process held a few articles
+    small = _render(some, 1, jobs=2)
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 0)  # as if it held an edition of thousands
+    large = _render(some, 1, jobs=2)
+    assert kinds == [False, True]
+    assert small == large  # the bytes do not depend on how the workers started
