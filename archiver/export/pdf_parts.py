@@ -30,6 +30,8 @@ from archiver.export.pdf_render import part_crashed, render_part
 # !important.)
 PER_WORKER = 24  # chunks a worker renders in one batch (each about 300 KB of PDF in the parent)
 VERSO = "archiver-verso"  # the blank left page every body part starts with
+HERE = 2  # documents to render that this process renders itself when no workers run yet: a worker
+# costs about 1.4 s of CPU to load WeasyPrint, so a one-article edition renders faster without them
 # Below this resident size, render workers are forked from this process (they start at once, with
 # its modules loaded); above it, fresh ones start (about 2 s of CPU each, but they hold only what
 # they load): an edition of 1,000 articles stays below it, one of 5,000 goes above.
@@ -159,7 +161,11 @@ class Rendered:
         missing = list({job.name: job for job in jobs if job.name not in found}.values())
         missing.sort(key=lambda job: len(job.html), reverse=True)  # the order of the results is by name
         ctx = self.context
-        if missing:
+        if missing and len(missing) <= HERE and self.runner is None and ctx.executor == "local":
+            for job in missing:
+                found[job.name] = self.one(job)
+            ctx.stage("render", len(missing), len(missing))
+        elif missing:
             if self.runner is None:
                 fresh = holds_much()  # else forks: they start at once, and share what little this holds
                 self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler, fresh)

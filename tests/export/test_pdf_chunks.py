@@ -309,3 +309,17 @@ def test_render_workers_fork_from_a_small_process_and_start_fresh_beside_a_large
     large = _render(some, 1, jobs=2)
     assert kinds == [False, True]
     assert small == large  # the bytes do not depend on how the workers started
+
+
+def test_a_one_article_edition_renders_without_starting_workers(
+    docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+    runner = executor.runner
+    monkeypatch.setattr(executor, "runner", lambda *args: made.append(1) or runner(*args))
+    one = _render(docs[:1], 40, jobs=2)  # the cover and one chunk: workers would cost more than they save
+    assert made == []
+    assert one == _render(docs[:1], 40, jobs=1)
+    two = [d for d in docs if d.meta.language.text == "en"][:3]
+    _render(two, 1, jobs=2)  # more to render: workers start
+    assert made == [1]
