@@ -207,13 +207,15 @@ def _pages(data: bytes) -> int:
 
 @dataclass(frozen=True)
 class Placed:
-    """A rendered part: its file, page count, named destinations, and whether it opens with a verso."""
+    """A rendered part: its file, page count, named destinations, whether it opens with a verso, and
+    where its pages start (page_list, for the assembly)."""
 
     path: Path
     pages: int
     names: dict[str, int]
     verso: bool
     langs: tuple[tuple[int, str], ...] = ()  # (page index where an article starts, its language)
+    starts: tuple[tuple[int, str, int], ...] | None = None  # None: not read (the assembly reads them)
 
     @classmethod
     def of(
@@ -224,14 +226,19 @@ class Placed:
         cache: RenderCache | None = None,
     ) -> Placed:
         """The part at `path` (named by its job, see pdf_parts.Rendered); `articles` are the anchors and
-        languages of the articles it holds. Its page count and names are read once, then kept in `cache`."""
+        languages of the articles it holds. Its facts are read once, then kept in `cache`."""
         if cache is None:
-            pages, names = part_facts(path)
+            pages, names, starts = part_facts(path)
         else:
-            kept = cache.checked("pdf-facts", path.name, lambda: json.dumps(part_facts(path)).encode())
-            pages, names = json.loads(kept)
+            kept = cache.checked("pdf-part-facts", path.name, lambda: json.dumps(part_facts(path)).encode())
+            pages, names, starts = json.loads(kept)
         langs = tuple((names[anchor], lang) for anchor, lang in articles if anchor in names)
-        return cls(path, pages, names, verso, langs)
+        return cls(path, pages, names, verso, langs, tuple((int(i), str(b), int(n)) for i, b, n in starts))
+
+    @property
+    def known(self) -> tuple[int, list[tuple[int, str, int]]] | None:
+        """Its page count and page starts when already read, so that the assembly need not open it."""
+        return None if self.starts is None else (self.pages, list(self.starts))
 
 
 @dataclass(frozen=True)
@@ -429,7 +436,7 @@ def _assemble(
             for i, (part, keep) in enumerate(zip(parts, layout.keep, strict=True), start=1):
                 chunk = contents[i - 1] if i <= len(contents) else None
                 if chunk is None:
-                    assembly.append(part.path, keep, part.verso, langs=part.langs)
+                    assembly.append(part.path, keep, part.verso, langs=part.langs, known=part.known)
                 else:
                     first = assembly.append(part.path, pages=chunk.pages, verso=False, navigation=False)
                     for column in chunk.numbers:

@@ -41,8 +41,8 @@ def _walk(item: Any) -> Iterator[Any]:
         item = item.get("/Next")
 
 
-def part_facts(path: Path) -> tuple[int, dict[str, int]]:
-    """A rendered part's page count and the page index of each named destination."""
+def part_facts(path: Path) -> tuple[int, dict[str, int], list[tuple[int, str, int]]]:
+    """A rendered part's page count, the page index of each named destination, and its page starts."""
     import pikepdf
 
     with pikepdf.open(path) as src:
@@ -51,7 +51,7 @@ def part_facts(path: Path) -> tuple[int, dict[str, int]]:
         if "/Names" in src.Root and "/Dests" in src.Root.Names:
             for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
                 names[str(name)] = index[dest[0].objgen]
-        return len(src.pages), names
+        return len(src.pages), names, page_list.read(src.Root)
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class Assembly:
         pages: int | None = None,
         navigation: bool = True,
         langs: tuple[tuple[int, str], ...] = (),
+        known: tuple[int, list[tuple[int, str, int]]] | None = None,
     ) -> int:
         """Add a rendered part's pages after those before it (written at `finish`).
 
@@ -105,13 +106,17 @@ class Assembly:
         only its first pages stay (what lies on the others leaves the structure tree too); without
         `navigation`, its outline entries and names are not taken; `langs` says on which page each
         of its articles starts and in which language, which goes on the article's /Art elements
-        as /Lang (readers choose the voice and hyphenation by it). Returns the index of the
-        part's first page in the edition.
+        as /Lang (readers choose the voice and hyphenation by it); `known` is the part's page count
+        and page starts when they were read already (else the part is opened for them). Returns
+        the index of the part's first page in the edition.
         """
-        import pikepdf
+        if known is not None:
+            total, starts = known
+        else:
+            import pikepdf
 
-        with pikepdf.open(path) as src:
-            total, starts = len(src.pages), page_list.read(src.Root)
+            with pikepdf.open(path) as src:
+                total, starts = len(src.pages), page_list.read(src.Root)
         shift = 1 if verso and not keep else 0  # the dropped verso
         kept = total if pages is None else min(pages, total)
         self.starts += [(self.count - shift + i, block, n) for i, block, n in starts if shift <= i < kept]

@@ -154,7 +154,13 @@ def test_a_warm_pdf_export_guards_no_word_and_opens_no_part_for_its_facts(
     assert len(guarded) == cold.articles and opened  # every article guarded, every part read once
     guarded.clear()
     opened.clear()
+    from archiver.export import pdf_merge
+
+    starts: list[int] = []  # page starts read from a part by the assembly (known ones are passed in)
+    read = pdf_merge.page_list.read
+    monkeypatch.setattr(pdf_merge.page_list, "read", lambda root: starts.append(1) or read(root))
     recipes.export(archive, job, Selection(), tmp_path / "warm.pdf")
+    assert len(starts) == 1  # the contents chunk alone: the body and colophon parts' came from the cache
     assert (tmp_path / "warm.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
     assert guarded == [] and opened == []  # the printed articles and the parts' facts came from the cache
     for p in (archive.root / FOLDER / "pdf-printed").rglob("*"):
