@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -72,9 +73,16 @@ def newest(library: Library, page: int, size: int) -> Feed:
 def facet_list(library: Library, name: str) -> Feed:
     """A navigation feed: one link per month, source or language."""
     titles = {"month": "By month", "source": "By source", "language": "By language"}
-    named = language_name if name == "language" else str  # languages by name, not by tag
-    nav = [Nav(named(value), _facet_path(name, value), True, n) for value, n in library.facet(name)]
+    nav = [Nav(_shown(name, value), _facet_path(name, value), True, n) for value, n in library.facet(name)]
     return Feed(titles[name], f"{name}s", nav=nav, updated=library.last_ingested())
+
+
+# Facet -> how a value of it is shown (languages by name, not by tag); other values as they are.
+SHOWN: dict[str, Callable[[str], str]] = {"language": language_name}
+
+
+def _shown(name: str, value: str) -> str:
+    return SHOWN.get(name, str)(value)
 
 
 def _facet_path(name: str, value: str) -> str:
