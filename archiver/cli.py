@@ -48,6 +48,33 @@ class _Console:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.made(), name)
 
+    def _stream(self) -> Any:
+        return sys.stderr if self._options.get("stderr") else sys.stdout
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether output goes to a terminal; asks rich only when it is loaded or the environment forces."""
+        if self._made is None and not any(os.environ.get(v) is not None for v in _RICH_TERMINAL_ENV):
+            isatty = getattr(self._stream(), "isatty", None)
+            try:
+                return bool(isatty and isatty())
+            except ValueError:  # a closed stream
+                return False
+        return bool(self.made().is_terminal)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        """Print as rich does; plain text to a pipe or log is written as it is, without loading rich."""
+        plain = self._made is None and not options and all(isinstance(o, str) for o in objects)
+        if plain and not self.is_terminal:  # rich would write the same: no markup, highlighting or wrap
+            stream = self._stream()
+            stream.write(" ".join(objects).expandtabs(8) + "\n")
+            stream.flush()
+            return
+        self.made().print(*objects, **options)
+
+
+_RICH_TERMINAL_ENV = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+
 
 out = _Console()
 err = _Console(stderr=True)

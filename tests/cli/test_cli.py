@@ -210,6 +210,38 @@ def test_commands_without_pdf_do_not_import_weasyprint(archive: Path) -> None:
     assert result.stdout.strip().splitlines()[-1] == "False False"
 
 
+def test_ingest_into_a_pipe_does_not_load_rich(archive: Path) -> None:
+    code = (
+        "import sys; from archiver.cli import app\n"
+        "try:\n    app(['--archive', sys.argv[1], 'ingest', sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+        "print('rich loaded:', 'rich' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(archive), str(SEED)], capture_output=True, text=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "rich loaded: False"
+    assert "1 file: 0 new, 0 new versions, 1 unchanged" in result.stderr
+
+
+PLAIN = ["archiver: a.txt: plain", "Ĳsselmeer — «guillemets» 😀 \\x1b[31m", "a\tb  "]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_output_is_what_rich_writes(text: str) -> None:
+    import io
+
+    from rich.console import Console
+
+    from archiver.cli import _Console
+
+    ours, theirs = io.StringIO(), io.StringIO()
+    console = _Console()
+    console._stream = lambda: ours  # type: ignore[method-assign]
+    console.print(text)
+    Console(file=theirs, highlight=False, soft_wrap=True, markup=False, emoji=False).print(text)
+    assert console._made is None and ours.getvalue() == theirs.getvalue()
+
+
 def test_export_epub_and_build(archive: Path, tmp_path: Path) -> None:
     result = run(
         "export",
