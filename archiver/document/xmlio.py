@@ -346,10 +346,13 @@ _FIELD_FROM_XML: dict[Shape, Callable[[list[Element]], Any]] = {
 def _read_meta(m: Element) -> Metadata:
     ids = m.findall(q("id"))
     archive_id = next(i.text for i in ids if i.get("scheme") == "archive")
-    values = {spec.name: _FIELD_FROM_XML[spec.shape](m.findall(q(spec.element))) for spec in FIELDS}
+    children: dict[str, list[Element]] = {}  # the meta's elements by tag, in document order (one walk)
+    for child in m:
+        children.setdefault(child.tag, []).append(child)
+    values = {spec.name: _FIELD_FROM_XML[spec.shape](children.get(q(spec.element), [])) for spec in FIELDS}
     for spec in FIELDS:
         if spec.how:  # the How its words share, from the first that has one
-            first = next((e for e in m.findall(q(spec.element)) if e.get("origin")), None)
+            first = next((e for e in children.get(q(spec.element), []) if e.get("origin")), None)
             values[spec.how] = None if first is None else _how(first)
     title, language = values.pop("title"), values.pop("language")
     if title is None or language is None:
