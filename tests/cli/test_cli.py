@@ -38,7 +38,7 @@ def run(*args: str | Path, archive: Path | None = None) -> subprocess.CompletedP
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,  # a hang fails; a slow shared CI machine does not
     )
 
 
