@@ -6,7 +6,8 @@ import copy
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,8 +16,8 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml
-from archiver.export.cache import key
+from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml, zipped
+from archiver.export.cache import RenderCache, key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import colon, label
@@ -230,9 +231,23 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     _guide(book, edition)
     book.add_item(epub.EpubNcx())
     _navigation(book, framed, elements, pages)
-    data = _write(book, edition)
-    _check(data, {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}, framed)
+    members: dict[str, bytes] = {}
+    data = _write(book, edition, _deflater(framed.context.cache), members)
+    articles = {p.name: partial(xhtml.paragraph_texts, p.element) for p in framed.of("article")}
+    _check(members.get, articles, framed)  # the pages as zipped (the zip's own CRCs guard the rest)
     return data
+
+
+def _deflater(cache: RenderCache | None) -> Callable[[bytes], bytes]:
+    """Deflate a member, or take its compressed bytes from the render cache (keyed by content and zlib)."""
+    if cache is None:
+        return zipped.deflate
+
+    def deflated(data: bytes) -> bytes:
+        name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+        return cache.checked("epub-deflated", name, lambda: zipped.deflate(data))
+
+    return deflated
 
 
 def _navigation(book: Any, framed: Frame, elements: dict[str, Any], pages: list[epub_nav.PageTarget]) -> None:
@@ -259,7 +274,9 @@ def _guide(book: Any, edition: Edition) -> None:
     ]
 
 
-def _write(book: Any, edition: Edition) -> bytes:
+def _write(
+    book: Any, edition: Edition, deflated: Callable[[bytes], bytes], members: dict[str, bytes]
+) -> bytes:
     from ebooklib import epub
 
     when = edition.modified()
@@ -272,7 +289,7 @@ def _write(book: Any, edition: Edition) -> bytes:
         "compresslevel": 0,
     }  # repack compresses
     epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), edition.lang, when)
+    return repack(raw.getvalue(), edition.lang, when, deflated, members)
 
 
 def check(data: bytes, edition: Edition) -> None:
@@ -280,29 +297,33 @@ def check(data: bytes, edition: Edition) -> None:
     wanted = {
         d.meta.archive_id: lambda d=d: xhtml.paragraph_texts(xhtml.article(d)) for d in edition.documents
     }
-    _check(data, wanted)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        _check(lambda name: zf.read(name) if name in names else None, wanted)
 
 
-def _check(data: bytes, expected: Mapping[str, Callable[[], list[str]]], framed: Frame | None = None) -> None:
+def _check(
+    read: Callable[[str], bytes | None],
+    expected: Mapping[str, Callable[[], list[str]]],
+    framed: Frame | None = None,
+) -> None:
     """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again."""
     cache = framed.context.cache if framed else None
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for archive_id, want in expected.items():
-            try:
-                raw = zf.read(f"EPUB/text/{archive_id}.xhtml")
-            except KeyError:
-                raise ExportError(f"{archive_id}: article page missing from the EPUB") from None
-            base = cache.article_key(archive_id, "epub-page-passed") if cache else None
-            passed = key(base, hashlib.sha256(raw).hexdigest()) if base else None
-            if cache and passed and cache.passed("passed", passed):
-                continue
-            page = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
-            have = set(xhtml.paragraph_texts(page, XHTML))
-            missing = [w for w in want() if w not in have]
-            if missing:
-                raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
-            if cache and passed:
-                cache.record_pass("passed", passed)
+    for archive_id, want in expected.items():
+        raw = read(f"EPUB/text/{archive_id}.xhtml")
+        if raw is None:
+            raise ExportError(f"{archive_id}: article page missing from the EPUB")
+        base = cache.article_key(archive_id, "epub-page-passed") if cache else None
+        passed = key(base, hashlib.sha256(raw).hexdigest()) if base else None
+        if cache and passed and cache.passed("passed", passed):
+            continue
+        page = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
+        have = set(xhtml.paragraph_texts(page, XHTML))
+        missing = [w for w in want() if w not in have]
+        if missing:
+            raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
+        if cache and passed:
+            cache.record_pass("passed", passed)
 
 
 def _fix_opf(data: bytes, lang: str) -> bytes:
@@ -313,23 +334,31 @@ def _fix_opf(data: bytes, lang: str) -> bytes:
     return out
 
 
-def repack(raw: bytes, lang: str, when: datetime) -> bytes:
-    """Rewrite the zip: mimetype first and stored with no extra field, fixed entry times and modes."""
+def repack(
+    raw: bytes,
+    lang: str,
+    when: datetime,
+    deflated: Callable[[bytes], bytes] = zipped.deflate,
+    members: dict[str, bytes] | None = None,
+) -> bytes:
+    """Rewrite the zip: mimetype first and stored with no extra field, fixed entry times and modes.
+
+    `members`, if given, receives each member's bytes as zipped (for the completeness gate).
+    """
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     src = zipfile.ZipFile(io.BytesIO(raw))
     names = ["mimetype"] + [n for n in src.namelist() if n != "mimetype"]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
+
+    def each() -> Iterator[tuple[str, bytes, bool]]:
         for name in names:
             data = src.read(name)
             if name.endswith(".opf"):
                 data = _fix_opf(data, lang)
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, data, compresslevel=9)
-    return out.getvalue()
+            if members is not None:
+                members[name] = data
+            yield name, data, name != "mimetype"
+
+    return zipped.pack(each(), stamp, deflated)
 
 
 EXPORTER = Format(
