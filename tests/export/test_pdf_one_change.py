@@ -9,6 +9,7 @@ the assembly points its link and number at the new version's anchor.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pikepdf
@@ -92,3 +93,36 @@ def test_a_new_version_renders_only_its_chunks_and_is_byte_identical_to_cold(
     cold = _render(changed, None)
     assert len(rendered) == 9  # without a cache every document renders
     assert after == cold
+
+
+def test_two_documents_to_render_go_one_to_a_fork_one_here_and_give_the_same_bytes(
+    docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver import executor
+
+    made: list[int] = []  # sets of workers started
+    runner = executor.runner
+    monkeypatch.setattr(executor, "runner", lambda *args: made.append(1) or runner(*args))
+    forked: list[int] = []  # the sizes of the documents rendered in a fork
+    fork = pdf_parts._fork
+    monkeypatch.setattr(pdf_parts, "_fork", lambda job, out: forked.append(len(job.html)) or fork(job, out))
+    rendered: list[int] = []
+    keep = pdf_parts.Rendered._keep
+
+    def kept(self: pdf_parts.Rendered, job: pdf_parts.Job, data: bytes) -> Path:
+        rendered.append(len(job.html))
+        return keep(self, job, data)
+
+    monkeypatch.setattr(pdf_parts.Rendered, "_keep", kept)
+    one = gather(docs[:1])  # the cover and one body chunk to render first
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 1 << 50)  # as if this process held a few articles
+    forks = pdf.render(frame(one, Context(None, 2)))
+    assert len(forked) == 1 and forked[0] == max(rendered[:2]) and made == []  # the longer, in a fork
+    here = pdf.render(frame(one, Context(None, 1)))  # one worker allowed: all here
+    assert len(forked) == 1 and forks == here
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 0)  # as if it held thousands: a fork would count it all
+    assert pdf.render(frame(one, Context(None, 2))) == here and len(forked) == 1
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 1 << 50)
+    monkeypatch.setattr(pdf_parts, "_render_into", lambda *args: os._exit(3))  # a fork that dies
+    again = pdf.render(frame(one, Context(None, 2)))
+    assert len(forked) == 2 and again == here  # rendered here instead, the same
