@@ -177,7 +177,6 @@ class Rendered:
                 ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
 
-
     def _here(self, missing: Sequence[Job]) -> dict[str, Path]:
         """The few `missing` documents (longest first) rendered without workers: with more than one and
         more than one worker allowed, the longest in a fork of this process beside the others here.
