@@ -197,6 +197,9 @@ class Rendered:
         fork = _fork(longest, out)
         try:
             done = {job.name: self.one(job) for job in rest}
+        except BaseException:  # a failure here or Ctrl-C: the fork's work is no longer wanted
+            fork.kill()
+            raise
         finally:
             fork.join()
         data = out.read_bytes() if fork.exitcode == 0 and out.exists() else None

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
 
 from archiver.document.model import Document
-from archiver.export import pdf, pdf_gate, pdf_parts
+from archiver.export import ExportError, pdf, pdf_gate, pdf_parts
 from archiver.export.cache import Context, RenderCache
 from archiver.export.edition import gather
 from archiver.export.frame import frame
@@ -126,3 +128,19 @@ def test_two_documents_to_render_go_one_to_a_fork_one_here_and_give_the_same_byt
     monkeypatch.setattr(pdf_parts, "_render_into", lambda *args: os._exit(3))  # a fork that dies
     again = pdf.render(frame(one, Context(None, 2)))
     assert len(forked) == 2 and again == here  # rendered here instead, the same
+
+
+def test_a_failure_beside_the_fork_stops_it(docs: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_parts, "FORK_BELOW", 1 << 50)
+    forks: list[Any] = []
+    fork = pdf_parts._fork
+    monkeypatch.setattr(pdf_parts, "_fork", lambda job, out: forks.append(fork(job, out)) or forks[-1])
+
+    def fails(self: pdf_parts.Rendered, job: pdf_parts.Job, render: Any = None) -> Path:
+        raise ExportError("the render here failed")
+
+    monkeypatch.setattr(pdf_parts.Rendered, "one", fails)
+    with pytest.raises(ExportError, match="the render here failed"):
+        pdf.render(frame(gather(docs[:1]), Context(None, 2)))
+    (process,) = forks
+    assert process.exitcode == -signal.SIGKILL  # stopped, not waited for
