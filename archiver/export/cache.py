@@ -18,8 +18,9 @@ from archiver.store.files import write_atomic
 # Bump the last number whenever rendering or assembly changes without a change of version or
 # stylesheet (2: contents numbers stamped, /Lang per article, PostScript font names; 3: marks in a
 # slug drawn at assembly, PDF/X-4; 4: measure per paper, flow, colophon lines, page-list notes;
-# 6: plain Span structure elements folded into their parents, pdf_tags).
-RENDER_VERSION = f"{__version__}/{RULES_VERSION}/6"
+# 6: plain Span structure elements folded into their parents, pdf_tags; 7: the PDF's authors,
+# keywords and dates stamped at assembly, contents links to their entries' places).
+RENDER_VERSION = f"{__version__}/{RULES_VERSION}/7"
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 FOLDER = "cache"  # inside the archive folder: derived data, safe to delete at any time
 

@@ -97,21 +97,37 @@ class PdfOptions:
 
 
 def _head(root: Any, edition: Edition) -> None:
-    """Title, authors, keywords, description and dates: WeasyPrint turns them into PDF metadata."""
+    """Title and description (the cover shows both): WeasyPrint turns them into PDF metadata.
+
+    What an article's change can move though the cover shows none of it (authors, keywords, the
+    edition's date) is stamped at assembly instead (`_stamp_facts`): the cover renders again only
+    when what it shows changes.
+    """
     head = xhtml.el(root, "head")
     xhtml.el(head, "meta", charset="utf-8")
     xhtml.el(head, "title", edition.title)
-    for name in dict.fromkeys(a.text for d in edition.documents for a in d.meta.authors):
-        xhtml.el(head, "meta", name="author", content=name)
-    keywords = dict.fromkeys(k for d in edition.documents for k in d.meta.keywords)
-    if keywords:
-        xhtml.el(head, "meta", name="keywords", content=", ".join(keywords))
     xhtml.el(head, "meta", name="description", content=cover.subtitle(edition))
     xhtml.el(head, "meta", name="generator", content=f"archiver {__version__}")
-    made = edition.modified().strftime("%Y-%m-%dT%H:%M:%SZ")  # the edition's own date, not an article's
-    xhtml.el(head, "meta", name="dcterms.created", content=made)
-    xhtml.el(head, "meta", name="dcterms.modified", content=made)
     xhtml.el(head, "link", rel="stylesheet", href="archiver:styles/print.css")
+
+
+def _stamp_facts(pdf: Any, xmp: Any, edition: Edition) -> None:
+    """The edition's authors, keywords and date in the document info and the XMP (they must agree, PDF/A),
+    written at assembly as WeasyPrint would have written them from the cover's head."""
+    import pikepdf
+
+    authors = list(dict.fromkeys(a.text for d in edition.documents for a in d.meta.authors))
+    keywords = list(dict.fromkeys(k for d in edition.documents for k in d.meta.keywords))
+    made = edition.modified()  # the edition's own date, not an article's
+    if authors:
+        pdf.docinfo[pikepdf.Name.Author] = pikepdf.String(", ".join(authors))
+        xmp["dc:creator"] = authors
+    if keywords:
+        pdf.docinfo[pikepdf.Name.Keywords] = pikepdf.String(", ".join(keywords))
+        xmp["pdf:Keywords"] = ", ".join(keywords)
+    for info, name in (("/CreationDate", "xmp:CreateDate"), ("/ModDate", "xmp:ModifyDate")):
+        pdf.docinfo[pikepdf.Name(info)] = pikepdf.String(_pdf_date(made))
+        xmp[name] = made.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _run_in_head(part: Part) -> Any:
@@ -424,6 +440,7 @@ def _assemble(
             dates = [d.published.value for d in edition.documents if d.published]
             if len(edition.documents) == 1 and dates:
                 xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
+            _stamp_facts(pdf, xmp, edition)
         # a text with non-breaking hyphens of its own keeps them: they share the line-break glyph
         soft = not any("\u2011" in "".join(p.element.itertext()) for p in framed.parts)
         assembly = Assembly.on(pdf, soft)
@@ -438,7 +455,9 @@ def _assemble(
                 if chunk is None:
                     assembly.append(part.path, keep, part.verso, langs=part.langs, known=part.known)
                 else:
-                    first = assembly.append(part.path, pages=chunk.pages, verso=False, navigation=False)
+                    first = assembly.append(
+                        part.path, pages=chunk.pages, verso=False, navigation=False, targets=chunk.targets
+                    )
                     for column in chunk.numbers:
                         found = (column, layout.numbers[column.name])
                         numbers.setdefault(first + column.page, []).append(found)

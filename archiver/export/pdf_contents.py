@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,16 @@ def _html(framed: Frame, elements: Sequence[Any]) -> bytes:
     return part_html(edition.lang, edition.title, grouped, elements, verso=False)
 
 
+def entry_name(n: int) -> str:
+    """The link target a contents chunk gives its entry `n`: its place, never the article's version.
+
+    An article's anchor is its archive id, which a new version changes; the chunk that lists it
+    would then render again for a change of the article's text. So the chunk links to its entries'
+    places, and the assembly points each link and number at the article's anchor (`Chunk.targets`).
+    """
+    return f"entry-{n}"
+
+
 def _chunk_html(framed: Frame, head: Sequence[Any], items: Sequence[Any], first: int) -> bytes:
     """The contents' heading (first chunk only) and some of its entries, numbered for the layout notes."""
     (contents,) = framed.of("contents")
@@ -107,10 +117,24 @@ def _chunk_html(framed: Frame, head: Sequence[Any], items: Sequence[Any], first:
         nav.append(copy.deepcopy(element))
     listing = xhtml.el(nav, "ol")
     for n, item in enumerate(items, start=first):
-        entry = _last_word(copy.deepcopy(item))
+        entry = copy.deepcopy(item)
+        for link in entry.iter("a"):
+            if link.get("href", "").startswith("#"):
+                link.set("href", f"#{entry_name(n)}")
+        entry = _last_word(entry)
         entry.set("data-entry", str(n))
         listing.append(entry)
     return _html(framed, [nav])
+
+
+def _targets(items: Sequence[Any], first: int, end: int) -> dict[str, str]:
+    """Entry name (`entry_name`) -> the anchor its entry links to, for entries `first` to `end`."""
+    return {
+        entry_name(n): link.get("href")[1:]
+        for n in range(first, end)
+        for link in items[n].iter("a")
+        if link.get("href", "").startswith("#")
+    }
 
 
 def notes(document: Any) -> dict[str, list[Any]]:
@@ -158,11 +182,13 @@ class Number:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A rendered contents chunk: its file, how many of its pages stay, the numbers on them."""
+    """A rendered contents chunk: its file, how many of its pages stay, the numbers on them (named by
+    their articles' anchors), and the anchor each of its links' targets stands for (`entry_name`)."""
 
     path: Path
     pages: int
     numbers: tuple[Number, ...]
+    targets: dict[str, str] = field(default_factory=dict)
 
 
 def _facts(path: Path) -> tuple[int, list[Number], dict[int, tuple[int, int]]]:
@@ -218,7 +244,9 @@ def chunks(framed: Frame, base: str, rendered: Rendered, start: int, digits: int
             cut = min(n for n, (_, last) in spans.items() if last == pages - 1)
             if spans[cut][0] > 0:  # else one entry fills every page: keep them all
                 keep, following = spans[cut][0], cut
-        out.append(Chunk(path, keep, tuple(n for n in numbers if n.page < keep)))
+        targets = _targets(items, first, end)
+        named = tuple(replace(n, name=targets.get(n.name, n.name)) for n in numbers if n.page < keep)
+        out.append(Chunk(path, keep, named, targets))
         first, at = following, at + keep
     return out
 

@@ -65,6 +65,7 @@ class Piece:
     navigation: bool
     langs: tuple[tuple[int, str], ...]
     first: int
+    targets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Assembly:
         navigation: bool = True,
         langs: tuple[tuple[int, str], ...] = (),
         known: tuple[int, list[tuple[int, str, int]]] | None = None,
+        targets: dict[str, str] | None = None,
     ) -> int:
         """Add a rendered part's pages after those before it (written at `finish`).
 
@@ -107,8 +109,9 @@ class Assembly:
         `navigation`, its outline entries and names are not taken; `langs` says on which page each
         of its articles starts and in which language, which goes on the article's /Art elements
         as /Lang (readers choose the voice and hyphenation by it); `known` is the part's page count
-        and page starts when they were read already (else the part is opened for them). Returns
-        the index of the part's first page in the edition.
+        and page starts when they were read already (else the part is opened for them); `targets`
+        renames its links' named destinations (a contents chunk links to its entries' places, see
+        pdf_contents.entry_name). Returns the index of the part's first page in the edition.
         """
         if known is not None:
             total, starts = known
@@ -123,7 +126,7 @@ class Assembly:
         if verso and keep:
             self.blank.add(self.count)
         first = self.count
-        self.pieces.append(Piece(path, keep, verso, pages, navigation, langs, first))
+        self.pieces.append(Piece(path, keep, verso, pages, navigation, langs, first, targets or {}))
         self.count += kept - shift
         return first
 
@@ -188,6 +191,8 @@ class _Run:
             drop_verso(src)
         (document,) = kids(src.Root.StructTreeRoot)
         set_languages(document, index, piece.langs)
+        if piece.targets:
+            retarget(src.pages, piece.targets)
         copier = Copier(self.writer, src)
         kept = {page.objgen for page in src.pages}
         for objgen in set(index) - kept:  # a reference to a dropped page is null
@@ -278,6 +283,22 @@ class _Run:
         if "/Names" in src.Root and "/Dests" in src.Root.Names:
             for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
                 self.skeleton.dests[str(name)] = copier.inline(dest)
+
+
+def retarget(pages: Iterable[Any], targets: dict[str, str]) -> None:
+    """Point the pages' links at other named destinations: `targets` maps a name to the one it stands for.
+
+    WeasyPrint writes an internal link's target as its /Dest and, in a tagged file, as its /Contents
+    (the link's description): both are renamed.
+    """
+    import pikepdf
+
+    for page in pages:
+        for annot in page.obj.get("/Annots", []):
+            for key in ("/Dest", "/Contents"):
+                value = annot.get(key)
+                if isinstance(value, pikepdf.String) and str(value) in targets:
+                    annot[key] = pikepdf.String(targets[str(value)])
 
 
 class _Here:

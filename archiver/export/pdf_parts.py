@@ -162,8 +162,7 @@ class Rendered:
         missing.sort(key=lambda job: len(job.html), reverse=True)  # the order of the results is by name
         ctx = self.context
         if missing and len(missing) <= HERE and self.runner is None and ctx.executor == "local":
-            for job in missing:
-                found[job.name] = self.one(job)
+            found.update(self._here(missing))
             ctx.stage("render", len(missing), len(missing))
         elif missing:
             if self.runner is None:
@@ -177,6 +176,59 @@ class Rendered:
                 done += len(batch)
                 ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
+
+    def _here(self, missing: Sequence[Job]) -> dict[str, Path]:
+        """The few `missing` documents (longest first) rendered without workers: with more than one and
+        more than one worker allowed, the longest in a fork of this process beside the others here.
+
+        This process loads WeasyPrint first, so that the fork starts with it (a fresh worker would
+        load it again, about 1.4 s of CPU): the CPU is that of rendering them all here, the wall
+        time that of the longest (one changed article's body chunk beside its colophon chunk). Not
+        when this process holds much (FORK_BELOW): then all render here, one after the other.
+        """
+        from archiver.executor import workers
+
+        longest, rest = missing[0], missing[1:]
+        if not rest or workers(self.context.jobs) < 2 or holds_much():  # a fork counts all this holds
+            return {job.name: self.one(job) for job in missing}
+        import weasyprint  # noqa: F401  (loaded before the fork, which shares it)
+
+        out = Path(self.scratch.name) / f"{longest.name}.forked"
+        fork = _fork(longest, out)
+        try:
+            done = {job.name: self.one(job) for job in rest}
+        except BaseException:  # a failure here or Ctrl-C: the fork's work is no longer wanted
+            fork.kill()
+            raise
+        finally:
+            fork.join()
+        data = out.read_bytes() if fork.exitcode == 0 and out.exists() else None
+        out.unlink(missing_ok=True)
+        if data is None:  # the fork died (out of memory?): once more here, where a failure is reported
+            data = render_part(longest.html, longest.css, longest.notes)
+        done[longest.name] = self._keep(longest, data)
+        return done
+
+
+def _fork(job: Job, out: Path) -> Any:
+    """A started fork of this process that renders `job` into the file `out` (written whole, then renamed)."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(
+        target=_render_into, args=(job.html, job.css, job.notes, str(out), os.getpid()), daemon=True
+    )
+    process.start()
+    return process
+
+
+def _render_into(html: bytes, css: str, notes: str, out: str, parent: int) -> None:
+    """In the fork: set up as a render worker (executor), render, write the file under its name at once."""
+    from archiver.executor import _worker_setup
+
+    _worker_setup(parent)
+    temporary = Path(f"{out}.tmp")
+    temporary.write_bytes(render_part(html, css, notes))
+    temporary.rename(out)
 
 
 def holds_much(limit: int | None = None) -> bool:
