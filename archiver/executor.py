@@ -22,8 +22,9 @@ CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 WORKER_MEMORY = 4 << 30  # address space per worker: a runaway file fails alone, not the machine
 CHUNK = 32  # calls sent to a local worker as one task: fewer messages and wake-ups per article
 # Calls a fresh worker runs before it is replaced: WeasyPrint's memory grows by about 2.5 MB a
-# chunk it lays out (caches, fragments) and is not given back; a new worker costs about 2 s of CPU.
-FRESH_CALLS = 16
+# chunk it lays out (caches, fragments; more after a long one) and is not given back; a new worker
+# costs about 2 s of CPU. A long `map` runs in rounds of this many calls a worker.
+FRESH_CALLS = 8
 
 
 class BudgetExceeded(Exception):
@@ -123,8 +124,9 @@ class Local(Generic[A, R]):
     `fresh`: then each starts a new interpreter (spawn). A forked worker's resident memory counts
     every page of this process at the fork; work started while this process holds much (the PDF
     edition's documents) runs in fresh workers, which hold only what they load and make, and
-    give back after each call what it freed, and are replaced after FRESH_CALLS calls each (between
-    two `map`s); this process gives back what it freed before they start. Once workers run, a
+    give back after each call what it freed, and are replaced after FRESH_CALLS calls each (a long
+    `map` runs in rounds of that many calls a worker); this process gives back what it freed before
+    they start and after each round. Once workers run, a
     single call goes to them too (this process need not load what they have loaded).
     """
 
@@ -149,10 +151,22 @@ class Local(Generic[A, R]):
     def map(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
         if self.jobs <= 1 or (len(calls) <= 1 and self.pool is None):
             return [self.work(*args) for args in calls]
+        if not self.fresh:
+            return self._round(calls)
+        out: list[R] = []
+        share = FRESH_CALLS * self.jobs  # calls a set of fresh workers runs
+        while len(out) < len(calls):
+            if self.pool is not None and self.calls >= share:
+                self.close()  # replace the workers: they hold what their calls left behind
+            left = share - (self.calls if self.pool is not None else 0)
+            out += self._round(calls[len(out) : len(out) + left])
+            give_back()  # this process held the round's arguments and results
+        return out
+
+    def _round(self, calls: Sequence[tuple[A, ...]]) -> list[R]:
+        """Run `calls` in the workers (started if none run), in chunks; a crash retries them one by one."""
         from concurrent.futures.process import BrokenProcessPool
 
-        if self.fresh and self.calls >= FRESH_CALLS * self.jobs:
-            self.close()  # replace the workers: they hold what their calls left behind
         if self.pool is None:
             self.pool, self.calls = self._pool(self.jobs), 0
         pool = self.pool

@@ -24,7 +24,10 @@ class Part:
     """One part of an edition, in reading order, as format-neutral XHTML.
 
     Formats never change `element` (the same frame may feed several formats): they copy it,
-    serialize it, or print the part their own way from its kind, title and id.
+    serialize it, or print the part their own way from its kind, title and id. An article's
+    XHTML is kept serialized and parsed on each use: an edition holds thousands, and a parsed
+    tree takes about four times the memory of its bytes (the PDF's parent process holds the
+    frame while its render workers run).
     """
 
     kind: str  # one of KINDS
@@ -32,8 +35,15 @@ class Part:
     name: str  # the file stem where a format splits the edition: "cover", "section-01", "<archive id>"
     title: str  # typeset, as tables of contents and outlines show it
     lang: str
-    element: Element
+    kept: Element | bytes  # the XHTML, or its serialization (UTF-8 XML)
     document: Document | None = None  # the article, for article parts
+
+    @property
+    def element(self) -> Element:
+        """The part's XHTML (a new tree each time when kept serialized)."""
+        if isinstance(self.kept, bytes):
+            return etree.fromstring(self.kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
+        return self.kept
 
 
 @dataclass(frozen=True)
@@ -129,19 +139,24 @@ def _article(doc: Document, context: Context) -> Part:
     return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, element, doc)
 
 
-def _article_xhtml(doc: Document, context: Context) -> Element:
-    """The article's XHTML, from the render cache when it holds this very rendering."""
+def _article_xhtml(doc: Document, context: Context) -> bytes:
+    """The article's XHTML serialized (see Part), from the render cache when it holds this very rendering."""
     cache = context.cache
     name = cache.article_key(doc.meta.archive_id, "xhtml") if cache else None
     if cache is None or name is None:
-        return xhtml.article(doc)
+        return _serialized(xhtml.article(doc))
     found = cache.get("xhtml", name)
     if found is not None:
-        return etree.fromstring(found, etree.XMLParser(resolve_entities=False, huge_tree=True))
+        return found
     cache.misses += 1
-    element = xhtml.article(doc)
-    cache.put("xhtml", name, etree.tostring(element, encoding="utf-8"))
-    return element
+    data = _serialized(xhtml.article(doc))
+    cache.put("xhtml", name, data)
+    return data
+
+
+def _serialized(element: Element) -> bytes:
+    data: bytes = etree.tostring(element, encoding="utf-8")
+    return data
 
 
 # How the colophon says where a value came from (origin in the canonical XML -> words).
