@@ -46,6 +46,8 @@ def font_config() -> Any:
 
 
 _SHARED: dict[str, tuple[Any, Any, Any]] = {}  # css -> (fetcher, stylesheet, fonts), this process's
+_FONTS: list[Any] = []  # this process's one font configuration, shared by every stylesheet
+STYLESHEETS = 16  # parsed option stylesheets kept a process (a reading room serves many options)
 
 
 def _styles(css: str) -> tuple[Any, Any, Any]:
@@ -54,34 +56,38 @@ def _styles(css: str) -> tuple[Any, Any, Any]:
     WeasyPrint copies each @font-face file of print.css to a temporary folder and has fontconfig
     scan it (the two CJK collections alone are 52 MB) once per font configuration, and keeps its
     line-height and font-feature caches there: a configuration per render paid all of it again
-    (0.15 s of CPU a render). The folder is pdf_fonts_folder's, removed when the process ends.
+    (0.15 s of CPU a render). One configuration serves every stylesheet of the process (the font
+    faces are print.css's); its folder is pdf_fonts_folder's, removed when the process ends.
     """
     found = _SHARED.get(css)
     if found is None:
         from weasyprint import CSS
 
+        if not _FONTS:
+            fonts = font_config()
+            fonts._folder = pdf_fonts_folder.folder()
+            _FONTS.append(fonts)
+        if len(_SHARED) >= STYLESHEETS:
+            _SHARED.clear()
         url_fetcher = fetcher()
-        fonts = font_config()
-        fonts._folder = pdf_fonts_folder.folder()
-        found = _SHARED[css] = (
-            url_fetcher,
-            CSS(string=css, url_fetcher=url_fetcher, font_config=fonts),
-            fonts,
-        )
+        stylesheet = CSS(string=css, url_fetcher=url_fetcher, font_config=_FONTS[0])
+        found = _SHARED[css] = (url_fetcher, stylesheet, _FONTS[0])
     return found
 
 
 def _forget_inherited() -> None:
-    """In a forked child: drop the parent's configurations without removing their font folders."""
-    for _, _, fonts in _SHARED.values():
+    """In a forked child: drop the parent's configuration without removing its font folder."""
+    for fonts in _FONTS:
         fonts._folder = None
     _SHARED.clear()
+    _FONTS.clear()
     pdf_fonts_folder.forget()
 
 
 def _release() -> None:
-    """Free the configurations while Pango is still loaded (freed at interpreter teardown, it crashed)."""
+    """Free the configuration while Pango is still loaded (freed at interpreter teardown, it crashed)."""
     _SHARED.clear()
+    _FONTS.clear()
     pdf_fonts_folder.release()
 
 

@@ -48,6 +48,9 @@ def test_renders_in_one_process_share_one_font_folder() -> None:
     assert held.name.startswith(f"{pdf_fonts_folder.PREFIX}{os.getpid()}-") and any(held.iterdir())
     second = pdf_render.render_html(HTML, "@page { size: A5 }")
     assert pdf_render._SHARED["@page { size: A5 }"][2] is fonts and second == first
+    pdf_render.render_html(HTML, "@page { size: A4 }")  # another stylesheet, the same fonts and folder
+    assert pdf_render._SHARED["@page { size: A4 }"][2] is fonts
+    assert [p.name for p in held.parent.glob(f"{pdf_fonts_folder.PREFIX}{os.getpid()}-*")] == [held.name]
 
 
 def test_sweep_removes_only_old_folders_of_dead_processes(tmp_path: Path) -> None:
