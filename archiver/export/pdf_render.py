@@ -45,13 +45,13 @@ def font_config() -> Any:
         return FontConfiguration()
 
 
-_SHARED: dict[str, tuple[Any, Any, Any]] = {}  # css -> (fetcher, stylesheet, fonts), this process's
-_FONTS: list[Any] = []  # this process's one font configuration, shared by every stylesheet
-STYLESHEETS = 16  # parsed option stylesheets kept a process (a reading room serves many options)
+_SHARED: list[tuple[Any, Any]] = []  # (fetcher, font configuration): this process's one pair
+_STYLESHEETS: dict[str, Any] = {}  # css -> parsed stylesheet, at most STYLESHEETS of them
+STYLESHEETS = 16  # a reading room serves many options
 
 
 def _styles(css: str) -> tuple[Any, Any, Any]:
-    """(fetcher, stylesheet, fonts) for `css`, made once a process and shared by its renders.
+    """(fetcher, stylesheet, fonts) for `css`; the fetcher and fonts are made once a process.
 
     WeasyPrint copies each @font-face file of print.css to a temporary folder and has fontconfig
     scan it (the two CJK collections alone are 52 MB) once per font configuration, and keeps its
@@ -59,35 +59,34 @@ def _styles(css: str) -> tuple[Any, Any, Any]:
     (0.15 s of CPU a render). One configuration serves every stylesheet of the process (the font
     faces are print.css's); its folder is pdf_fonts_folder's, removed when the process ends.
     """
-    found = _SHARED.get(css)
-    if found is None:
-        from weasyprint import CSS
+    from weasyprint import CSS
 
-        if not _FONTS:
-            fonts = font_config()
-            fonts._folder = pdf_fonts_folder.folder()
-            _FONTS.append(fonts)
-        if len(_SHARED) >= STYLESHEETS:
-            _SHARED.clear()
-        url_fetcher = fetcher()
-        stylesheet = CSS(string=css, url_fetcher=url_fetcher, font_config=_FONTS[0])
-        found = _SHARED[css] = (url_fetcher, stylesheet, _FONTS[0])
-    return found
+    if not _SHARED:
+        fonts = font_config()
+        fonts._folder = pdf_fonts_folder.folder()
+        _SHARED.append((fetcher(), fonts))
+    url_fetcher, fonts = _SHARED[0]
+    stylesheet = _STYLESHEETS.get(css)
+    if stylesheet is None:
+        if len(_STYLESHEETS) >= STYLESHEETS:
+            _STYLESHEETS.clear()
+        stylesheet = _STYLESHEETS[css] = CSS(string=css, url_fetcher=url_fetcher, font_config=fonts)
+    return url_fetcher, stylesheet, fonts
 
 
 def _forget_inherited() -> None:
     """In a forked child: drop the parent's configuration without removing its font folder."""
-    for fonts in _FONTS:
+    for _, fonts in _SHARED:
         fonts._folder = None
     _SHARED.clear()
-    _FONTS.clear()
+    _STYLESHEETS.clear()
     pdf_fonts_folder.forget()
 
 
 def _release() -> None:
     """Free the configuration while Pango is still loaded (freed at interpreter teardown, it crashed)."""
+    _STYLESHEETS.clear()
     _SHARED.clear()
-    _FONTS.clear()
     pdf_fonts_folder.release()
 
 
@@ -99,7 +98,6 @@ def render_html(
     html: bytes,
     css: str,
     attachments: list[Any] | None = None,
-    url_fetcher: Any = None,
     prepare: Callable[[Any], dict[str, list[Any]] | None] | None = None,
     tagged: bool = True,
 ) -> bytes:
@@ -111,15 +109,11 @@ def render_html(
     outline order, so that an assembler can nest the entries of several documents as one
     document would.
     """
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     linear.install()
-    if url_fetcher is None:
-        url_fetcher, stylesheet, fonts = _styles(css)
-    else:
-        fonts = font_config()
-        stylesheet = CSS(string=css, url_fetcher=url_fetcher, font_config=fonts)
+    url_fetcher, stylesheet, fonts = _styles(css)
     try:
         document = HTML(string=html, base_url="archiver:", url_fetcher=url_fetcher).render(
             stylesheets=[stylesheet],

@@ -45,7 +45,7 @@ def pack(
     for name, data, compress in members:
         raw = name.encode("ascii")  # EPUB paths are ASCII here; zipfile would flag UTF-8 names
         body = deflated(data) if compress else data
-        method = zipfile_method(compress)
+        method = 8 if compress else 0  # deflate, or stored
         crc = zlib.crc32(data)
         head = LOCAL.pack(
             b"PK\003\004", VERSION, 0, 0, method, time, date, crc, len(body), len(data), len(raw), 0
@@ -79,8 +79,3 @@ def pack(
     central = b"".join(directory)
     end = END.pack(b"PK\005\006", 0, 0, len(directory), len(directory), len(central), offset, 0)
     return b"".join([*out, central, end])
-
-
-def zipfile_method(compress: bool) -> int:
-    """The compression method's number: 8 deflate, 0 stored."""
-    return 8 if compress else 0

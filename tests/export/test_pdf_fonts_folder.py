@@ -43,13 +43,13 @@ def test_an_export_with_workers_leaves_no_font_folder(tmp_path: Path) -> None:
 
 def test_renders_in_one_process_share_one_font_folder() -> None:
     first = pdf_render.render_html(HTML, "@page { size: A5 }")
-    fonts = pdf_render._SHARED["@page { size: A5 }"][2]
+    fonts = pdf_render._styles("@page { size: A5 }")[2]
     held = Path(fonts._folder)
     assert held.name.startswith(f"{pdf_fonts_folder.PREFIX}{os.getpid()}-") and any(held.iterdir())
     second = pdf_render.render_html(HTML, "@page { size: A5 }")
-    assert pdf_render._SHARED["@page { size: A5 }"][2] is fonts and second == first
+    assert pdf_render._styles("@page { size: A5 }")[2] is fonts and second == first
     pdf_render.render_html(HTML, "@page { size: A4 }")  # another stylesheet, the same fonts and folder
-    assert pdf_render._SHARED["@page { size: A4 }"][2] is fonts
+    assert pdf_render._styles("@page { size: A4 }")[2] is fonts
     assert [p.name for p in held.parent.glob(f"{pdf_fonts_folder.PREFIX}{os.getpid()}-*")] == [held.name]
 
 
