@@ -115,6 +115,29 @@ def change_one(folder: Path) -> None:
     path.write_bytes(path.read_bytes() + b"\nCorrection: a sentence added after publication.\n")
 
 
+def pages(path: Path) -> int:
+    """A PDF's page count (0 when there is no file)."""
+    import pikepdf
+
+    if not path.exists():
+        return 0
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def per_page(n: int, runs: list[Run], out: Path) -> list[str]:
+    """Pages and CPU per page of archiver's PDF and the peer's: the gap is pages times cost per page."""
+    cpu = {r.step: r.cpu for r in runs if r.size == n}
+    ours, theirs = pages(out / "a.pdf"), pages(out / "p.pdf")
+    line = f"{n}: PDF pages: archiver {ours}"
+    if ours and "export pdf" in cpu:
+        line += f" ({1000 * cpu['export pdf'] / ours:.0f} ms CPU a page, whole export)"
+    peer = cpu.get("weasyprint pdf of pandoc html")
+    if theirs and peer is not None:
+        line += f", pandoc → WeasyPrint {theirs} ({1000 * peer / theirs:.0f} ms CPU a page)"
+    return [line]
+
+
 def same_bytes(a: Path, b: Path) -> str:
     return "identical" if a.read_bytes() == b.read_bytes() else "DIFFERENT"
 
@@ -160,6 +183,7 @@ def bench_size(n: int, args: argparse.Namespace, tools: dict[str, str | None]) -
             )
             run("export pdf (warm cache)", [*base, "export", "pdf", KEEP, "-o", str(out / "a2.pdf")])
             notes.append(f"{n}: warm PDF {same_bytes(out / 'a.pdf', out / 'a2.pdf')} to cold")
+            notes += per_page(n, runs, out)
         if n >= 100:
             change_one(raw)
             run("ingest, one article changed", [*base, "ingest", str(raw)])
