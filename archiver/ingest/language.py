@@ -86,11 +86,14 @@ def _identifier_class() -> type:
             codes = np.frombuffer(text, dtype=np.uint8)
             n = len(codes)
             states = np.zeros(n, dtype=np.intp)
+            begun = False  # every state is still the start state (0): its row needs no lookup
             for lag in range(self._window - 1, -1, -1):  # position i reads byte i - lag
                 if lag < n:
-                    moves = self._rows.take(states[lag:])  # take: fancy indexing's work, less overhead
+                    # take: fancy indexing's work with less overhead
+                    moves = self._rows.take(states[lag:]) if begun else np.full(n - lag, self._rows[0])
                     moves += codes[: n - lag]
                     states[lag:] = self._moves.take(moves)
+                    begun = True
             found = self._outputs.take(states)
             found = found[found >= 0]
             if not len(found):  # no features: py3langid's own answer
