@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,9 @@ from archiver.store.archive import Item, Stored
 from archiver.store.catalog import Entry
 from archiver.store.files import printable_name
 
-if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses nothing
+if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses and stores nothing
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from archiver.document.model import Document
     from archiver.ingest.assemble import Result
 
@@ -300,7 +301,15 @@ def ingest(
     prepared = False
     parsed: tuple[list[tuple[str, bytes]], list[Parsed]] | None = None  # a batch waiting to be stored
     storing: Future[list[Outcome]] | None = None
-    writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-store")
+    writer: ThreadPoolExecutor | None = None
+
+    def store(batch: tuple[list[tuple[str, bytes]], list[Parsed]]) -> Future[list[Outcome]]:
+        nonlocal writer
+        if writer is None:  # the store thread starts with the first batch to store
+            from concurrent.futures import ThreadPoolExecutor
+
+            writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-store")
+        return writer.submit(_store_batch, archive, *batch, strict)
 
     def stored() -> None:  # the batch being stored is: its outcomes, told in this thread
         nonlocal storing
@@ -316,7 +325,7 @@ def ingest(
             advance(("read",), len(batch))
             advance(("parse", "store"), len(batch) - len(todo))
             if parsed is not None:  # the previous batch is stored while this one is parsed
-                storing = writer.submit(_store_batch, archive, *parsed, strict)
+                storing = store(parsed)
                 parsed = None
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
             if calls and not prepared and executor == "local":
@@ -327,13 +336,14 @@ def ingest(
             stored()
             parsed = (todo, results) if todo else None
         if parsed is not None:
-            storing = writer.submit(_store_batch, archive, *parsed, strict)
+            storing = store(parsed)
         stored()
     finally:
         try:
             stored()  # interrupted: the batch being stored is finished and told
         finally:
-            writer.shutdown()
+            if writer is not None:
+                writer.shutdown()
             work.close()
     return outcomes
 
