@@ -118,21 +118,20 @@ def _write_cache(folder: Path, lang: str, wordlist: str) -> None:
     """Unpack the list into `folder`, whole or not at all (a temporary folder, then a rename)."""
     import numpy as np
 
-    pairs = sorted((word.encode("utf-8"), freq) for word, freq in unpacked(lang, wordlist).items())
-    lengths = np.fromiter((len(word) for word, _ in pairs), dtype=np.int64, count=len(pairs))
-    offsets = np.zeros(len(pairs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    files = {
-        "words.utf8": b"".join(word for word, _ in pairs),
-        "offsets.i64": offsets.tobytes(),
-        "freqs.f64": np.fromiter((f for _, f in pairs), dtype=np.float64, count=len(pairs)).tobytes(),
-    }
+    freqs = unpacked(lang, wordlist)
+    encoded = [word.encode("utf-8") for word in freqs]
+    order = sorted(range(len(encoded)), key=encoded.__getitem__)  # the words are distinct
+    words = [encoded[i] for i in order]
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+    values = np.array(list(freqs.values()), dtype=np.float64)[np.array(order, dtype=np.intp)]
+    files = {"words.utf8": b"".join(words), "offsets.i64": offsets.tobytes(), "freqs.f64": values.tobytes()}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        meta = {"words": len(pairs), "sizes": {name: len(data) for name, data in files.items()}}
+        meta = {"words": len(words), "sizes": {name: len(data) for name, data in files.items()}}
         (tmp / "meta.json").write_text(json.dumps(meta))  # written last: its presence means complete
         try:
             os.rename(tmp, folder)
