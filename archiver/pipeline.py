@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +18,21 @@ from archiver.store.archive import Item, Stored
 from archiver.store.catalog import Entry
 from archiver.store.files import printable_name
 
-if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses nothing
+if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses and stores nothing
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from archiver.document.model import Document
     from archiver.ingest.assemble import Result
 
 MAX_BYTES = 64 * 2**20  # a raw article larger than this is a mistake (a video, a database dump)
 BATCH = 256  # files read ahead of parsing and stored in one group
 BATCH_BYTES = 64 * 2**20  # and at most about this many bytes of them: the memory a batch holds
+# Near the end, a batch holds at most a TAIL-th of the files left (but MIN_BATCH): the last
+# batch is stored alone, after every worker has finished, so it is kept small; and each batch
+# is still long enough to parse while the one before it is stored (storing takes about 0.7 of
+# the time of parsing on two cores, so a batch may be 3/4 of the one before it).
+TAIL = 4
+MIN_BATCH = 16
 TIME_BUDGET = 120.0  # seconds one file may take to parse; a 64 MiB honest file takes far less
 Status = Literal["new", "new-version", "unchanged", "failed"]
 
@@ -189,7 +196,8 @@ def prepare(parallel: bool = False) -> None:
 
     Local worker processes are forked from this one: what is loaded here before the first batch
     is loaded once, not once per worker. With `parallel`, also what only some articles need
-    (wordfreq for line-end hyphens, ftfy for mojibake: 0.3 s), which each worker would load again.
+    (ftfy for mojibake: 0.07 s), which each worker would load again. wordfreq's lists, for
+    line-end hyphens, are mapped from the cache folder when needed (archiver.ingest.wordlists).
     """
     import archiver.ingest.assemble  # noqa: F401  (the readers)
     from archiver.document.validate import _relaxng, _schematron
@@ -199,7 +207,6 @@ def prepare(parallel: bool = False) -> None:
     _relaxng(), _schematron()
     if parallel:
         import ftfy  # noqa: F401
-        import wordfreq  # noqa: F401
 
 
 def _parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
@@ -294,7 +301,15 @@ def ingest(
     prepared = False
     parsed: tuple[list[tuple[str, bytes]], list[Parsed]] | None = None  # a batch waiting to be stored
     storing: Future[list[Outcome]] | None = None
-    writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-store")
+    writer: ThreadPoolExecutor | None = None
+
+    def store(batch: tuple[list[tuple[str, bytes]], list[Parsed]]) -> Future[list[Outcome]]:
+        nonlocal writer
+        if writer is None:  # the store thread starts with the first batch to store
+            from concurrent.futures import ThreadPoolExecutor
+
+            writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-store")
+        return writer.submit(_store_batch, archive, *batch, strict)
 
     def stored() -> None:  # the batch being stored is: its outcomes, told in this thread
         nonlocal storing
@@ -310,7 +325,7 @@ def ingest(
             advance(("read",), len(batch))
             advance(("parse", "store"), len(batch) - len(todo))
             if parsed is not None:  # the previous batch is stored while this one is parsed
-                storing = writer.submit(_store_batch, archive, *parsed, strict)
+                storing = store(parsed)
                 parsed = None
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
             if calls and not prepared and executor == "local":
@@ -321,30 +336,39 @@ def ingest(
             stored()
             parsed = (todo, results) if todo else None
         if parsed is not None:
-            storing = writer.submit(_store_batch, archive, *parsed, strict)
+            storing = store(parsed)
         stored()
     finally:
         try:
             stored()  # interrupted: the batch being stored is finished and told
         finally:
-            writer.shutdown()
+            if writer is not None:
+                writer.shutdown()
             work.close()
     return outcomes
 
 
 def _batches(files: list[Path], follow: bool) -> Iterator[list[tuple[Path, bytes | Outcome]]]:
-    """Files read in order, in batches of at most BATCH files and about BATCH_BYTES bytes."""
+    """Files read in order, in batches of at most BATCH files and about BATCH_BYTES bytes; near
+    the end, at most a TAIL-th of the files left (at least MIN_BATCH)."""
     batch: list[tuple[Path, bytes | Outcome]] = []
     size = 0
-    for path in files:
+    limit = _limit(len(files))
+    for i, path in enumerate(files):
         read = _read(path, follow)
         batch.append((path, read))
         size += len(read) if isinstance(read, bytes) else 0
-        if len(batch) >= BATCH or size >= BATCH_BYTES:
+        if len(batch) >= limit or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
+            limit = _limit(len(files) - i - 1)
     if batch:
         yield batch
+
+
+def _limit(left: int) -> int:
+    """The number of files the next batch may hold when `left` files are still to be read."""
+    return min(BATCH, max(MIN_BATCH, left // TAIL))
 
 
 def _sort_out(

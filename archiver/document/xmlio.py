@@ -70,9 +70,9 @@ def parse_bytes(data: bytes, name: str = "document") -> Element:
 
 
 def _sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
-    el = etree.SubElement(parent, q(tag))
-    for key, val in attrs.items():
-        el.set(key.replace("_", "-"), val)
+    # the attributes in the order given, as setting them one by one would add them
+    named = {key.replace("_", "-"): val for key, val in attrs.items()}
+    el = etree.SubElement(parent, f"{{{NS}}}{tag}", named)
     if text is not None:
         el.text = text
     return el

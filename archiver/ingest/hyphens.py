@@ -8,10 +8,10 @@ hyphenation (joined). Without a dictionary for the language the caller keeps its
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from enum import Enum
-from functools import lru_cache
 
-from archiver.ingest import language
+from archiver.ingest import language, wordlists
 
 # Conjunctions after which a hyphenated first part is a suspended compound ("in- en uitvoer",
 # "Ein- und Ausgang", "pre- and post-war", "import- ou export").
@@ -58,21 +58,16 @@ def text_language(text: str) -> str:
     return _WORDFREQ_CODE.get(code, code)
 
 
-@lru_cache(maxsize=4)  # a large list takes some 40 MB: a batch in many languages keeps only a few
-def _frequencies(lang: str, wordlist: str) -> dict[str, float] | None:
+def _frequencies(lang: str, wordlist: str) -> Mapping[str, float] | None:
     """wordfreq's word frequencies for `lang` (its "small" or its largest list), or None."""
-    import wordfreq
-
-    if lang not in wordfreq.available_languages(wordlist=wordlist):
-        return None
-    return dict(wordfreq.get_frequency_dict(lang, wordlist=wordlist))
+    return wordlists.frequencies(lang, wordlist)
 
 
 def _frequency(word: str, lang: str) -> float | None:
     """How often `word` occurs in `lang` (0.0: unknown), or None when wordfreq lacks the language.
 
-    The small list (the most common words, 20 ms to load) answers most questions; the largest
-    (300,000 words, 0.3 s) only those it cannot.
+    The small list (the most common words) answers most questions; the largest
+    (300,000 words) only those it cannot.
     """
     word = word.lower()
     small = _frequencies(lang, "small")

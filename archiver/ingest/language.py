@@ -84,18 +84,42 @@ def _identifier_class() -> type:
 
         def _raw_score(self, text: bytes) -> Any:
             codes = np.frombuffer(text, dtype=np.uint8)
-            states = np.zeros(len(codes), dtype=np.int64)
+            n = len(codes)
+            states = np.zeros(n, dtype=np.intp)
+            begun = False  # every state is still the start state (0): its row needs no lookup
             for lag in range(self._window - 1, -1, -1):  # position i reads byte i - lag
-                if lag < len(codes):
-                    states[lag:] = self._moves[self._rows[states[lag:]] + codes[: len(codes) - lag]]
-            found = self._outputs[states]
+                if lag < n:
+                    # take: fancy indexing's work with less overhead
+                    moves = self._rows.take(states[lag:]) if begun else np.full(n - lag, self._rows[0])
+                    moves += codes[: n - lag]
+                    states[lag:] = self._moves.take(moves)
+                    begun = True
+            found = self._outputs.take(states)
             found = found[found >= 0]
             if not len(found):  # no features: py3langid's own answer
                 return super()._raw_score(b"")
-            features, first, counts = np.unique(found, return_index=True, return_counts=True)
-            order = np.argsort(first, kind="stable")
-            idx = features[order].astype(np.intp)
-            return np.log1p(counts[order].astype(np.float32)) @ self.nb_ptc[idx] + self.nb_pc
+            features, counts = _in_first_order(found)
+            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc.take(features, axis=0) + self.nb_pc
+
+    def _in_first_order(found: Any) -> tuple[Any, Any]:
+        """The distinct values of `found` in the order of their first occurrence, and their counts.
+
+        np.unique's answer reordered, with one stable sort instead of two: in the sorted values,
+        the first of each run of equal values is the earliest occurrence (the sort is stable).
+        """
+        perm = found.argsort(kind="stable")
+        ordered = found[perm]
+        starts = np.empty(len(ordered), dtype=bool)
+        starts[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+        run = np.cumsum(starts) - 1  # the run of each sorted value
+        counts = np.bincount(run)
+        first = np.zeros(len(found), dtype=bool)
+        first[perm[starts]] = True  # positions that are a value's first occurrence
+        run_at = np.empty(len(found), dtype=np.intp)
+        run_at[perm] = run
+        runs = run_at[first]  # the runs in the order of their first occurrence
+        return ordered[starts][runs].astype(np.intp), counts[runs]
 
     return _Identifier
 

@@ -7,10 +7,11 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 
-from archiver.ingest import language
+from archiver.ingest import language, wordlists
 
 # Non-ASCII letters that each Latin-script language writes (loan words included: café, façade).
 # A wrong single-byte codec turns them into letters of another alphabet ("pøíliš" for "příliš").
@@ -301,12 +302,10 @@ def _only_common_western(text: str) -> bool:
     return bool(letters) and letters <= _COMMON_WESTERN
 
 
-@lru_cache(maxsize=8)
-def _common_words(lang: str) -> frozenset[str]:
-    """wordfreq's common words of `lang` (its "small" list: 20 ms to load, once a process)."""
-    import wordfreq
-
-    return frozenset(wordfreq.get_frequency_dict(lang, wordlist="small"))
+def _common_words(lang: str) -> Container[str]:
+    """wordfreq's common words of `lang` (its "small" list, mapped from the cache folder)."""
+    table = wordlists.frequencies(lang, "small")
+    return table if table is not None else frozenset(wordlists.unpacked(lang, "small"))
 
 
 def known_words(text: str) -> float | None:

@@ -92,7 +92,9 @@ class Entry:
         return {**asdict(self), "authors": json.loads(self.authors)}
 
 
-_COLUMNS = ", ".join(f.name for f in fields(Entry))
+_FIELDS = tuple(f.name for f in fields(Entry))
+_COLUMNS = ", ".join(_FIELDS)
+_INSERT = f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' for _ in _FIELDS)})"
 
 
 def entry_of(doc: Document, version: int) -> Entry:
@@ -268,15 +270,11 @@ class Catalog:
         def work() -> None:
             with self.db:
                 for entry, body in rows:
-                    values = asdict(entry)
                     old = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (entry.id,)).fetchone()
                     if old is not None:
                         self.db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
-                    cursor = self.db.execute(
-                        f"INSERT OR REPLACE INTO articles ({', '.join(values)}) "
-                        f"VALUES ({', '.join('?' for _ in values)})",
-                        list(values.values()),
-                    )
+                    # the fields are plain values: asdict's deep copy of each was 0.15 ms a row
+                    cursor = self.db.execute(_INSERT, [getattr(entry, name) for name in _FIELDS])
                     # a stray index row under a reused rowid (a row deleted by hand) must not block this one
                     self.db.execute("DELETE FROM search WHERE rowid = ?", (cursor.lastrowid,))
                     self.db.execute(

@@ -130,7 +130,10 @@ def safe_name(name: str) -> str:
     """A file name that is safe inside the archive: no folders, no leading dots, no controls,
     at most NAME_BYTES bytes of UTF-8 (cut at a character boundary, the suffix kept)."""
     base = Path(printable_name(name)).name.lstrip(".")
-    cleaned = "".join(c if c.isprintable() and c not in "/\\:" else "_" for c in base) or "original"
+    if base.isprintable() and not any(c in base for c in "/\\:"):  # the usual name: as it is
+        cleaned = base or "original"
+    else:
+        cleaned = "".join(c if c.isprintable() and c not in "/\\:" else "_" for c in base) or "original"
     if len(cleaned.encode("utf-8")) <= NAME_BYTES:
         return cleaned
     stem, dot, suffix = cleaned.rpartition(".")
