@@ -27,6 +27,7 @@ from archiver.export import (
     page_list,
     pdf_contents,
     pdf_hyphens,
+    pdf_preload,
     xhtml,
 )
 from archiver.export.cache import RENDER_VERSION, Context, RenderCache, key, styles_digest
@@ -366,8 +367,11 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     """
     framed = as_frame(source)
     options = options or PdfOptions()
-    rendered = Rendered(framed.context)
     base = options.stylesheet()
+    context, edition = framed.context, framed.edition
+    if len(edition.documents) > 1:  # unless `prepare` did (not once per article of --each)
+        pdf_preload.start(context, part_css(base, edition.title), edition.lang)
+    rendered = Rendered(context, pdf_preload.take(context))
     try:
         jobs = _body(framed, options, chunk)
         # the cover and the colophon's chunks after its first (which start with a verso wherever
@@ -393,11 +397,18 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break
         rendered.stop_workers()  # the assembly needs their memory more
+        rendered.stop_preloader()
         data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()
     _gate(data, framed)
     return data
+
+
+def prepare(options: PdfOptions, context: Context) -> None:
+    """Before the edition is read: start loading WeasyPrint in a fork when the export likely renders a few
+    documents again (pdf_preload), so that it is loaded by the time they are known."""
+    pdf_preload.start(context, part_css(options.stylesheet(), "") + NO_MARKS)
 
 
 def _gate(data: bytes, framed: Frame) -> None:
@@ -491,4 +502,5 @@ EXPORTER = Format(
     check=check,
     preflight=glyphs.missing,
     prints=True,
+    prepare=prepare,
 )

@@ -1,0 +1,151 @@
+"""A renderer loaded early: a fork of the export's process, made before it reads the edition, that loads
+WeasyPrint meanwhile and then renders the few documents a warm export lacks, each in a fork of its own.
+
+After one article of an archive changed, a PDF export renders two documents again (the article's
+body chunk and colophon chunk). Loading WeasyPrint for them costs about 1.4 s of CPU, which the
+export's process used to pay after reading the edition, on the critical path. The preloader is
+forked at the start of the export, when the process holds little (so its forks are small too),
+loads WeasyPrint, the fonts and the stylesheet on the other core while the export reads the edition
+and plans its parts, and waits. Each document it is given renders in a fork of it (they start at
+once, with everything loaded), side by side; the export's process never loads WeasyPrint.
+
+It starts only when it is likely to serve (`wanted`): local work on two cores or more, with a
+render cache that already holds PDF parts (a cold export renders everything in workers). Unused,
+it costs its CPU on the other core and is ended with the export. A document it fails to render is
+rendered again by the caller, where a failure is reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from archiver.export.cache import Context
+
+_STARTED: list[tuple[Context, Preloader]] = []  # the preloader started for an export, by its context
+Call = tuple[bytes, str, str]  # a document to render: html, css, notes (pdf_render.render_part)
+
+
+def wanted(context: Context) -> bool:
+    """Whether an export in `context` likely renders a few documents again: worth a preloader."""
+    from archiver.executor import workers
+
+    cache = context.cache
+    if cache is None or context.executor != "local" or workers(context.jobs) < 2:
+        return False
+    return hasattr(os, "fork") and (cache.root / "pdf").is_dir()
+
+
+def start(context: Context, css: str, lang: str = "en") -> None:
+    """Start a preloader for the export of `context` when `wanted` (see `take`); `css` is the stylesheet
+    its documents will likely use, parsed ahead, and `lang` the language its warm-up text is set in."""
+    if any(c is context for c, _ in _STARTED) or not wanted(context):
+        return
+    while _STARTED:  # one at a time: an export that stopped before rendering left its own
+        _STARTED.pop()[1].close()
+    _STARTED.append((context, Preloader(css, lang)))
+
+
+def take(context: Context) -> Preloader | None:
+    """The preloader started for `context`, now the caller's to close; None when none was started."""
+    for i, (started, preloader) in enumerate(_STARTED):
+        if started is context:
+            del _STARTED[i]
+            return preloader
+    return None
+
+
+class Preloader:
+    """A fork of this process that loads WeasyPrint and renders documents on request, each in a fork."""
+
+    def __init__(self, css: str, lang: str) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, os.getpid(), css, lang), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def render(self, calls: Sequence[Call], folder: Path) -> list[bytes | None]:
+        """Each call rendered side by side (in forks of the preloader); None where one failed."""
+        outs = [str(folder / f"preloaded-{i}.pdf") for i in range(len(calls))]
+        try:
+            self.connection.send([(*call, out) for call, out in zip(calls, outs, strict=True)])
+            done: list[bool] = self.connection.recv()
+        except (OSError, EOFError):  # the preloader died (out of memory?): the caller renders
+            return [None] * len(calls)
+        found: list[bytes | None] = []
+        for ok, out in zip(done, outs, strict=True):
+            path = Path(out)
+            found.append(path.read_bytes() if ok and path.exists() else None)
+            path.unlink(missing_ok=True)
+        return found
+
+    def close(self) -> None:
+        """End the preloader (and any fork of it still rendering)."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.connection.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _serve(connection: Any, parent: int, css: str, lang: str) -> None:
+    """The preloader: set up as a render worker, load and warm WeasyPrint, then serve batches."""
+    from archiver.executor import _worker_setup
+
+    _worker_setup(parent)
+    _warm(css, lang)
+    while True:
+        try:
+            batch = connection.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        connection.send(_batch(batch))
+
+
+def _warm(css: str, lang: str) -> None:
+    """Load what every render needs: WeasyPrint, the font configuration, the stylesheet, the fonts."""
+    from archiver.export import xhtml
+    from archiver.export.pdf_parts import part_html
+    from archiver.export.pdf_render import render_html
+
+    paragraph = xhtml.el(None, "p", "Warming up the fonts: 1234567890.")
+    render_html(part_html(lang, "warm", "grouped", [paragraph]), css)
+
+
+def _batch(batch: list[tuple[bytes, str, str, str]]) -> list[bool]:
+    """Render each (html, css, notes, out) in a fork of this process; whether each file was written."""
+    from archiver.executor import _worker_setup
+    from archiver.export import pdf_render
+
+    shared, stylesheets, me = list(pdf_render._SHARED), dict(pdf_render._STYLESHEETS), os.getpid()
+    children = []
+    for html, css, notes, out in batch:
+        pid = os.fork()
+        if pid == 0:  # the fork: keep this process's fonts (it outlives the fork), render, leave
+            code = 1
+            try:
+                _worker_setup(me)
+                pdf_render._SHARED[:] = shared
+                pdf_render._STYLESHEETS.update(stylesheets)
+                temporary = Path(f"{out}.tmp")
+                temporary.write_bytes(pdf_render.render_part(html, css, notes))
+                temporary.rename(out)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    done = []
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        done.append(os.waitstatus_to_exitcode(status) == 0)
+    return done
