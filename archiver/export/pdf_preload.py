@@ -1,13 +1,14 @@
 """A renderer loaded early: a fork of the export's process, made before it reads the edition, that loads
-WeasyPrint meanwhile and then renders the few documents a warm export lacks, each in a fork of its own.
+WeasyPrint meanwhile and then renders the few documents a warm export lacks, side by side.
 
 After one article of an archive changed, a PDF export renders two documents again (the article's
 body chunk and colophon chunk). Loading WeasyPrint for them costs about 1.4 s of CPU, which the
 export's process used to pay after reading the edition, on the critical path. The preloader is
 forked at the start of the export, when the process holds little (so its forks are small too),
 loads WeasyPrint, the fonts and the stylesheet on the other core while the export reads the edition
-and plans its parts, and waits. Each document it is given renders in a fork of it (they start at
-once, with everything loaded), side by side; the export's process never loads WeasyPrint.
+and plans its parts, and waits. Of the documents it is given, it renders the longest itself and
+each other in a fork of it (they start at once, with everything loaded), side by side; the
+export's process never loads WeasyPrint.
 
 It starts only when it is likely to serve (`wanted`): local work on two cores or more, with a
 render cache that already holds PDF parts (a cold export renders everything in workers). Unused,
@@ -71,7 +72,8 @@ class Preloader:
         theirs.close()
 
     def render(self, calls: Sequence[Call], folder: Path) -> list[bytes | None]:
-        """Each call rendered side by side (in forks of the preloader); None where one failed."""
+        """Each call rendered side by side (the first, the longest, in the preloader, the others in forks of
+        it); None where one failed."""
         outs = [str(folder / f"preloaded-{i}.pdf") for i in range(len(calls))]
         try:
             self.connection.send([(*call, out) for call, out in zip(calls, outs, strict=True)])
@@ -123,13 +125,14 @@ def _warm(css: str, lang: str) -> None:
 
 
 def _batch(batch: list[tuple[bytes, str, str, str]]) -> list[bool]:
-    """Render each (html, css, notes, out) in a fork of this process; whether each file was written."""
+    """Render each (html, css, notes, out): the first (the longest) here, each other in a fork of this
+    process, side by side (one process fewer holding WeasyPrint); whether each file was written."""
     from archiver.executor import _worker_setup
     from archiver.export import pdf_render
 
     shared, stylesheets, me = list(pdf_render._SHARED), dict(pdf_render._STYLESHEETS), os.getpid()
     children = []
-    for html, css, notes, out in batch:
+    for call in batch[1:]:
         pid = os.fork()
         if pid == 0:  # the fork: keep this process's fonts (it outlives the fork), render, leave
             code = 1
@@ -137,15 +140,26 @@ def _batch(batch: list[tuple[bytes, str, str, str]]) -> list[bool]:
                 _worker_setup(me)
                 pdf_render._SHARED[:] = shared
                 pdf_render._STYLESHEETS.update(stylesheets)
-                temporary = Path(f"{out}.tmp")
-                temporary.write_bytes(pdf_render.render_part(html, css, notes))
-                temporary.rename(out)
-                code = 0
+                code = 0 if _render_into(*call) else 1
             finally:
                 os._exit(code)
         children.append(pid)
-    done = []
+    done = [_render_into(*batch[0])] if batch else []
     for pid in children:
         _, status = os.waitpid(pid, 0)
         done.append(os.waitstatus_to_exitcode(status) == 0)
     return done
+
+
+def _render_into(html: bytes, css: str, notes: str, out: str) -> bool:
+    """Render into the file `out` (written whole, then renamed); whether it was written."""
+    from archiver.export.pdf_render import render_part
+
+    try:
+        data = render_part(html, css, notes)
+    except Exception:  # reported where the caller renders it again
+        return False
+    temporary = Path(f"{out}.tmp")
+    temporary.write_bytes(data)
+    temporary.rename(out)
+    return True
