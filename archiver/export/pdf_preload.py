@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from typing import Any
 from archiver.export.cache import Context
 
 _STARTED: list[tuple[Context, Preloader]] = []  # the preloader started for an export, by its context
+LEAVE = 0.2  # seconds an idle preloader takes to leave when asked (its font folder removed)
+STOP = 5  # seconds a stopped one may take before it is killed
 Call = tuple[bytes, str, str]  # a document to render: html, css, notes (pdf_render.render_part)
 
 
@@ -88,11 +91,15 @@ class Preloader:
         return found
 
     def close(self) -> None:
-        """End the preloader (and any fork of it still rendering)."""
+        """End the preloader without waiting for its work: asked to leave, and stopped (SIGTERM, which it
+        answers by leaving as well, its font folder removed) if still busy warming up or rendering."""
         with contextlib.suppress(OSError):
             self.connection.send(None)
         self.connection.close()
-        self.process.join(timeout=5)
+        self.process.join(timeout=LEAVE)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=STOP)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
@@ -103,15 +110,23 @@ def _serve(connection: Any, parent: int, css: str, lang: str) -> None:
     from archiver.executor import _worker_setup
 
     _worker_setup(parent)
+    signal.signal(signal.SIGTERM, _leave)
     _warm(css, lang)
     while True:
         try:
             batch = connection.recv()
         except (EOFError, OSError):
-            return
+            batch = None
         if batch is None:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # leaving already: the folder goes in peace
             return
         connection.send(_batch(batch))
+
+
+def _leave(signum: int, frame: Any) -> None:
+    """SIGTERM in the preloader: leave now, through the finalizers that remove its font folder."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(0)
 
 
 def _warm(css: str, lang: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,3 +104,20 @@ def test_a_preloader_only_where_it_serves(tmp_path: Path) -> None:
     assert not pdf_preload.wanted(Context(cache, 1))  # one process asked for
     assert not pdf_preload.wanted(Context(None, 2))  # no cache: everything renders
     assert not pdf_preload.wanted(Context(cache, 2, executor="dask"))
+
+
+def test_a_preloader_closed_while_it_warms_up_leaves_at_once_and_removes_its_font_folder(
+    temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm = pdf_preload._warm
+    monkeypatch.setattr(pdf_preload, "_warm", lambda css, lang: warm(css, lang) or time.sleep(60))  # slow
+    preloader = pdf_preload.Preloader("@page { size: A4 }", "en")
+    mine = f"{pdf_fonts_folder.PREFIX}{preloader.process.pid}-"
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(mine) for p in temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until it has made its font folder, and warms up for a minute more
+    assert any(p.name.startswith(mine) for p in temp.iterdir())
+    started = time.monotonic()
+    preloader.close()
+    assert time.monotonic() - started < 30  # stopped, not waited for
+    assert preloader.process.exitcode == 0 and not any(p.name.startswith(mine) for p in temp.iterdir())
