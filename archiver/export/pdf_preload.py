@@ -146,15 +146,18 @@ def _batch(batch: list[tuple[bytes, str, str, str]]) -> list[bool]:
     from archiver.export import pdf_render
 
     shared, stylesheets, me = list(pdf_render._SHARED), dict(pdf_render._STYLESHEETS), os.getpid()
+    folders = [fonts._folder for _, fonts in shared]  # the fonts already copied there, by face
     children = []
     for call in batch[1:]:
         pid = os.fork()
-        if pid == 0:  # the fork: keep this process's fonts (it outlives the fork), render, leave
+        if pid == 0:  # the fork: this process's fonts and their folder (it outlives the fork), render, leave
             code = 1
             try:
                 _worker_setup(me)
                 pdf_render._SHARED[:] = shared
                 pdf_render._STYLESHEETS.update(stylesheets)
+                for (_, fonts), folder in zip(shared, folders, strict=True):
+                    fonts._folder = folder  # else WeasyPrint copies every face again, to a folder it leaves
                 code = 0 if _render_into(*call) else 1
             finally:
                 os._exit(code)
