@@ -96,6 +96,26 @@ def test_a_document_the_preloader_fails_to_render_renders_here(
     assert _render(some, cache, 2) == _render(some, None, 1) and asked  # asked, failed, rendered here
 
 
+def test_an_edition_exported_before_starts_no_preloader(
+    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    init = pdf_preload.Preloader.__init__
+    monkeypatch.setattr(
+        pdf_preload.Preloader, "__init__", lambda self, css, lang: started.append(1) or init(self, css, lang)
+    )
+    cache = RenderCache(tmp_path / "cache")
+    ids = [d.meta.archive_id for d in docs[:2]]
+    first = _render(docs[:2], cache, 2)  # cold: no PDF parts kept, no preloader
+    pdf.prepare(pdf.PdfOptions(), Context(cache, 2), ids)  # the same articles and options: a warm export
+    assert _render(docs[:2], cache, 2) == first and started == []
+    pdf.prepare(pdf.PdfOptions(), Context(cache, 2), ids[:1])  # other articles: likely a few to render
+    assert started == [1]
+    preloader = pdf_preload.take(pdf_preload._STARTED[0][0])
+    assert preloader is not None
+    preloader.close()
+
+
 def test_a_preloader_only_where_it_serves(tmp_path: Path) -> None:
     cache = RenderCache(tmp_path / "cache")
     assert not pdf_preload.wanted(Context(cache, 2))  # no PDF parts kept: a cold export, workers render
