@@ -11,9 +11,10 @@ each other in a fork of it (they start at once, with everything loaded), side by
 export's process never loads WeasyPrint.
 
 It starts only when it is likely to serve (`wanted`): local work on two cores or more, with a
-render cache that already holds PDF parts (a cold export renders everything in workers). Unused,
-it costs its CPU on the other core and is ended with the export. A document it fails to render is
-rendered again by the caller, where a failure is reported.
+render cache that already holds PDF parts (a cold export renders everything in workers), and not
+for an edition exported before with the same articles and options (pdf.prepare: a warm export).
+Unused, it costs its CPU on the other core and is ended with the export. A document it fails to
+render is rendered again by the caller, where a failure is reported.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def take(context: Context) -> Preloader | None:
 
 
 class Preloader:
-    """A fork of this process that loads WeasyPrint and renders documents on request, each in a fork."""
+    """A fork of this process that loads WeasyPrint and renders documents on request, the longest of a
+    batch itself and each other in a fork of its own."""
 
     def __init__(self, css: str, lang: str) -> None:
         import multiprocessing
