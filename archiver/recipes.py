@@ -132,6 +132,8 @@ def export(
     entries = [e for e in entries if e.id not in duplicates]
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
     context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage, xml=archive.xml_bytes)
+    for one in [job, *also]:
+        one.exporter.prepare(one.options, context, [e.id for e in entries])  # the PDF loads its renderer
     docs, unread = [], []
     for i, entry in enumerate(entries, start=1):
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -60,9 +60,17 @@ class Exporter(Protocol):
         """Problems worth reporting that do not stop the export (e.g. glyph-missing)."""
         ...
 
+    def prepare(self, options: Any, context: Any, ids: Sequence[str]) -> None:
+        """Before the articles `ids` are read: start what the render will need (the PDF loads WeasyPrint)."""
+        ...
+
 
 def _no_problems(source: Frame) -> list[Problem]:
     return []
+
+
+def _nothing_to_prepare(options: Any, context: Any, ids: Sequence[str]) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,9 @@ class Format:
     preflight: Callable[[Any], list[Problem]] = _no_problems
     edition_suffix: str = ""  # "" = `suffix`; a format whose edition is a bundle of files names it here
     prints: bool = False  # leaves its page starts in the context's `printed` (export.page_list)
+    # called with the options, the export's Context and the archive ids of the articles before they
+    # are read (the PDF starts loading its renderer meanwhile)
+    prepare: Callable[[Any, Any, Sequence[str]], None] = _nothing_to_prepare
 
 
 def exporter(name: str) -> Exporter:

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from archiver.export import (
     page_list,
     pdf_contents,
     pdf_hyphens,
+    pdf_preload,
     xhtml,
 )
 from archiver.export.cache import RENDER_VERSION, Context, RenderCache, key, styles_digest
@@ -366,8 +367,12 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     """
     framed = as_frame(source)
     options = options or PdfOptions()
-    rendered = Rendered(framed.context)
     base = options.stylesheet()
+    context, edition = framed.context, framed.edition
+    ids = [d.meta.archive_id for d in edition.documents]
+    if len(ids) > 1 and not _exported(options, context, ids):  # unless `prepare` did (not for each article)
+        pdf_preload.start(context, part_css(base, edition.title), edition.lang)
+    rendered = Rendered(context, pdf_preload.take(context))
     try:
         jobs = _body(framed, options, chunk)
         # the cover and the colophon's chunks after its first (which start with a verso wherever
@@ -393,11 +398,33 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break
         rendered.stop_workers()  # the assembly needs their memory more
+        rendered.stop_preloader()
         data = _assemble(framed, options, front, parts, layout, contents, rendered)
     finally:
         rendered.close()
     _gate(data, framed)
+    if context.cache is not None and len(ids) > 1:  # what `prepare` asks (not each article of --each)
+        context.cache.record_pass("pdf-edition", _edition_key(options, ids))
     return data
+
+
+def prepare(options: PdfOptions, context: Context, ids: Sequence[str]) -> None:
+    """Before the articles `ids` are read: start loading WeasyPrint in a fork when the export likely renders
+    a few documents again (pdf_preload), so that it is loaded by the time they are known. Not when an
+    edition of these very articles was exported with these options before: then nothing is likely to
+    render (a warm export), and the fork would only take CPU from this process."""
+    if not _exported(options, context, ids):
+        pdf_preload.start(context, part_css(options.stylesheet(), "") + NO_MARKS)
+
+
+def _exported(options: PdfOptions, context: Context, ids: Sequence[str]) -> bool:
+    """Whether an edition of the articles `ids` was exported with `options` (recorded in the render cache)."""
+    cache = context.cache
+    return cache is not None and cache.passed("pdf-edition", _edition_key(options, ids))
+
+
+def _edition_key(options: PdfOptions, ids: Sequence[str]) -> str:
+    return key("pdf-edition", RENDER_VERSION, styles_digest(), repr(options), *sorted(ids))
 
 
 def _gate(data: bytes, framed: Frame) -> None:
@@ -491,4 +518,5 @@ EXPORTER = Format(
     check=check,
     preflight=glyphs.missing,
     prints=True,
+    prepare=prepare,
 )

@@ -23,6 +23,7 @@ from lxml import etree
 from archiver.executor import Runner
 from archiver.export import xhtml
 from archiver.export.cache import RENDER_VERSION, Context, key, styles_digest
+from archiver.export.pdf_preload import Preloader
 from archiver.export.pdf_render import part_crashed, render_part
 
 # Folios are stamped at assembly; chunks leave the folio boxes empty. (CSS given to WeasyPrint
@@ -36,6 +37,7 @@ HERE = 2  # documents to render that this process renders itself when no workers
 # its modules loaded); above it, fresh ones start (about 2 s of CPU each, but they hold only what
 # they load): an edition of 1,000 articles stays below it, one of 5,000 goes above.
 FORK_BELOW = 160 << 20
+PRELOADED = 8  # documents to render that go to the preloader, when one runs and no workers run yet
 NO_FOLIOS = (
     " @page :left { @bottom-left { content: none !important; } }"
     " @page :right { @bottom-right { content: none !important; } }"
@@ -101,10 +103,11 @@ class Job:
 class Rendered:
     """Rendered parts as files (in the render cache, or a temporary folder without one)."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, preloader: Preloader | None = None) -> None:
         self.context = context
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
         self.runner: Runner[bytes] | None = None  # one set of workers for every batch of the edition
+        self.preloader = preloader  # WeasyPrint loaded early in a fork (pdf_preload): renders a few
 
     def stop_workers(self) -> None:
         """End the workers (they hold their memory until then); a later batch starts new ones."""
@@ -112,8 +115,15 @@ class Rendered:
             self.runner.close()
             self.runner = None
 
+    def stop_preloader(self) -> None:
+        """End the preloader (its forks no longer needed, or workers take over)."""
+        if self.preloader is not None:
+            self.preloader.close()
+            self.preloader = None
+
     def close(self) -> None:
         self.stop_workers()
+        self.stop_preloader()
         self.scratch.cleanup()
 
     def _found(self, job: Job) -> Path | None:
@@ -161,10 +171,13 @@ class Rendered:
         missing = list({job.name: job for job in jobs if job.name not in found}.values())
         missing.sort(key=lambda job: len(job.html), reverse=True)  # the order of the results is by name
         ctx = self.context
-        if missing and len(missing) <= HERE and self.runner is None and ctx.executor == "local":
+        if missing and len(missing) <= PRELOADED and self.runner is None and self.preloader is not None:
+            found.update(self._preloaded(missing))
+        elif missing and len(missing) <= HERE and self.runner is None and ctx.executor == "local":
             found.update(self._here(missing))
             ctx.stage("render", len(missing), len(missing))
         elif missing:
+            self.stop_preloader()  # workers render from here on
             if self.runner is None:
                 fresh = holds_much()  # else forks: they start at once, and share what little this holds
                 self.runner = runner(render_part, part_crashed, ctx.jobs, ctx.executor, ctx.scheduler, fresh)
@@ -176,6 +189,23 @@ class Rendered:
                 done += len(batch)
                 ctx.stage("render", done, len(missing))
         return [found[job.name] for job in jobs]
+
+    def _preloaded(self, missing: Sequence[Job]) -> dict[str, Path]:
+        """The few `missing` documents (longest first) rendered by the preloader, as many side by side
+        as there are workers; one it failed to render is rendered here, where a failure is reported."""
+        from archiver.executor import workers
+
+        assert self.preloader is not None
+        done: dict[str, Path] = {}
+        for batch in _batches(missing, workers(self.context.jobs)):
+            calls = [(job.html, job.css, job.notes) for job in batch]
+            results = self.preloader.render(calls, Path(self.scratch.name))
+            for job, data in zip(batch, results, strict=True):
+                if data is None:
+                    data = render_part(job.html, job.css, job.notes)
+                done[job.name] = self._keep(job, data)
+            self.context.stage("render", len(done), len(missing))
+        return done
 
     def _here(self, missing: Sequence[Job]) -> dict[str, Path]:
         """The few `missing` documents (longest first) rendered without workers: with more than one and
