@@ -1,4 +1,4 @@
-"""EPUB 3 editions with ebooklib, then repacked so the container is exact and reproducible."""
+"""EPUB 3 editions with ebooklib, packed by us so that the container is exact and reproducible."""
 
 from __future__ import annotations
 
@@ -281,19 +281,43 @@ def _guide(book: Any, edition: Edition) -> None:
 def _write(
     book: Any, edition: Edition, deflated: Callable[[bytes], bytes], members: dict[str, bytes]
 ) -> bytes:
-    from ebooklib import epub
-
+    """The container, zipped once: ebooklib makes the members (package document, NCX, pages), which
+    are packed as they come, the package document with its language set."""
     when = edition.modified()
-    raw = io.BytesIO()
     options = {
         "mtime": when,
         "raise_exceptions": True,
         "epub3_pages": False,
         "epub3_landmark": False,  # the navigation document is ours (epub_nav)
-        "compresslevel": 0,
-    }  # repack compresses
-    epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), edition.lang, when, deflated, members)
+    }
+    return pack(made_members(book, options), edition.lang, when, deflated, members)
+
+
+class _Members:
+    """Stands in for the zip ebooklib's writer fills: keeps each member's name and bytes, in order."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, bytes]] = []
+
+    def writestr(self, name: str, data: str | bytes, compress_type: Any = None) -> None:
+        self.made.append((name, data.encode("utf-8") if isinstance(data, str) else data))  # as zipfile
+
+    def close(self) -> None:
+        """Nothing to close: no zip was opened."""
+
+
+def made_members(book: Any, options: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """What ebooklib's `write_epub` would zip, in its order, without writing a zip to read back."""
+    from ebooklib import epub
+
+    writer = epub.EpubWriter(None, book, options)
+    writer.process()
+    out = writer.out = _Members()
+    out.writestr("mimetype", "application/epub+zip")
+    writer._write_container()  # what EpubWriter.write does, after it opened its zip
+    writer._write_opf()
+    writer._write_items()
+    return out.made
 
 
 def check(data: bytes, edition: Edition) -> None:
@@ -338,24 +362,22 @@ def _fix_opf(data: bytes, lang: str) -> bytes:
     return out
 
 
-def repack(
-    raw: bytes,
+def pack(
+    made: list[tuple[str, bytes]],
     lang: str,
     when: datetime,
     deflated: Callable[[bytes], bytes] = zipped.deflate,
     members: dict[str, bytes] | None = None,
 ) -> bytes:
-    """Rewrite the zip: mimetype first and stored with no extra field, fixed entry times and modes.
+    """The container: mimetype first and stored with no extra field, fixed entry times and modes.
 
     `members`, if given, receives each member's bytes as zipped (for the completeness gate).
     """
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    src = zipfile.ZipFile(io.BytesIO(raw))
-    names = ["mimetype"] + [n for n in src.namelist() if n != "mimetype"]
+    ordered = [m for m in made if m[0] == "mimetype"] + [m for m in made if m[0] != "mimetype"]
 
     def each() -> Iterator[tuple[str, bytes, bool]]:
-        for name in names:
-            data = src.read(name)
+        for name, data in ordered:
             if name.endswith(".opf"):
                 data = _fix_opf(data, lang)
             if members is not None:
