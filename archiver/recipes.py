@@ -23,7 +23,7 @@ from archiver.errors import (
     UsageError,
 )
 from archiver.executor import check_executor
-from archiver.export import EXPORTERS, Exporter, exporter, page_list
+from archiver.export import EXPORTERS, Exporter, exporter, page_list, records
 from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key, package_files
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
@@ -196,11 +196,20 @@ def _file_suffixes() -> frozenset[str]:
 
 
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
-    """An archived document; its XML's checksum goes into the cache's digests."""
+    """An archived document; its XML's checksum goes into the cache's digests.
+
+    With a cache, a document whose exact XML was parsed before is read from its record there
+    (equal to parsing, several times cheaper), and a parsed one is recorded for next time.
+    """
     data = archive.xml_bytes(id)
-    if cache is not None:
-        cache.digests[id] = hashlib.sha256(data).hexdigest()
-    return from_bytes(data, str(archive.xml_path(id)))
+    if cache is None:
+        return from_bytes(data, str(archive.xml_path(id)))
+    digest = cache.digests[id] = hashlib.sha256(data).hexdigest()
+    doc = records.load(cache, digest)
+    if doc is None:
+        doc = from_bytes(data, str(archive.xml_path(id)))
+        records.keep(cache, digest, doc)
+    return doc
 
 
 def _write_one(job: ExportJob, parts: Frame, path: Path) -> list[Problem]:

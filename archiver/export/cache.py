@@ -113,6 +113,10 @@ class RenderCache:
         digest, _, data = stored.partition(b"\n")
         return data if hashlib.sha256(data).hexdigest().encode() == digest else None
 
+    def recorded(self, kind: str, name: str) -> bytes | None:
+        """Bytes kept beside the renderings (a parsed document's record), read without counting a hit."""
+        return self._read(kind, name)
+
     def passed(self, kind: str, name: str) -> bool:
         """Whether a check recorded with `record_pass` passed (records are not renderings: no hit)."""
         return self._read(kind, name) is not None

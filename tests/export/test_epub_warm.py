@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from archiver import pipeline, recipes
 from archiver.document.model import Document
-from archiver.export import epub
+from archiver.document.xmlio import from_bytes, to_bytes
+from archiver.export import epub, records
+from archiver.export.cache import RenderCache
 from archiver.export.edition import gather
+from archiver.store import Archive, Selection
+from tests.conftest import SOURCES
 from tests.export.conftest import EPOCH
 
 
@@ -35,3 +42,65 @@ def test_the_container_is_what_ebooklib_would_have_zipped(
     with zipfile.ZipFile(io.BytesIO(once)) as zf:
         assert zf.namelist()[:3] == ["mimetype", "META-INF/container.xml", "EPUB/content.opf"]
         assert zf.testzip() is None
+
+
+def test_a_record_reads_back_equal_to_parsing(docs: list[Document], tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache")
+    for doc in docs:
+        xml = to_bytes(doc)
+        digest = hashlib.sha256(xml).hexdigest()
+        assert records.load(cache, digest) is None
+        records.keep(cache, digest, from_bytes(xml))
+        back = records.load(cache, digest)
+        assert back == from_bytes(xml) == doc
+        assert back is not None and to_bytes(back) == xml
+    assert cache.hits == cache.misses == 0  # records are not renderings
+
+
+def test_a_record_of_another_shape_is_not_trusted(docs: list[Document], tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache")
+    digest = "ab" * 32
+    cache.put(records.KIND, records.name(digest), b'["Document",["[","Unknown"]]')
+    assert records.load(cache, digest) is None
+    cache.put(records.KIND, records.name(digest), b'["Paragraph","text",["("],["("],""]')
+    assert records.load(cache, digest) is None  # a record, but not of a document
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    arc = Archive(tmp_path / "arc", create=True)
+    pipeline.ingest(arc, sorted(SOURCES.iterdir()))
+    return arc
+
+
+def _export(
+    archive: Archive, out: Path, monkeypatch: pytest.MonkeyPatch, cache: bool = True
+) -> tuple[bytes, int]:
+    """The EPUB edition's bytes, and how many archived documents were parsed to make it."""
+    parsed: list[str] = []
+
+    def counted(data: bytes, name: str = "document") -> Document:
+        parsed.append(name)
+        return from_bytes(data, name)
+
+    monkeypatch.setattr(recipes, "from_bytes", counted)
+    recipes.export(archive, recipes.export_job("epub", cache=cache), Selection(), out)
+    return out.read_bytes(), len(parsed)
+
+
+def test_a_warm_export_parses_no_document_and_one_change_parses_one(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    n = len(list(archive.entries()))
+    cold, parsed = _export(archive, tmp_path / "cold.epub", monkeypatch)
+    assert parsed == n
+    warm, parsed = _export(archive, tmp_path / "warm.epub", monkeypatch)
+    assert (warm, parsed) == (cold, 0)
+    entry = next(iter(archive.entries()))
+    path = archive.xml_path(entry.id)
+    path.write_bytes(path.read_bytes().replace(b"</title>", b" (herzien)</title>", 1))
+    changed, parsed = _export(archive, tmp_path / "changed.epub", monkeypatch)
+    assert parsed == 1 and changed != cold
+    plain, parsed = _export(archive, tmp_path / "plain.epub", monkeypatch, cache=False)
+    assert (plain, parsed) == (changed, n)
