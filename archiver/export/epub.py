@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml, zipped
+from archiver.export import ExportError, Format, cover, epub_nav, epub_pages, page_list, xhtml, zipped
 from archiver.export.cache import RenderCache, key
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
@@ -183,8 +183,10 @@ PAGE_BREAK_SOURCE = "pageBreakSource"  # W3C "EPUB page source identification" (
 NAV = "nav"  # the navigation document's place in the spine until it is made
 
 
-def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
-    """Each part's page content, and the printed pages marked in it.
+def _elements(
+    framed: Frame, kept: Mapping[str, epub_pages.KeptPage]
+) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
+    """Each part's page content, and the printed pages marked in it (none for the `kept` pages).
 
     Articles get ids on their section headings (the nav links to them). When a PDF of the same
     edition was made in this run, each section and article gets a page-break marker where each
@@ -194,6 +196,8 @@ def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]
     elements: dict[str, Any] = {}
     targets: list[epub_nav.PageTarget] = []
     for part in framed.parts:
+        if part.id in kept:
+            continue
         element = part.element
         if part.kind == "article":
             element = epub_nav.with_section_ids(element, part.id)
@@ -216,13 +220,18 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     book.add_item(
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
-    book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
-    elements, pages = _elements(framed)
+    cache = framed.context.cache
+    book.set_cover("images/cover.png", cover.png(edition, cache), create_page=False)
     printed = framed.context.printed.get(edition.identifier)
+    keeps = cache is not None and printed is None  # pages marked for a PDF are made every time
+    kept = _kept_pages(framed) if keeps else {}
+    elements, pages = _elements(framed, kept)
     if pages and printed is not None:  # the print edition's identifier, as its XMP dc:identifier gives it
         book.add_metadata(None, "meta", printed.source, {"property": PAGE_BREAK_SOURCE})
     for part in framed.parts:
-        page, link = PAGES[part.kind](part, edition, elements[part.id])
+        page, link = (
+            _kept_page(part, kept[part.id]) if part.id in kept else _made_page(part, edition, elements)
+        )
         if page is not NAV:
             book.add_item(page)
         book.spine.append(page)
@@ -230,34 +239,73 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
             book.toc.append(link)  # flat: the NCX, for old Kobo firmware, stays one level
     _guide(book, edition)
     book.add_item(epub.EpubNcx())
-    _navigation(book, framed, elements, pages)
+    sections = {
+        p.id: kept[p.id].sections
+        if p.id in kept
+        else epub_nav.sections(elements[p.id], epub_nav.page_file(p))
+        for p in framed.of("article")
+    }
+    _navigation(book, framed, sections, pages)
     members: dict[str, bytes] = {}
-    data = _write(book, edition, _deflater(framed.context.cache), members)
-    articles = {p.name: partial(_texts, p) for p in framed.of("article")}  # parsed only if checked
+    deflated = {k.page: k.deflated for k in kept.values()}
+    data = _write(book, edition, _deflater(cache, deflated), members)
+    made = [p for p in framed.of("article") if p.id not in kept]
+    articles = {p.name: partial(_texts, p) for p in made}  # parsed only if checked
     _check(members.get, articles, framed)  # the pages as zipped (the zip's own CRCs guard the rest)
+    if cache is not None and keeps:
+        for part in made:
+            page = members[f"EPUB/{epub_nav.page_file(part)}"]
+            epub_pages.keep(cache, part, epub_pages.KeptPage(page, deflated[page], sections[part.id]))
     return data
+
+
+def _kept_pages(framed: Frame) -> dict[str, epub_pages.KeptPage]:
+    """The article pages the render cache holds, by part id."""
+    cache = framed.context.cache
+    found = {p.id: epub_pages.read(cache, p) for p in framed.of("article")} if cache else {}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _kept_page(part: Part, kept: epub_pages.KeptPage) -> tuple[Any, Any]:
+    """An article's page from the render cache, and its table-of-contents entry."""
+    from ebooklib import epub
+
+    page = _fixed_page(part.title, epub_nav.page_file(part), part.lang, kept.page, [])  # numbered as made
+    return page, epub.Link(page.file_name, part.title, part.id)
+
+
+def _made_page(part: Part, edition: Edition, elements: dict[str, Any]) -> tuple[Any, Any]:
+    return PAGES[part.kind](part, edition, elements[part.id])
 
 
 def _texts(part: Part) -> list[str]:
     return xhtml.paragraph_texts(part.element)
 
 
-def _deflater(cache: RenderCache | None) -> Callable[[bytes], bytes]:
-    """Deflate a member, or take its compressed bytes from the render cache (keyed by content and zlib)."""
-    if cache is None:
-        return zipped.deflate
+def _deflater(cache: RenderCache | None, known: dict[bytes, bytes]) -> Callable[[bytes], bytes]:
+    """Deflate a member, or take its compressed bytes from `known` (kept pages) or the render cache
+    (keyed by content and zlib); `known` receives every member's compressed bytes."""
 
     def deflated(data: bytes) -> bytes:
-        name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
-        return cache.checked("epub-deflated", name, lambda: zipped.deflate(data))
+        found = known.get(data)
+        if found is None:
+            if cache is None:
+                found = zipped.deflate(data)
+            else:
+                name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+                found = cache.checked("epub-deflated", name, lambda: zipped.deflate(data))
+            known[data] = found
+        return found
 
     return deflated
 
 
-def _navigation(book: Any, framed: Frame, elements: dict[str, Any], pages: list[epub_nav.PageTarget]) -> None:
+def _navigation(
+    book: Any, framed: Frame, sections: dict[str, list[epub_nav.Entry]], pages: list[epub_nav.PageTarget]
+) -> None:
     """The navigation document, in the spine but out of the linear reading order (`linear="no"`)."""
     lang = framed.edition.lang
-    toc = epub_nav.entries(framed, elements)
+    toc = epub_nav.entries(framed, sections)
     landmarks = [(LANDMARKS.get(g["type"], g["type"]), g["href"], g["title"]) for g in book.guide]
     data = epub_nav.document(framed, toc, landmarks, pages)
     nav = _fixed_page(label("contents", lang), "nav.xhtml", lang, data, ["nav"])

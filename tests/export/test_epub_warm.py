@@ -13,9 +13,10 @@ import pytest
 from archiver import pipeline, recipes
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes, to_bytes
-from archiver.export import epub, records
-from archiver.export.cache import RenderCache
+from archiver.export import epub, epub_pages, records
+from archiver.export.cache import FOLDER, RenderCache
 from archiver.export.edition import gather
+from archiver.export.frame import Part
 from archiver.store import Archive, Selection
 from tests.conftest import SOURCES
 from tests.export.conftest import EPOCH
@@ -104,3 +105,38 @@ def test_a_warm_export_parses_no_document_and_one_change_parses_one(
     assert parsed == 1 and changed != cold
     plain, parsed = _export(archive, tmp_path / "plain.epub", monkeypatch, cache=False)
     assert (plain, parsed) == (changed, n)
+
+
+def test_a_warm_export_takes_every_article_page_whole_from_the_cache(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cold, _ = _export(archive, tmp_path / "cold.epub", monkeypatch)
+    opened: list[str] = []
+    element = Part.element
+
+    def counted(part: Part) -> Any:
+        opened.append(part.kind)
+        return element.fget(part)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Part, "element", property(counted))
+    warm, _ = _export(archive, tmp_path / "warm.epub", monkeypatch)
+    assert warm == cold
+    assert "article" not in opened  # no article's XHTML parsed, written, checked or compressed again
+    assert opened.count("colophon") == 1
+
+
+def test_a_damaged_page_record_is_made_again(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cold, _ = _export(archive, tmp_path / "cold.epub", monkeypatch)
+    kept = sorted((archive.root / FOLDER / epub_pages.KIND).rglob("*"))
+    files = [p for p in kept if p.is_file()]
+    assert len(files) == len(list(archive.entries()))
+    for path in files:  # a record whose checksum holds but whose form is wrong, and a truncated one
+        cache = RenderCache(archive.root / FOLDER)
+        cache.put(epub_pages.KIND, path.name, b'{"page": 10}\nshort')
+    files[0].write_bytes(files[0].read_bytes()[:-5])
+    again, _ = _export(archive, tmp_path / "again.epub", monkeypatch)
+    assert again == cold
