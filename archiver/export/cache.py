@@ -36,7 +36,7 @@ def key(*parts: str | bytes) -> str:
 
 
 # The libraries whose version can change what an export's bytes are.
-RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fonttools")
+RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fonttools", "babel")
 COVER_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 
 

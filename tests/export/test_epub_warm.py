@@ -13,8 +13,8 @@ import pytest
 from archiver import pipeline, recipes
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes, to_bytes
-from archiver.export import epub, epub_pages, records
-from archiver.export.cache import FOLDER, RenderCache
+from archiver.export import epub, epub_pages, labels, records
+from archiver.export.cache import FOLDER, RenderCache, key, styles_digest
 from archiver.export.edition import gather
 from archiver.export.frame import Part
 from archiver.store import Archive, Selection
@@ -140,3 +140,26 @@ def test_a_damaged_page_record_is_made_again(
     files[0].write_bytes(files[0].read_bytes()[:-5])
     again, _ = _export(archive, tmp_path / "again.epub", monkeypatch)
     assert again == cold
+
+
+def test_a_warm_export_writes_its_dates_without_babel(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(labels, "_WORDS", {})
+    cold, _ = _export(archive, tmp_path / "cold.epub", monkeypatch)
+    kept = RenderCache(archive.root / FOLDER).recorded(recipes.WORDS, key(recipes.WORDS, styles_digest()))
+    assert kept is not None and "month|" in kept.decode()  # the section heads' months, as babel wrote them
+
+    def no_babel(*args: Any) -> str:
+        raise AssertionError("babel asked again")
+
+    monkeypatch.setattr(labels, "_WORDS", {})  # a new process: only the cache remembers
+    monkeypatch.setattr(labels, "_format_month", no_babel)
+    monkeypatch.setattr(labels, "_format_date", no_babel)
+    for path in (archive.root / FOLDER / "xhtml").rglob("*"):  # every header's date is written again
+        if path.is_file():
+            path.unlink()
+    warm, _ = _export(archive, tmp_path / "warm.epub", monkeypatch)
+    assert warm == cold
+    assert labels.learned() is None  # nothing new to keep
