@@ -253,21 +253,31 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     articles = {p.name: partial(_texts, p) for p in made}  # parsed only if checked
     _check(members.get, articles, framed)  # the pages as zipped (the zip's own CRCs guard the rest)
     if cache is not None and keeps:
-        for part in made:
-            page = members[f"EPUB/{epub_nav.page_file(part)}"]
-            epub_pages.keep(cache, part, epub_pages.KeptPage(page, deflated[page], sections[part.id]))
+        for part in framed.parts:
+            name = None if part.id in kept else epub_pages.name(cache, framed, part)
+            if name is not None:
+                page = members[f"EPUB/{epub_nav.page_file(part)}"]
+                found = epub_pages.KeptPage(page, deflated[page], sections.get(part.id, []))
+                epub_pages.keep(cache, name, found)
     return data
 
 
 def _kept_pages(framed: Frame) -> dict[str, epub_pages.KeptPage]:
-    """The article pages the render cache holds, by part id."""
+    """The pages the render cache holds (articles', the colophon's), by part id."""
     cache = framed.context.cache
-    found = {p.id: epub_pages.read(cache, p) for p in framed.of("article")} if cache else {}
-    return {k: v for k, v in found.items() if v is not None}
+    found: dict[str, epub_pages.KeptPage] = {}
+    if cache is None:
+        return found
+    for part in framed.parts:
+        name = epub_pages.name(cache, framed, part)
+        page = epub_pages.read(cache, name) if name else None
+        if page is not None:
+            found[part.id] = page
+    return found
 
 
 def _kept_page(part: Part, kept: epub_pages.KeptPage) -> tuple[Any, Any]:
-    """An article's page from the render cache, and its table-of-contents entry."""
+    """A page from the render cache, and its table-of-contents entry."""
     from ebooklib import epub
 
     page = _fixed_page(part.title, epub_nav.page_file(part), part.lang, kept.page, [])  # numbered as made

@@ -1,4 +1,4 @@
-"""An EPUB's article pages kept whole in the render cache: the page, its compressed bytes, its sections.
+"""An EPUB's article and colophon pages kept whole in the render cache: page, compressed bytes, sections.
 
 A page is kept once the completeness gate passed it, under the article's key (its XML's checksum,
 the stylesheets, the rendering version, ebooklib's and zlib's versions), its title and language.
@@ -14,9 +14,9 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from archiver.export.cache import RenderCache
+from archiver.export.cache import RenderCache, key, styles_digest
 from archiver.export.epub_nav import Entry
-from archiver.export.frame import Part
+from archiver.export.frame import Frame, Part
 
 KIND = "epub-page"
 
@@ -30,14 +30,24 @@ class KeptPage:
     sections: list[Entry]
 
 
-def _name(cache: RenderCache, part: Part) -> str | None:
-    return cache.article_key(part.name, KIND, part.title, part.lang, zlib.ZLIB_RUNTIME_VERSION)
+def name(cache: RenderCache, framed: Frame, part: Part) -> str | None:
+    """The name a part's page is kept under: an article's, or the colophon's (which tells of every
+    article: it is kept under all their checksums); None for a page that is not kept."""
+    if part.kind == "article":
+        return cache.article_key(part.name, KIND, part.title, part.lang, zlib.ZLIB_RUNTIME_VERSION)
+    if part.kind != "colophon":
+        return None
+    digests = [cache.digests.get(d.meta.archive_id) for d in framed.edition.documents]
+    if None in digests:
+        return None
+    return key(
+        styles_digest(), KIND, part.title, part.lang, zlib.ZLIB_RUNTIME_VERSION, *filter(None, digests)
+    )
 
 
-def read(cache: RenderCache, part: Part) -> KeptPage | None:
-    """The article's kept page, or None (never kept, damaged, or of another form)."""
-    name = _name(cache, part)
-    data = cache.recorded(KIND, name) if name else None
+def read(cache: RenderCache, name: str) -> KeptPage | None:
+    """The page kept under `name`, or None (never kept, damaged, or of another form)."""
+    data = cache.recorded(KIND, name)
     if data is None:
         return None
     head, _, rest = data.partition(b"\n")
@@ -49,11 +59,8 @@ def read(cache: RenderCache, part: Part) -> KeptPage | None:
         return None
 
 
-def keep(cache: RenderCache, part: Part, page: KeptPage) -> None:
-    """Keep an article's page (after the completeness gate passed it)."""
-    name = _name(cache, part)
-    if name is None:
-        return
+def keep(cache: RenderCache, name: str, page: KeptPage) -> None:
+    """Keep a page (an article's after the completeness gate passed it)."""
     head = json.dumps({"page": len(page.page), "sections": [_raw(e) for e in page.sections]})
     cache.put(KIND, name, head.encode("utf-8") + b"\n" + page.page + page.deflated)
 

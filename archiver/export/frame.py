@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -35,14 +36,16 @@ class Part:
     name: str  # the file stem where a format splits the edition: "cover", "section-01", "<archive id>"
     title: str  # typeset, as tables of contents and outlines show it
     lang: str
-    kept: Element | bytes  # the XHTML, or its serialization (UTF-8 XML)
+    kept: Element | bytes | Callable[[], Element]  # the XHTML, its serialization (UTF-8 XML), or its maker
     document: Document | None = None  # the article, for article parts
 
     @property
     def element(self) -> Element:
-        """The part's XHTML (a new tree each time when kept serialized)."""
+        """The part's XHTML (a new tree each time when kept serialized; made on first use by a maker)."""
         if isinstance(self.kept, bytes):
             return etree.fromstring(self.kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
+        if callable(self.kept):
+            return self.kept()
         return self.kept
 
 
@@ -91,9 +94,10 @@ def _parts(edition: Edition, context: Context) -> Iterator[Part]:
             done += 1
             if done % 50 == 0 or done == total:
                 context.stage("typeset", done, total)
-    yield Part(
-        "colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, colophon(edition)
-    )
+    made = functools.cache(
+        functools.partial(colophon, edition)
+    )  # made when a format asks (an EPUB may have its page kept)
+    yield Part("colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, made)
 
 
 def _cover(edition: Edition) -> Part:
