@@ -13,7 +13,7 @@ import pytest
 from archiver import pipeline, recipes
 from archiver.document.model import Document
 from archiver.document.xmlio import from_bytes, to_bytes
-from archiver.export import epub, epub_pages, labels, records
+from archiver.export import cache, epub, epub_pages, labels, records
 from archiver.export.cache import FOLDER, RenderCache, key, styles_digest
 from archiver.export.edition import gather
 from archiver.export.frame import Part
@@ -163,3 +163,17 @@ def test_a_warm_export_writes_its_dates_without_babel(
     warm, _ = _export(archive, tmp_path / "warm.epub", monkeypatch)
     assert warm == cold
     assert labels.learned() is None  # nothing new to keep
+
+
+def test_renderer_versions_are_those_importlib_metadata_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import version
+
+    assert cache.versions(cache.RENDERERS) == {name: version(name) for name in cache.RENDERERS}
+    (tmp_path / "Ebook_Lib-9.9.dist-info").mkdir()  # an earlier folder on the path wins, as imports do
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert cache.versions(("ebook-lib", "not-installed-here")) == {
+        "ebook-lib": "9.9",
+        "not-installed-here": "-",
+    }
