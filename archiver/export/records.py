@@ -10,6 +10,7 @@ misses instead of reading old records wrongly.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -62,19 +63,24 @@ def encode(value: Any) -> Any:
     return value  # str, int, float, bool or None
 
 
+def _maker(name: str) -> Callable[[list[Any]], Any]:
+    """How a record's items become the object tagged `name` (keyword-only classes by keyword)."""
+    cls, names = CLASSES[name], FIELDS[name]
+    if name in BY_KEYWORD:
+        return lambda items: cls(**dict(zip(names, items, strict=True)))
+    return lambda items: cls(*items)
+
+
+MAKERS: dict[str, Callable[[list[Any]], Any]] = {LIST: list, TUPLE: tuple} | {n: _maker(n) for n in CLASSES}
+
+
 def decode(value: Any) -> Any:
     """What `encode` made, back as the objects it was made from."""
     if type(value) is not list:
         return value
-    tag = value[0]
-    items = [decode(v) for v in value[1:]]
-    if tag == LIST:
-        return items
-    if tag == TUPLE:
-        return tuple(items)
-    if tag in BY_KEYWORD:
-        return CLASSES[tag](**dict(zip(FIELDS[tag], items, strict=True)))
-    return CLASSES[tag](*items)
+    items = iter(value)
+    make = MAKERS[next(items)]
+    return make([decode(v) if type(v) is list else v for v in items])
 
 
 def name(xml_digest: str) -> str:
