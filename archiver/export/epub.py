@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import zipfile
@@ -150,15 +151,24 @@ def _exact_page(title: str, file_name: str, lang: str, body: Any, properties: li
 
 def _fixed_page(title: str, file_name: str, lang: str, data: bytes, properties: list[str]) -> Any:
     """A page whose bytes ebooklib writes as they are."""
+    page = _exact()(title=title, file_name=file_name, lang=lang)
+    page.data = data
+    page.properties.extend(properties)
+    return page
+
+
+@functools.cache
+def _exact() -> type:
+    """ebooklib's page whose content is bytes given (one class, made when ebooklib is first needed)."""
     from ebooklib import epub
 
     class Exact(epub.EpubHtml):  # type: ignore[misc]
-        def get_content(self, default: Any = None) -> bytes:
-            return data
+        data = b""
 
-    page = Exact(title=title, file_name=file_name, lang=lang)
-    page.properties.extend(properties)
-    return page
+        def get_content(self, default: Any = None) -> bytes:
+            return self.data
+
+    return Exact
 
 
 def _in_xhtml(element: Any) -> Any:

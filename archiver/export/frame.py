@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -84,7 +85,14 @@ def as_frame(source: Frame | Edition) -> Frame:
 def _parts(edition: Edition, context: Context) -> Iterator[Part]:
     grouped = edition.grouping != "none" and len(edition.documents) > 1
     yield _cover(edition)
-    yield _contents(edition, grouped)
+    yield Part(
+        "contents",
+        "contents",
+        "nav",
+        label("contents", edition.lang),
+        edition.lang,
+        once(_contents, edition, grouped),
+    )
     done, total = 0, len(edition.documents)
     for i, group in enumerate(edition.groups, start=1):
         if grouped:
@@ -94,10 +102,13 @@ def _parts(edition: Edition, context: Context) -> Iterator[Part]:
             done += 1
             if done % 50 == 0 or done == total:
                 context.stage("typeset", done, total)
-    made = functools.cache(
-        functools.partial(colophon, edition)
-    )  # made when a format asks (an EPUB may have its page kept)
+    made = once(colophon, edition)  # made when a format asks (an EPUB may have its page kept)
     yield Part("colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, made)
+
+
+def once(make: Callable[..., Element], *args: Any) -> Callable[[], Element]:
+    """A part's XHTML made on first use, then the same tree (an EPUB with kept pages needs none)."""
+    return functools.cache(functools.partial(make, *args))
 
 
 def _cover(edition: Edition) -> Part:
@@ -109,7 +120,7 @@ def _cover(edition: Edition) -> Part:
     return Part("cover", "cover", "cover", edition.title, edition.lang, root)
 
 
-def _contents(edition: Edition, grouped: bool) -> Part:
+def _contents(edition: Edition, grouped: bool) -> Element:
     lang = edition.lang
     root = el(None, "nav", cls="contents")
     el(root, "h1", label("contents", lang))
@@ -125,7 +136,7 @@ def _contents(edition: Edition, grouped: bool) -> Part:
                 typeset(doc.meta.title.text, doc.meta.language.text),
                 href=f"#a{doc.meta.archive_id}",
             )
-    return Part("contents", "contents", "nav", label("contents", lang), lang, root)
+    return root
 
 
 def _section(index: int, group: Group, lang: str) -> Part:
