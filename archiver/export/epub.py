@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from archiver.export import ExportError, Format, cover, epub_nav, epub_pages, page_list, xhtml, zipped
-from archiver.export.cache import RenderCache, key
+from archiver.export.cache import RenderCache, key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import colon, label
@@ -327,7 +327,13 @@ def _navigation(
     lang = framed.edition.lang
     toc = epub_nav.entries(framed, sections)
     landmarks = [(LANDMARKS.get(g["type"], g["type"]), g["href"], g["title"]) for g in book.guide]
-    data = epub_nav.document(framed, toc, landmarks, pages)
+    cache = framed.context.cache
+    make = partial(epub_nav.document, framed, toc, landmarks, pages)
+    if cache is None:
+        data = make()
+    else:  # kept under all it is made from: the entries, landmarks and pages, language, rendering version
+        name = key(styles_digest(), "epub-nav", lang, repr(toc), repr(landmarks), repr(pages))
+        data = cache.checked("epub-nav", name, make)
     nav = _fixed_page(label("contents", lang), "nav.xhtml", lang, data, ["nav"])
     nav.id = NAV
     book.add_item(nav)
