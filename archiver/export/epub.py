@@ -283,6 +283,8 @@ def _kept_pages(framed: Frame) -> dict[str, epub_pages.KeptPage]:
         page = epub_pages.read(cache, name) if name else None
         if page is not None:
             found[part.id] = page
+            if part.kind == "article":  # an article's rendering reused (its XHTML is not even read)
+                cache.hits += 1
     return found
 
 

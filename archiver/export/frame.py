@@ -29,7 +29,8 @@ class Part:
     serialize it, or print the part their own way from its kind, title and id. An article's
     XHTML is kept serialized and parsed on each use: an edition holds thousands, and a parsed
     tree takes about four times the memory of its bytes (the PDF's parent process holds the
-    frame while its render workers run).
+    frame while its render workers run). With a render cache, an article's XHTML is read from
+    it when first asked for: an EPUB whose page of the article is kept never asks.
     """
 
     kind: str  # one of KINDS
@@ -37,17 +38,21 @@ class Part:
     name: str  # the file stem where a format splits the edition: "cover", "section-01", "<archive id>"
     title: str  # typeset, as tables of contents and outlines show it
     lang: str
-    kept: Element | bytes | Callable[[], Element]  # the XHTML, its serialization (UTF-8 XML), or its maker
+    source: Element | bytes | Callable[[], Element | bytes]  # `kept`, or what makes it on first use
     document: Document | None = None  # the article, for article parts
 
     @property
+    def kept(self) -> Element | bytes:
+        """The XHTML, or its serialization (UTF-8 XML)."""
+        return self.source() if callable(self.source) else self.source
+
+    @property
     def element(self) -> Element:
-        """The part's XHTML (a new tree each time when kept serialized; made on first use by a maker)."""
-        if isinstance(self.kept, bytes):
-            return etree.fromstring(self.kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
-        if callable(self.kept):
-            return self.kept()
-        return self.kept
+        """The part's XHTML (a new tree each time when kept serialized)."""
+        kept = self.kept
+        if isinstance(kept, bytes):
+            return etree.fromstring(kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
+        return kept
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,8 @@ def _parts(edition: Edition, context: Context) -> Iterator[Part]:
     yield Part("colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, made)
 
 
-def once(make: Callable[..., Element], *args: Any) -> Callable[[], Element]:
-    """A part's XHTML made on first use, then the same tree (an EPUB with kept pages needs none)."""
+def once(make: Callable[..., Element | bytes], *args: Any) -> Callable[[], Element | bytes]:
+    """A part's XHTML made on first use, then the same (an EPUB with kept pages needs none)."""
     return functools.cache(functools.partial(make, *args))
 
 
@@ -150,8 +155,8 @@ def _article(doc: Document, context: Context) -> Part:
     meta = doc.meta
     lang = meta.language.text
     title = typeset(meta.title.text, lang)
-    element = _article_xhtml(doc, context)
-    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, element, doc)
+    kept = once(_article_xhtml, doc, context) if context.cache else _article_xhtml(doc, context)
+    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, kept, doc)
 
 
 def _article_xhtml(doc: Document, context: Context) -> bytes:

@@ -120,8 +120,14 @@ def test_a_warm_export_takes_every_article_page_whole_from_the_cache(
         return element.fget(part)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(Part, "element", property(counted))
+    read: list[str] = []
+    get = RenderCache.get
+    monkeypatch.setattr(
+        RenderCache, "get", lambda self, kind, name: read.append(kind) or get(self, kind, name)
+    )
     warm, _ = _export(archive, tmp_path / "warm.epub", monkeypatch)
     assert warm == cold
+    assert "xhtml" not in read  # nor its XHTML read from the cache
     assert "article" not in opened  # no article's XHTML parsed, written, checked or compressed again
     assert "colophon" not in opened  # kept too, under every article's checksum
 
