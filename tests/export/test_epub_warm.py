@@ -122,9 +122,12 @@ def test_a_warm_export_takes_every_article_page_whole_from_the_cache(
     monkeypatch.setattr(Part, "element", property(counted))
     read: list[str] = []
     get = RenderCache.get
-    monkeypatch.setattr(
-        RenderCache, "get", lambda self, kind, name: read.append(kind) or get(self, kind, name)
-    )
+
+    def reading(self: RenderCache, kind: str, name: str) -> bytes | None:
+        read.append(kind)
+        return get(self, kind, name)
+
+    monkeypatch.setattr(RenderCache, "get", reading)
     warm, _ = _export(archive, tmp_path / "warm.epub", monkeypatch)
     assert warm == cold
     assert "xhtml" not in read  # nor its XHTML read from the cache
