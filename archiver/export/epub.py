@@ -258,17 +258,23 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     _navigation(book, framed, sections, pages)
     members: dict[str, bytes] = {}
     deflated = {k.page: k.deflated for k in kept.values()}
-    data = _write(book, edition, _deflater(cache, deflated), members)
+    keep: dict[str, str] = {}  # member -> the name its page is kept under, for pages made now
+    for part in framed.parts if keeps else ():
+        name = None if part.id in kept or cache is None else epub_pages.name(cache, framed, part)
+        if name is not None:
+            keep[f"EPUB/{epub_nav.page_file(part)}"] = name
+    data = _write(book, edition, _deflater(cache, deflated, keep), members)
     made = [p for p in framed.of("article") if p.id not in kept]
     articles = {p.name: partial(_texts, p) for p in made}  # parsed only if checked
-    _check(members.get, articles, framed)  # the pages as zipped (the zip's own CRCs guard the rest)
-    if cache is not None and keeps:
+    # the pages as zipped (the zip's own CRCs guard the rest); a page kept whole needs no record of its pass
+    _check(members.get, articles, framed, record=not keep)
+    if cache is not None:
         for part in framed.parts:
-            name = None if part.id in kept else epub_pages.name(cache, framed, part)
-            if name is not None:
-                page = members[f"EPUB/{epub_nav.page_file(part)}"]
+            member = f"EPUB/{epub_nav.page_file(part)}"
+            if member in keep:
+                page = members[member]
                 found = epub_pages.KeptPage(page, deflated[page], sections.get(part.id, []))
-                epub_pages.keep(cache, name, found)
+                epub_pages.keep(cache, keep[member], found)
     return data
 
 
@@ -304,14 +310,17 @@ def _texts(part: Part) -> list[str]:
     return xhtml.paragraph_texts(part.element)
 
 
-def _deflater(cache: RenderCache | None, known: dict[bytes, bytes]) -> Callable[[bytes], bytes]:
+def _deflater(
+    cache: RenderCache | None, known: dict[bytes, bytes], whole: Mapping[str, str]
+) -> Callable[[str, bytes], bytes]:
     """Deflate a member, or take its compressed bytes from `known` (kept pages) or the render cache
-    (keyed by content and zlib); `known` receives every member's compressed bytes."""
+    (keyed by content and zlib); `known` receives every member's compressed bytes. The members in
+    `whole` are pages about to be kept whole (compressed bytes included): not cached apart."""
 
-    def deflated(data: bytes) -> bytes:
+    def deflated(member: str, data: bytes) -> bytes:
         found = known.get(data)
         if found is None:
-            if cache is None:
+            if cache is None or member in whole:
                 found = zipped.deflate(data)
             else:
                 name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
@@ -355,7 +364,7 @@ def _guide(book: Any, edition: Edition) -> None:
 
 
 def _write(
-    book: Any, edition: Edition, deflated: Callable[[bytes], bytes], members: dict[str, bytes]
+    book: Any, edition: Edition, deflated: Callable[[str, bytes], bytes], members: dict[str, bytes]
 ) -> bytes:
     """The container, zipped once: ebooklib makes the members (package document, NCX, pages), which
     are packed as they come, the package document with its language set."""
@@ -410,8 +419,12 @@ def _check(
     read: Callable[[str], bytes | None],
     expected: Mapping[str, Callable[[], list[str]]],
     framed: Frame | None = None,
+    record: bool = True,
 ) -> None:
-    """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again."""
+    """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again.
+
+    Without `record`, a pass is not recorded apart (the caller keeps the page whole once it passed).
+    """
     cache = framed.context.cache if framed else None
     for archive_id, want in expected.items():
         raw = read(f"EPUB/text/{archive_id}.xhtml")
@@ -426,7 +439,7 @@ def _check(
         missing = [w for w in want() if w not in have]
         if missing:
             raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
-        if cache and passed:
+        if cache and passed and record:
             cache.record_pass("passed", passed)
 
 
@@ -442,7 +455,7 @@ def pack(
     made: list[tuple[str, bytes]],
     lang: str,
     when: datetime,
-    deflated: Callable[[bytes], bytes] = zipped.deflate,
+    deflated: Callable[[str, bytes], bytes] = lambda member, data: zipped.deflate(data),
     members: dict[str, bytes] | None = None,
 ) -> bytes:
     """The container: mimetype first and stored with no extra field, fixed entry times and modes.
@@ -452,15 +465,18 @@ def pack(
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     ordered = [m for m in made if m[0] == "mimetype"] + [m for m in made if m[0] != "mimetype"]
 
+    current = [""]  # the member zipped.pack compresses: the last one it took
+
     def each() -> Iterator[tuple[str, bytes, bool]]:
         for name, data in ordered:
             if name.endswith(".opf"):
                 data = _fix_opf(data, lang)
             if members is not None:
                 members[name] = data
+            current[0] = name
             yield name, data, name != "mimetype"
 
-    return zipped.pack(each(), stamp, deflated)
+    return zipped.pack(each(), stamp, lambda data: deflated(current[0], data))
 
 
 EXPORTER = Format(
