@@ -23,8 +23,16 @@ from archiver.errors import (
     UsageError,
 )
 from archiver.executor import check_executor
-from archiver.export import EXPORTERS, Exporter, exporter, page_list
-from archiver.export.cache import FOLDER, Context, RenderCache, StageProgress, key, package_files
+from archiver.export import EXPORTERS, Exporter, exporter, labels, page_list, records
+from archiver.export.cache import (
+    FOLDER,
+    Context,
+    RenderCache,
+    StageProgress,
+    key,
+    package_files,
+    styles_digest,
+)
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
 from archiver.export.options import parse
@@ -131,6 +139,8 @@ def export(
     duplicates = {} if job.each or job.include_duplicates else _near_duplicates(archive, entries)
     entries = [e for e in entries if e.id not in duplicates]
     cache = RenderCache(archive.root / FOLDER) if job.cache else None
+    if cache is not None:
+        labels.recall(cache.recorded(WORDS, key(WORDS, styles_digest())))
     context = Context(cache, job.jobs, job.executor, job.scheduler, on_stage, xml=archive.xml_bytes)
     for one in [job, *also]:
         one.exporter.prepare(one.options, context, [e.id for e in entries])  # the PDF loads its renderer
@@ -157,7 +167,13 @@ def export(
             context.stage("write", len(done.paths) // len(jobs), len(editions))
     if cache is not None:
         done.cached, done.rendered = cache.hits, cache.misses
+        words = labels.learned()
+        if words is not None:
+            cache.put(WORDS, key(WORDS, styles_digest()), words)
     return done
+
+
+WORDS = "words"  # the render cache's record of dates in words (labels.recall), under babel's version
 
 
 def _near_duplicates(archive: Archive, entries: list[Entry]) -> dict[str, str]:
@@ -198,11 +214,20 @@ def _file_suffixes() -> frozenset[str]:
 
 
 def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
-    """An archived document; its XML's checksum goes into the cache's digests."""
+    """An archived document; its XML's checksum goes into the cache's digests.
+
+    With a cache, a document whose exact XML was parsed before is read from its record there
+    (equal to parsing, several times cheaper), and a parsed one is recorded for next time.
+    """
     data = archive.xml_bytes(id)
-    if cache is not None:
-        cache.digests[id] = hashlib.sha256(data).hexdigest()
-    return from_bytes(data, str(archive.xml_path(id)))
+    if cache is None:
+        return from_bytes(data, str(archive.xml_path(id)))
+    digest = cache.digests[id] = hashlib.sha256(data).hexdigest()
+    doc = records.load(cache, digest)
+    if doc is None:
+        doc = from_bytes(data, str(archive.xml_path(id)))
+        records.keep(cache, digest, doc)
+    return doc
 
 
 def _write_one(job: ExportJob, parts: Frame, path: Path) -> list[Problem]:

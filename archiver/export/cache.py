@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import re
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,7 +39,7 @@ def key(*parts: str | bytes) -> str:
 
 
 # The libraries whose version can change what an export's bytes are.
-RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fonttools")
+RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fonttools", "babel")
 COVER_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 
 
@@ -58,16 +61,12 @@ def styles_digest() -> str:
     and each font file's name, size and modification time: a style change, an upgrade of
     WeasyPrint or of the Noto fonts misses the cache instead of mixing old and new renderings.
     """
-    from importlib.metadata import PackageNotFoundError, version
-
     from archiver.export.fonts import FontMissing, declared_fonts, font_path
 
     parts = [RENDER_VERSION, *package_files("archiver.styles")]
+    found = versions(RENDERERS)
     for name in RENDERERS:
-        try:
-            parts += [name, version(name)]
-        except PackageNotFoundError:
-            parts += [name, "-"]
+        parts += [name, found[name]]
     for font in (*declared_fonts(), *COVER_FONTS):
         try:
             info = font_path(font).stat()
@@ -75,6 +74,45 @@ def styles_digest() -> str:
         except (FontMissing, OSError):
             parts += [font, "-"]
     return key(*parts)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
+
+
+def versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Each installed distribution's version ("-" when not installed), as importlib.metadata gives it.
+
+    Read from the names of the `<name>-<version>.dist-info` folders on sys.path, first found
+    first, as importlib.metadata searches (one listing a folder instead of its search and parse
+    for each name: a tenth of a second of every export); importlib.metadata for the others.
+    """
+    wanted = {_normal(n): n for n in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                dist, _, version = entry[: -len(".dist-info")].partition("-")
+                name = wanted.get(_normal(dist))
+                if name is not None and version and name not in found:
+                    found[name] = version
+    for name in names:
+        if name not in found:
+            found[name] = _metadata_version(name)
+    return found
+
+
+def _metadata_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
 
 
 @dataclass
@@ -112,6 +150,10 @@ class RenderCache:
             return None
         digest, _, data = stored.partition(b"\n")
         return data if hashlib.sha256(data).hexdigest().encode() == digest else None
+
+    def recorded(self, kind: str, name: str) -> bytes | None:
+        """Bytes kept beside the renderings (a parsed document's record), read without counting a hit."""
+        return self._read(kind, name)
 
     def passed(self, kind: str, name: str) -> bool:
         """Whether a check recorded with `record_pass` passed (records are not renderings: no hit)."""

@@ -1,8 +1,9 @@
-"""EPUB 3 editions with ebooklib, then repacked so the container is exact and reproducible."""
+"""EPUB 3 editions with ebooklib, packed by us so that the container is exact and reproducible."""
 
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import zipfile
@@ -16,8 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, epub_nav, page_list, xhtml, zipped
-from archiver.export.cache import RenderCache, key
+from archiver.export import ExportError, Format, cover, epub_nav, epub_pages, page_list, xhtml, zipped
+from archiver.export.cache import RenderCache, key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
 from archiver.export.labels import colon, label
@@ -150,15 +151,24 @@ def _exact_page(title: str, file_name: str, lang: str, body: Any, properties: li
 
 def _fixed_page(title: str, file_name: str, lang: str, data: bytes, properties: list[str]) -> Any:
     """A page whose bytes ebooklib writes as they are."""
+    page = _exact()(title=title, file_name=file_name, lang=lang)
+    page.data = data
+    page.properties.extend(properties)
+    return page
+
+
+@functools.cache
+def _exact() -> type:
+    """ebooklib's page whose content is bytes given (one class, made when ebooklib is first needed)."""
     from ebooklib import epub
 
     class Exact(epub.EpubHtml):  # type: ignore[misc]
-        def get_content(self, default: Any = None) -> bytes:
-            return data
+        data = b""
 
-    page = Exact(title=title, file_name=file_name, lang=lang)
-    page.properties.extend(properties)
-    return page
+        def get_content(self, default: Any = None) -> bytes:
+            return self.data
+
+    return Exact
 
 
 def _in_xhtml(element: Any) -> Any:
@@ -183,8 +193,10 @@ PAGE_BREAK_SOURCE = "pageBreakSource"  # W3C "EPUB page source identification" (
 NAV = "nav"  # the navigation document's place in the spine until it is made
 
 
-def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
-    """Each part's page content, and the printed pages marked in it.
+def _elements(
+    framed: Frame, kept: Mapping[str, epub_pages.KeptPage]
+) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]:
+    """Each part's page content, and the printed pages marked in it (none for the `kept` pages).
 
     Articles get ids on their section headings (the nav links to them). When a PDF of the same
     edition was made in this run, each section and article gets a page-break marker where each
@@ -194,6 +206,8 @@ def _elements(framed: Frame) -> tuple[dict[str, Any], list[epub_nav.PageTarget]]
     elements: dict[str, Any] = {}
     targets: list[epub_nav.PageTarget] = []
     for part in framed.parts:
+        if part.id in kept:
+            continue
         element = part.element
         if part.kind == "article":
             element = epub_nav.with_section_ids(element, part.id)
@@ -216,13 +230,18 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     book.add_item(
         epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css", content=_css())
     )
-    book.set_cover("images/cover.png", cover.png(edition, framed.context.cache), create_page=False)
-    elements, pages = _elements(framed)
+    cache = framed.context.cache
+    book.set_cover("images/cover.png", cover.png(edition, cache), create_page=False)
     printed = framed.context.printed.get(edition.identifier)
+    keeps = cache is not None and printed is None  # pages marked for a PDF are made every time
+    kept = _kept_pages(framed) if keeps else {}
+    elements, pages = _elements(framed, kept)
     if pages and printed is not None:  # the print edition's identifier, as its XMP dc:identifier gives it
         book.add_metadata(None, "meta", printed.source, {"property": PAGE_BREAK_SOURCE})
     for part in framed.parts:
-        page, link = PAGES[part.kind](part, edition, elements[part.id])
+        page, link = (
+            _kept_page(part, kept[part.id]) if part.id in kept else _made_page(part, edition, elements)
+        )
         if page is not NAV:
             book.add_item(page)
         book.spine.append(page)
@@ -230,36 +249,102 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
             book.toc.append(link)  # flat: the NCX, for old Kobo firmware, stays one level
     _guide(book, edition)
     book.add_item(epub.EpubNcx())
-    _navigation(book, framed, elements, pages)
+    sections = {
+        p.id: kept[p.id].sections
+        if p.id in kept
+        else epub_nav.sections(elements[p.id], epub_nav.page_file(p))
+        for p in framed.of("article")
+    }
+    _navigation(book, framed, sections, pages)
     members: dict[str, bytes] = {}
-    data = _write(book, edition, _deflater(framed.context.cache), members)
-    articles = {p.name: partial(_texts, p) for p in framed.of("article")}  # parsed only if checked
-    _check(members.get, articles, framed)  # the pages as zipped (the zip's own CRCs guard the rest)
+    deflated = {k.page: k.deflated for k in kept.values()}
+    keep: dict[str, str] = {}  # member -> the name its page is kept under, for pages made now
+    for part in framed.parts if keeps else ():
+        name = None if part.id in kept or cache is None else epub_pages.name(cache, framed, part)
+        if name is not None:
+            keep[f"EPUB/{epub_nav.page_file(part)}"] = name
+    data = _write(book, edition, _deflater(cache, deflated, keep), members)
+    made = [p for p in framed.of("article") if p.id not in kept]
+    articles = {p.name: partial(_texts, p) for p in made}  # parsed only if checked
+    # the pages as zipped (the zip's own CRCs guard the rest); a page kept whole needs no record of its pass
+    _check(members.get, articles, framed, record=not keep)
+    if cache is not None:
+        for part in framed.parts:
+            member = f"EPUB/{epub_nav.page_file(part)}"
+            if member in keep:
+                page = members[member]
+                found = epub_pages.KeptPage(page, deflated[page], sections.get(part.id, []))
+                epub_pages.keep(cache, keep[member], found)
     return data
+
+
+def _kept_pages(framed: Frame) -> dict[str, epub_pages.KeptPage]:
+    """The pages the render cache holds (articles', the colophon's), by part id."""
+    cache = framed.context.cache
+    found: dict[str, epub_pages.KeptPage] = {}
+    if cache is None:
+        return found
+    for part in framed.parts:
+        name = epub_pages.name(cache, framed, part)
+        page = epub_pages.read(cache, name) if name else None
+        if page is not None:
+            found[part.id] = page
+            if part.kind == "article":  # an article's rendering reused (its XHTML is not even read)
+                cache.hits += 1
+    return found
+
+
+def _kept_page(part: Part, kept: epub_pages.KeptPage) -> tuple[Any, Any]:
+    """A page from the render cache, and its table-of-contents entry."""
+    from ebooklib import epub
+
+    page = _fixed_page(part.title, epub_nav.page_file(part), part.lang, kept.page, [])  # numbered as made
+    return page, epub.Link(page.file_name, part.title, part.id)
+
+
+def _made_page(part: Part, edition: Edition, elements: dict[str, Any]) -> tuple[Any, Any]:
+    return PAGES[part.kind](part, edition, elements[part.id])
 
 
 def _texts(part: Part) -> list[str]:
     return xhtml.paragraph_texts(part.element)
 
 
-def _deflater(cache: RenderCache | None) -> Callable[[bytes], bytes]:
-    """Deflate a member, or take its compressed bytes from the render cache (keyed by content and zlib)."""
-    if cache is None:
-        return zipped.deflate
+def _deflater(
+    cache: RenderCache | None, known: dict[bytes, bytes], whole: Mapping[str, str]
+) -> Callable[[str, bytes], bytes]:
+    """Deflate a member, or take its compressed bytes from `known` (kept pages) or the render cache
+    (keyed by content and zlib); `known` receives every member's compressed bytes. The members in
+    `whole` are pages about to be kept whole (compressed bytes included): not cached apart."""
 
-    def deflated(data: bytes) -> bytes:
-        name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
-        return cache.checked("epub-deflated", name, lambda: zipped.deflate(data))
+    def deflated(member: str, data: bytes) -> bytes:
+        found = known.get(data)
+        if found is None:
+            if cache is None or member in whole:
+                found = zipped.deflate(data)
+            else:
+                name = key(zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+                found = cache.checked("epub-deflated", name, lambda: zipped.deflate(data))
+            known[data] = found
+        return found
 
     return deflated
 
 
-def _navigation(book: Any, framed: Frame, elements: dict[str, Any], pages: list[epub_nav.PageTarget]) -> None:
+def _navigation(
+    book: Any, framed: Frame, sections: dict[str, list[epub_nav.Entry]], pages: list[epub_nav.PageTarget]
+) -> None:
     """The navigation document, in the spine but out of the linear reading order (`linear="no"`)."""
     lang = framed.edition.lang
-    toc = epub_nav.entries(framed, elements)
+    toc = epub_nav.entries(framed, sections)
     landmarks = [(LANDMARKS.get(g["type"], g["type"]), g["href"], g["title"]) for g in book.guide]
-    data = epub_nav.document(framed, toc, landmarks, pages)
+    cache = framed.context.cache
+    make = partial(epub_nav.document, framed, toc, landmarks, pages)
+    if cache is None:
+        data = make()
+    else:  # kept under all it is made from: the entries, landmarks and pages, language, rendering version
+        name = key(styles_digest(), "epub-nav", lang, repr(toc), repr(landmarks), repr(pages))
+        data = cache.checked("epub-nav", name, make)
     nav = _fixed_page(label("contents", lang), "nav.xhtml", lang, data, ["nav"])
     nav.id = NAV
     book.add_item(nav)
@@ -279,21 +364,45 @@ def _guide(book: Any, edition: Edition) -> None:
 
 
 def _write(
-    book: Any, edition: Edition, deflated: Callable[[bytes], bytes], members: dict[str, bytes]
+    book: Any, edition: Edition, deflated: Callable[[str, bytes], bytes], members: dict[str, bytes]
 ) -> bytes:
-    from ebooklib import epub
-
+    """The container, zipped once: ebooklib makes the members (package document, NCX, pages), which
+    are packed as they come, the package document with its language set."""
     when = edition.modified()
-    raw = io.BytesIO()
     options = {
         "mtime": when,
         "raise_exceptions": True,
         "epub3_pages": False,
         "epub3_landmark": False,  # the navigation document is ours (epub_nav)
-        "compresslevel": 0,
-    }  # repack compresses
-    epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), edition.lang, when, deflated, members)
+    }
+    return pack(made_members(book, options), edition.lang, when, deflated, members)
+
+
+class _Members:
+    """Stands in for the zip ebooklib's writer fills: keeps each member's name and bytes, in order."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, bytes]] = []
+
+    def writestr(self, name: str, data: str | bytes, compress_type: Any = None) -> None:
+        self.made.append((name, data.encode("utf-8") if isinstance(data, str) else data))  # as zipfile
+
+    def close(self) -> None:
+        """Nothing to close: no zip was opened."""
+
+
+def made_members(book: Any, options: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """What ebooklib's `write_epub` would zip, in its order, without writing a zip to read back."""
+    from ebooklib import epub
+
+    writer = epub.EpubWriter(None, book, options)
+    writer.process()
+    out = writer.out = _Members()
+    out.writestr("mimetype", "application/epub+zip")
+    writer._write_container()  # what EpubWriter.write does, after it opened its zip
+    writer._write_opf()
+    writer._write_items()
+    return out.made
 
 
 def check(data: bytes, edition: Edition) -> None:
@@ -310,8 +419,12 @@ def _check(
     read: Callable[[str], bytes | None],
     expected: Mapping[str, Callable[[], list[str]]],
     framed: Frame | None = None,
+    record: bool = True,
 ) -> None:
-    """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again."""
+    """Each article page holds its blocks; a page whose exact bytes passed before is not parsed again.
+
+    Without `record`, a pass is not recorded apart (the caller keeps the page whole once it passed).
+    """
     cache = framed.context.cache if framed else None
     for archive_id, want in expected.items():
         raw = read(f"EPUB/text/{archive_id}.xhtml")
@@ -326,7 +439,7 @@ def _check(
         missing = [w for w in want() if w not in have]
         if missing:
             raise ExportError(f"{archive_id}: {len(missing)} blocks lost, first: {missing[0][:60]!r}")
-        if cache and passed:
+        if cache and passed and record:
             cache.record_pass("passed", passed)
 
 
@@ -338,31 +451,32 @@ def _fix_opf(data: bytes, lang: str) -> bytes:
     return out
 
 
-def repack(
-    raw: bytes,
+def pack(
+    made: list[tuple[str, bytes]],
     lang: str,
     when: datetime,
-    deflated: Callable[[bytes], bytes] = zipped.deflate,
+    deflated: Callable[[str, bytes], bytes] = lambda member, data: zipped.deflate(data),
     members: dict[str, bytes] | None = None,
 ) -> bytes:
-    """Rewrite the zip: mimetype first and stored with no extra field, fixed entry times and modes.
+    """The container: mimetype first and stored with no extra field, fixed entry times and modes.
 
     `members`, if given, receives each member's bytes as zipped (for the completeness gate).
     """
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    src = zipfile.ZipFile(io.BytesIO(raw))
-    names = ["mimetype"] + [n for n in src.namelist() if n != "mimetype"]
+    ordered = [m for m in made if m[0] == "mimetype"] + [m for m in made if m[0] != "mimetype"]
+
+    current = [""]  # the member zipped.pack compresses: the last one it took
 
     def each() -> Iterator[tuple[str, bytes, bool]]:
-        for name in names:
-            data = src.read(name)
+        for name, data in ordered:
             if name.endswith(".opf"):
                 data = _fix_opf(data, lang)
             if members is not None:
                 members[name] = data
+            current[0] = name
             yield name, data, name != "mimetype"
 
-    return zipped.pack(each(), stamp, deflated)
+    return zipped.pack(each(), stamp, lambda data: deflated(current[0], data))
 
 
 EXPORTER = Format(

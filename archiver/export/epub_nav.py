@@ -76,10 +76,10 @@ def sections(article: Element, href: str) -> list[Entry]:
     return top
 
 
-def entries(framed: Frame, articles: dict[str, Element]) -> list[Entry]:
+def entries(framed: Frame, sections: dict[str, list[Entry]]) -> list[Entry]:
     """The table of contents: section heads with their articles, articles with their sections, colophon.
 
-    `articles` maps an article part's id to its page's element (with section ids).
+    `sections` maps an article part's id to the entries of its sections (`sections` below).
     """
     top: list[Entry] = []
     group: list[Entry] = top
@@ -91,7 +91,7 @@ def entries(framed: Frame, articles: dict[str, Element]) -> list[Entry]:
             group = head.children
         elif part.kind == "article":
             lang = part.lang if part.lang != framed.edition.lang else ""
-            group.append(Entry(part.title, href, lang, children=sections(articles[part.id], href)))
+            group.append(Entry(part.title, href, lang, children=sections[part.id]))
         elif part.kind == "colophon":
             top.append(Entry(part.title, href, cls="colophon"))
     return top

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -27,7 +28,8 @@ class Part:
     serialize it, or print the part their own way from its kind, title and id. An article's
     XHTML is kept serialized and parsed on each use: an edition holds thousands, and a parsed
     tree takes about four times the memory of its bytes (the PDF's parent process holds the
-    frame while its render workers run).
+    frame while its render workers run). With a render cache, an article's XHTML is read from
+    it when first asked for: an EPUB whose page of the article is kept never asks.
     """
 
     kind: str  # one of KINDS
@@ -35,15 +37,21 @@ class Part:
     name: str  # the file stem where a format splits the edition: "cover", "section-01", "<archive id>"
     title: str  # typeset, as tables of contents and outlines show it
     lang: str
-    kept: Element | bytes  # the XHTML, or its serialization (UTF-8 XML)
+    source: Element | bytes | Callable[[], Element | bytes]  # `kept`, or what makes it on first use
     document: Document | None = None  # the article, for article parts
+
+    @property
+    def kept(self) -> Element | bytes:
+        """The XHTML, or its serialization (UTF-8 XML)."""
+        return self.source() if callable(self.source) else self.source
 
     @property
     def element(self) -> Element:
         """The part's XHTML (a new tree each time when kept serialized)."""
-        if isinstance(self.kept, bytes):
-            return etree.fromstring(self.kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
-        return self.kept
+        kept = self.kept
+        if isinstance(kept, bytes):
+            return etree.fromstring(kept, etree.XMLParser(resolve_entities=False, huge_tree=True))
+        return kept
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,14 @@ def as_frame(source: Frame | Edition) -> Frame:
 def _parts(edition: Edition, context: Context) -> Iterator[Part]:
     grouped = edition.grouping != "none" and len(edition.documents) > 1
     yield _cover(edition)
-    yield _contents(edition, grouped)
+    yield Part(
+        "contents",
+        "contents",
+        "nav",
+        label("contents", edition.lang),
+        edition.lang,
+        once(_contents, edition, grouped),
+    )
     done, total = 0, len(edition.documents)
     for i, group in enumerate(edition.groups, start=1):
         if grouped:
@@ -91,9 +106,20 @@ def _parts(edition: Edition, context: Context) -> Iterator[Part]:
             done += 1
             if done % 50 == 0 or done == total:
                 context.stage("typeset", done, total)
-    yield Part(
-        "colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, colophon(edition)
-    )
+    made = once(colophon, edition)  # made when a format asks (an EPUB may have its page kept)
+    yield Part("colophon", "colophon", "colophon", label("colophon", edition.lang), edition.lang, made)
+
+
+def once(make: Callable[..., Element | bytes], *args: Any) -> Callable[[], Element | bytes]:
+    """A part's XHTML made on first use, then the same (an EPUB with kept pages needs none)."""
+    made: list[Element | bytes] = []  # a closure, not functools.cache: a thousand of those cost 0.05 s
+
+    def kept() -> Element | bytes:
+        if not made:
+            made.append(make(*args))
+        return made[0]
+
+    return kept
 
 
 def _cover(edition: Edition) -> Part:
@@ -105,7 +131,7 @@ def _cover(edition: Edition) -> Part:
     return Part("cover", "cover", "cover", edition.title, edition.lang, root)
 
 
-def _contents(edition: Edition, grouped: bool) -> Part:
+def _contents(edition: Edition, grouped: bool) -> Element:
     lang = edition.lang
     root = el(None, "nav", cls="contents")
     el(root, "h1", label("contents", lang))
@@ -121,7 +147,7 @@ def _contents(edition: Edition, grouped: bool) -> Part:
                 typeset(doc.meta.title.text, doc.meta.language.text),
                 href=f"#a{doc.meta.archive_id}",
             )
-    return Part("contents", "contents", "nav", label("contents", lang), lang, root)
+    return root
 
 
 def _section(index: int, group: Group, lang: str) -> Part:
@@ -135,8 +161,8 @@ def _article(doc: Document, context: Context) -> Part:
     meta = doc.meta
     lang = meta.language.text
     title = typeset(meta.title.text, lang)
-    element = _article_xhtml(doc, context)
-    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, element, doc)
+    kept = once(_article_xhtml, doc, context) if context.cache else _article_xhtml(doc, context)
+    return Part("article", f"a{meta.archive_id}", meta.archive_id, title, lang, kept, doc)
 
 
 def _article_xhtml(doc: Document, context: Context) -> bytes:

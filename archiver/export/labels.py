@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+from collections.abc import Callable
 
 from archiver.document.model import DateValue
 
@@ -68,15 +70,56 @@ def _babel_locale(lang: str) -> str:
         return "en"
 
 
+# Dates in words as babel wrote them, by (function, arguments): babel loads its locale data (a
+# tenth of a second) on its first use in a process, and an export with its render cache needs
+# only the few words earlier exports wrote. `recall` fills it, `learned` gives it back to keep.
+_WORDS: dict[str, str] = {}
+_NEW: list[str] = []
+
+
+def recall(data: bytes | None) -> None:
+    """Take dates in words kept by earlier runs (a JSON object; the caller keys it by babel's version)."""
+    if not data:
+        return
+    try:
+        kept = json.loads(data)
+    except ValueError:
+        return
+    if isinstance(kept, dict):
+        _WORDS.update({k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)})
+
+
+def learned() -> bytes | None:
+    """Every date in words known, as `recall` takes it, if this run wrote new ones (else None)."""
+    if not _NEW:
+        return None
+    _NEW.clear()
+    return json.dumps(_WORDS, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _in_words(name: str, make: Callable[[], str], *args: str) -> str:
+    """`make()`, or what it gave for these arguments before."""
+    memo = "|".join((name, *args))
+    found = _WORDS.get(memo)
+    if found is None:
+        found = _WORDS[memo] = make()
+        _NEW.append(memo)
+    return found
+
+
 def format_date(date: DateValue, lang: str) -> str:
     """A date in words, at its own precision: "april 2019", "25 april 2019", "2019"."""
+    if date.precision == "year":
+        return date.value[:4]
+    return _in_words("date", lambda: _format_date(date, lang), date.value, date.precision, lang)
+
+
+def _format_date(date: DateValue, lang: str) -> str:
     from babel.dates import format_date as babel_date
     from babel.dates import format_skeleton
 
     locale = _babel_locale(lang)
     year = int(date.value[:4])
-    if date.precision == "year":
-        return date.value[:4]
     if date.precision == "month":
         return format_skeleton("yMMMM", dt.date(year, int(date.value[5:7]), 1), locale=locale)
     day = dt.date(year, int(date.value[5:7]), int(date.value[8:10]))
@@ -85,6 +128,10 @@ def format_date(date: DateValue, lang: str) -> str:
 
 def format_month(key: str, lang: str) -> str:
     """A "YYYY-MM" group key as words: "april 2019"."""
+    return _in_words("month", lambda: _format_month(key, lang), key, lang)
+
+
+def _format_month(key: str, lang: str) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMM", dt.date(int(key[:4]), int(key[5:7]), 1), locale=_babel_locale(lang))
