@@ -916,7 +916,17 @@ def serve(
 
 
 def _terminated(signum: int, frame: object) -> None:
+    from archiver import executor
+
+    executor.stopping(signum)  # noted first: the exception below can be lost (see stopping)
     raise SystemExit(128 + signum)  # unwinds like any exit: temporary files go, workers stop
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    from archiver import executor
+
+    executor.stopping(signum)
+    raise KeyboardInterrupt
 
 
 def main() -> None:
@@ -924,6 +934,7 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGINT, _interrupted)
     everything = app.registered_commands
     try:
         app.registered_commands = _named_command(sys.argv[1:]) or everything

@@ -50,6 +50,28 @@ def time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_STOPPING: list[int] = []  # the termination signals this process was sent (see `stopping`)
+
+
+def stopping(signum: int) -> None:
+    """Note that this process was told to stop by `signum` (its signal handler calls this first).
+
+    The handler's exception is lost when the signal lands inside a callback whose errors Python
+    prints and ignores (logging's fork handlers, while a pool forks its workers). The workers,
+    sent the same signal, die; so a runner checks here before it retries their calls one by one,
+    and after each round, instead of going on as if nothing had been asked.
+    """
+    _STOPPING.append(signum)
+
+
+def _stop_if_asked() -> None:
+    """Raise what the signal handler raised, if a termination signal was noted."""
+    if _STOPPING:
+        if _STOPPING[-1] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + _STOPPING[-1])
+
+
 def workers(jobs: int) -> int:
     """The number of worker processes: `jobs`, or one per core when 0."""
     return jobs if jobs > 0 else (os.cpu_count() or 1)
@@ -152,7 +174,9 @@ class Local(Generic[A, R]):
         if self.jobs <= 1 or (len(calls) <= 1 and self.pool is None):
             return [self.work(*args) for args in calls]
         if not self.fresh:
-            return self._round(calls)
+            done = self._round(calls)
+            _stop_if_asked()
+            return done
         out: list[R] = []
         share = FRESH_CALLS * self.jobs  # calls a set of fresh workers runs
         while len(out) < len(calls):
@@ -160,6 +184,7 @@ class Local(Generic[A, R]):
                 self.close()  # replace the workers: they hold what their calls left behind
             left = share - (self.calls if self.pool is not None else 0)
             out += self._round(calls[len(out) : len(out) + left])
+            _stop_if_asked()
             give_back()  # this process held the round's arguments and results
         return out
 
@@ -179,6 +204,7 @@ class Local(Generic[A, R]):
             return [result for f in futures for result in f.result()]
         except BrokenProcessPool:
             self.close()
+            _stop_if_asked()  # the workers died of the signal that stops this process
             return [self._alone(args) for args in calls]
         except BaseException:  # Ctrl-C or SIGTERM in the parent: stop the workers now, not after their work
             self._stop()

@@ -279,8 +279,10 @@ def test_export_json_counts_renderings_and_cache_clears(archive: Path, tmp_path:
     held = json.loads(run("cache", "--json", archive=archive).stdout)
     with zipfile.ZipFile(tmp_path / "a.epub") as zf:  # each distinct compressed member, kept by content
         deflated = {hashlib.sha256(zf.read(i)).digest() for i in zf.infolist() if i.compress_type}
-    # per article its XHTML and the record that its page passed the gate; the cover; the members
-    files = 2 * n + 1 + len(deflated)
+    # per article its XHTML, its parsed record and its kept page (with the page's compressed bytes);
+    # the colophon's kept page; the cover; the navigation document; the dates in words; and each
+    # other compressed member by content
+    files = 3 * n + 4 + len(deflated) - (n + 1)
     assert len(deflated) > n
     assert held["files"] == files and held["bytes"] > 0
     cleared = run("cache", "--clear", archive=archive)
