@@ -13,14 +13,12 @@ the scores are bit for bit the same (numpy multiplies float16 by first convertin
 from __future__ import annotations
 
 import hashlib
-import json
-import mmap
 import os
-import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from archiver.ingest import mapped
 
 SAMPLE = 20_000  # characters; more changes no verdict and costs time on a 60 MB article
 _LAYOUT = 2  # bump when the cached files change form
@@ -151,67 +149,38 @@ def _unpacked() -> tuple[Any, ...]:
 def _mapped() -> tuple[Any, ...] | None:
     """The model from the cache folder (unpacked there first if need be), or None if it cannot be."""
     try:
-        folder = cache_dir() / f"langid-{_LAYOUT}-{_model_key()}"
-        if not (folder / "meta.json").exists():
-            _write_cache(folder)
-        try:
-            return _load_cache(folder)
-        except (ValueError, KeyError):  # a damaged copy (a file cut short): unpack it again, once
-            shutil.rmtree(folder, ignore_errors=True)
-            _write_cache(folder)
-            return _load_cache(folder)
+        return mapped.kept(cache_dir() / f"langid-{_LAYOUT}-{_model_key()}", _write_cache, _load_cache)
     except (OSError, ValueError, KeyError):
         return None
 
 
 def _write_cache(folder: Path) -> None:
-    """Unpack the model into `folder`, whole or not at all (a temporary folder, then a rename)."""
+    """Unpack the model into `folder`, whole or not at all."""
     import numpy as np
 
     ptc, pc, classes, nextmove, row, out = _unpacked()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
-        files = {
-            "ptc.f32": np.ascontiguousarray(ptc, dtype=np.float32).tobytes(),
-            "pc.f32": np.asarray(pc, dtype=np.float32).tobytes(),
-            "nextmove.u32": np.asarray(nextmove, dtype=np.uint32).tobytes(),
-            "row.u32": np.asarray(row, dtype=np.uint32).tobytes(),
-            "out.i32": np.asarray(out, dtype=np.int32).tobytes(),
-        }
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        sizes = {name: len(data) for name, data in files.items()}
-        meta = {"classes": list(classes), "features": int(ptc.shape[0]), "sizes": sizes}
-        (tmp / "meta.json").write_text(json.dumps(meta))  # written last: its presence means complete
-        try:
-            os.rename(tmp, folder)
-        except OSError:  # another process was quicker: its copy is as good
-            if not (folder / "meta.json").exists():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    files = {
+        "ptc.f32": np.ascontiguousarray(ptc, dtype=np.float32).tobytes(),
+        "pc.f32": np.asarray(pc, dtype=np.float32).tobytes(),
+        "nextmove.u32": np.asarray(nextmove, dtype=np.uint32).tobytes(),
+        "row.u32": np.asarray(row, dtype=np.uint32).tobytes(),
+        "out.i32": np.asarray(out, dtype=np.int32).tobytes(),
+    }
+    mapped.publish(folder, files, {"classes": list(classes), "features": int(ptc.shape[0])})
 
 
 def _load_cache(folder: Path) -> tuple[Any, ...]:
     """The cached model, mapped read-only: numpy arrays for the scores, memoryviews for the DFA."""
     import numpy as np
 
-    meta = json.loads((folder / "meta.json").read_text())
-    for name, size in meta["sizes"].items():
-        if (folder / name).stat().st_size != size:
-            raise ValueError(f"{folder / name}: {size} bytes expected")
+    meta = mapped.opened(folder)
     classes: list[str] = meta["classes"]
-    ptc = np.frombuffer(_map(folder / "ptc.f32"), dtype=np.float32).reshape(meta["features"], len(classes))
-    pc = np.frombuffer(_map(folder / "pc.f32"), dtype=np.float32)
-    nextmove = _map(folder / "nextmove.u32").cast("I")
-    row = _map(folder / "row.u32").cast("I")
-    out = _map(folder / "out.i32").cast("i")
+    ptc = np.frombuffer(mapped.map_file(folder / "ptc.f32"), dtype=np.float32)
+    ptc = ptc.reshape(meta["features"], len(classes))
+    pc = np.frombuffer(mapped.map_file(folder / "pc.f32"), dtype=np.float32)
+    nextmove = mapped.map_file(folder / "nextmove.u32").cast("I")
+    row = mapped.map_file(folder / "row.u32").cast("I")
+    out = mapped.map_file(folder / "out.i32").cast("i")
     if len(pc) != len(classes) or len(out) != len(row):
         raise ValueError(f"{folder}: an incomplete model")
     return ptc, pc, classes, nextmove, row, out
-
-
-def _map(path: Path) -> memoryview:
-    with path.open("rb") as fh:
-        return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
-import mmap
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from archiver.ingest import mapped
 from archiver.ingest.language import cache_dir
 
 _LAYOUT = 1  # bump when the cached files change form
@@ -91,14 +87,7 @@ def frequencies(lang: str, wordlist: str) -> Mapping[str, float] | None:
         return None
     try:
         folder = cache_dir() / f"wordfreq-{_LAYOUT}-{_file_key(source)}"
-        try:
-            if not (folder / "meta.json").exists():
-                _write_cache(folder, lang, wordlist)
-            return _load_cache(folder)
-        except (ValueError, KeyError):  # a damaged copy (a file cut short): unpack it again, once
-            shutil.rmtree(folder, ignore_errors=True)
-            _write_cache(folder, lang, wordlist)
-            return _load_cache(folder)
+        return mapped.kept(folder, lambda f: _write_cache(f, lang, wordlist), _load_cache)
     except (OSError, ValueError, KeyError):
         return unpacked(lang, wordlist)
 
@@ -126,37 +115,14 @@ def _write_cache(folder: Path, lang: str, wordlist: str) -> None:
     np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
     values = np.array(list(freqs.values()), dtype=np.float64)[np.array(order, dtype=np.intp)]
     files = {"words.utf8": b"".join(words), "offsets.i64": offsets.tobytes(), "freqs.f64": values.tobytes()}
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        meta = {"words": len(words), "sizes": {name: len(data) for name, data in files.items()}}
-        (tmp / "meta.json").write_text(json.dumps(meta))  # written last: its presence means complete
-        try:
-            os.rename(tmp, folder)
-        except OSError:  # another process was quicker: its copy is as good
-            if not (folder / "meta.json").exists():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    mapped.publish(folder, files, {"words": len(words)})
 
 
 def _load_cache(folder: Path) -> WordTable:
-    meta = json.loads((folder / "meta.json").read_text())
-    for name, size in meta["sizes"].items():
-        if (folder / name).stat().st_size != size:
-            raise ValueError(f"{folder / name}: {size} bytes expected")
+    meta = mapped.opened(folder)
     count = int(meta["words"])
-    offsets = _map(folder / "offsets.i64").cast("q")
-    freqs = _map(folder / "freqs.f64").cast("d")
+    offsets = mapped.map_file(folder / "offsets.i64").cast("q")
+    freqs = mapped.map_file(folder / "freqs.f64").cast("d")
     if len(offsets) != count + 1 or len(freqs) != count:
         raise ValueError(f"{folder}: an incomplete word list")
-    return WordTable(_map(folder / "words.utf8"), offsets, freqs)
-
-
-def _map(path: Path) -> memoryview:
-    with path.open("rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:  # mmap cannot map an empty file
-            return memoryview(b"")
-        return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    return WordTable(mapped.map_file(folder / "words.utf8"), offsets, freqs)
