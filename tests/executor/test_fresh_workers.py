@@ -48,8 +48,12 @@ def test_fresh_workers_are_replaced_after_their_share_of_calls(monkeypatch: pyte
     try:
         rounds = [{pid for _, _, pid in fresh.map([(n,) for n in range(4)])} for _ in range(2)]
         assert not rounds[0] & rounds[1]  # 4 calls = 2 each: the second round runs in new workers
-        kept = [{pid for _, _, pid in forked.map([(n,) for n in range(4)])} for _ in range(2)]
-        assert kept[1] <= kept[0]  # forked workers stay
+        kept = {pid for _, _, pid in forked.map([(n,) for n in range(4)])}
+        pool = forked.pool
+        kept |= {pid for _, _, pid in forked.map([(n,) for n in range(4)])}
+        # forked workers stay: the same pool's processes ran both (which of the two took a call is
+        # the scheduler's choice: under load one worker may run all of the first four)
+        assert pool is not None and forked.pool is pool and kept <= set(pool._processes)
     finally:
         fresh.close()
         forked.close()
