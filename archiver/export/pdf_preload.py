@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from archiver.export import pdf_fonts_folder
 from archiver.export.cache import Context
 
 _STARTED: list[tuple[Context, Preloader]] = []  # the preloader started for an export, by its context
@@ -126,9 +127,15 @@ def _serve(connection: Any, parent: int, css: str, lang: str) -> None:
 
 
 def _leave(signum: int, frame: Any) -> None:
-    """SIGTERM in the preloader: leave now, through the finalizers that remove its font folder."""
+    """SIGTERM in the preloader: remove its font folder and leave now.
+
+    Not by raising SystemExit: a handler's exception is lost when the signal lands in a callback
+    whose errors Python prints and ignores (a C library's callback, a fork handler), and the
+    preloader went on warming up until it was killed, its folder left behind (CI, under load).
+    """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise SystemExit(0)
+    pdf_fonts_folder.release()
+    os._exit(0)
 
 
 def _warm(css: str, lang: str) -> None:
