@@ -208,6 +208,9 @@ class Context:
     # An article's canonical XML as archived, by archive id (read again when needed, never held):
     # a PDF attaches these bytes when their checksum is the one the cache vouched for at loading.
     xml: Callable[[str], bytes] | None = None
+    # What a format started before the articles were read (`Exporter.prepare`), by format name: the
+    # PDF's preloader (export.pdf_preload), taken by its render.
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     def stage(self, name: str, done: int, total: int) -> None:
         """Report progress of one stage ("typeset", "render", "assemble"), if anyone listens."""

@@ -29,7 +29,6 @@ from typing import Any
 from archiver.export import pdf_fonts_folder
 from archiver.export.cache import Context
 
-_STARTED: list[tuple[Context, Preloader]] = []  # the preloader started for an export, by its context
 LEAVE = 0.2  # seconds an idle preloader takes to leave when asked (its font folder removed)
 STOP = 5  # seconds a stopped one may take before it is killed
 Call = tuple[bytes, str, str]  # a document to render: html, css, notes (pdf_render.render_part)
@@ -47,21 +46,18 @@ def wanted(context: Context) -> bool:
 
 def start(context: Context, css: str, lang: str = "en") -> None:
     """Start a preloader for the export of `context` when `wanted` (see `take`); `css` is the stylesheet
-    its documents will likely use, parsed ahead, and `lang` the language its warm-up text is set in."""
-    if any(c is context for c, _ in _STARTED) or not wanted(context):
-        return
-    while _STARTED:  # one at a time: an export that stopped before rendering left its own
-        _STARTED.pop()[1].close()
-    _STARTED.append((context, Preloader(css, lang)))
+    its documents will likely use, parsed ahead, and `lang` the language its warm-up text is set in.
+
+    One an export started but never took (it stopped before rendering) leaves when its connection is
+    dropped with the context."""
+    if "pdf" not in context.prepared and wanted(context):
+        context.prepared["pdf"] = Preloader(css, lang)
 
 
 def take(context: Context) -> Preloader | None:
     """The preloader started for `context`, now the caller's to close; None when none was started."""
-    for i, (started, preloader) in enumerate(_STARTED):
-        if started is context:
-            del _STARTED[i]
-            return preloader
-    return None
+    found: Preloader | None = context.prepared.pop("pdf", None)
+    return found
 
 
 class Preloader:

@@ -109,9 +109,10 @@ def test_an_edition_exported_before_starts_no_preloader(
     first = _render(docs[:2], cache, 2)  # cold: no PDF parts kept, no preloader
     pdf.prepare(pdf.PdfOptions(), Context(cache, 2), ids)  # the same articles and options: a warm export
     assert _render(docs[:2], cache, 2) == first and started == []
-    pdf.prepare(pdf.PdfOptions(), Context(cache, 2), ids[:1])  # other articles: likely a few to render
+    other = Context(cache, 2)
+    pdf.prepare(pdf.PdfOptions(), other, ids[:1])  # other articles: likely a few to render
     assert started == [1]
-    preloader = pdf_preload.take(pdf_preload._STARTED[0][0])
+    preloader = pdf_preload.take(other)
     assert preloader is not None
     preloader.close()
 
