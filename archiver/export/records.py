@@ -19,29 +19,12 @@ from archiver.export.cache import RenderCache, key
 
 RECORD_VERSION = "1"
 KIND = "document"
-# Every class a document is made of, by the name its records carry.
+# Every class of the document model, by the name its records carry (a class added to the model is
+# recorded without being listed here, and changes SHAPE).
 CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (
-        model.How,
-        model.Value,
-        model.DateValue,
-        model.Identifier,
-        model.Metadata,
-        model.Paragraph,
-        model.Heading,
-        model.Quote,
-        model.ListBlock,
-        model.Figure,
-        model.Preformatted,
-        model.Break,
-        model.Epigraph,
-        model.Note,
-        model.Repair,
-        model.Event,
-        model.Provenance,
-        model.Document,
-    )
+    for cls in vars(model).values()
+    if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == model.__name__
 }
 FIELDS: dict[str, tuple[str, ...]] = {
     name: tuple(f.name for f in fields(cls)) for name, cls in CLASSES.items()
