@@ -35,6 +35,7 @@ from archiver.export.cache import (
 )
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
+from archiver.export.vouched import StatIndex
 from archiver.export.options import parse
 from archiver.store import Archive, Selection
 from archiver.store.catalog import Entry
@@ -145,13 +146,16 @@ def export(
     for one in [job, *also]:
         one.exporter.prepare(one.options, context, [e.id for e in entries])  # the PDF loads its renderer
     docs, unread = [], []
+    index = StatIndex(cache, str(archive.docs_dir)) if cache is not None else None
     for i, entry in enumerate(entries, start=1):
         try:
-            docs.append(_load(archive, entry.id, cache))
+            docs.append(_load(archive, entry.id, cache, index))
         except (DocumentError, ArchiveError) as exc:
             unread.append(Problem("invalid-document", f"{exc}; left out of the export", entry.id))
         if i % 100 == 0 or i == len(entries):
             context.stage("read", i, len(entries))
+    if index is not None:
+        index.save()
     if not docs:
         raise DocumentError(f"no selected article could be read ({unread[0].message})")
     jobs = sorted([job, *also], key=lambda j: not j.exporter.prints)
@@ -213,20 +217,28 @@ def _file_suffixes() -> frozenset[str]:
     )
 
 
-def _load(archive: Archive, id: str, cache: RenderCache | None) -> Document:
+def _load(archive: Archive, id: str, cache: RenderCache | None, index: StatIndex | None) -> Document:
     """An archived document; its XML's checksum goes into the cache's digests.
 
     With a cache, a document whose exact XML was parsed before is read from its record there
-    (equal to parsing, several times cheaper), and a parsed one is recorded for next time.
+    (equal to parsing, several times cheaper), and a parsed one is recorded for next time. The
+    XML's checksum comes from the stat index (export.vouched) when the file's stat is the one
+    recorded with it; otherwise the file is read and hashed.
     """
-    data = archive.xml_bytes(id)
-    if cache is None:
-        return from_bytes(data, str(archive.xml_path(id)))
-    digest = cache.digests[id] = hashlib.sha256(data).hexdigest()
-    doc = records.load(cache, digest)
+    if cache is None or index is None:
+        return from_bytes(archive.xml_bytes(id), str(archive.xml_path(id)))
+    digest = index.digest(id)
+    doc = records.load(cache, digest) if digest is not None else None
     if doc is None:
-        doc = from_bytes(data, str(archive.xml_path(id)))
-        records.keep(cache, digest, doc)
+        try:
+            data, digest = index.read(id)
+        except OSError as exc:
+            raise ArchiveError(f"{archive.xml_path(id)}: cannot read: {exc.strerror}") from exc
+        doc = records.load(cache, digest)
+        if doc is None:
+            doc = from_bytes(data, str(archive.xml_path(id)))
+            records.keep(cache, digest, doc)
+    cache.digests[id] = digest
     return doc
 
 

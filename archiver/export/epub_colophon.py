@@ -1,0 +1,87 @@
+"""The EPUB's colophon page from kept pieces: ebooklib's page of the colophon's shell (heading and
+what the edition was made from) with each article's entry, as ebooklib wrote it, spliced in.
+
+ebooklib writes a page by parsing its body as HTML and serializing it pretty-printed; an entry
+(an h2 and a list, no text between elements) is then written the same whatever stands around it,
+at the same depth. The entries are kept in one file by their XML's checksum, so a one-change
+export writes one entry instead of a thousand (tests/export/test_epub_colophon.py compares the
+page with the one made whole).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from archiver.document.model import Document
+from archiver.export.cache import RenderCache, key, styles_digest
+from archiver.export.frame import Frame, colophon, colophon_entry, colophon_shell
+from archiver.export.xhtml import Element, el
+
+KIND = "epub-colophon"
+
+
+def page(framed: Frame, write: Callable[[Element], bytes]) -> bytes | None:
+    """The colophon's page; `write` gives ebooklib's page of an element. None when an article's
+    XML checksum is unknown (the page is then made whole elsewhere, and not kept)."""
+    cache = framed.context.cache
+    docs = framed.edition.documents
+    digests = [cache.digests.get(d.meta.archive_id) for d in docs] if cache else []
+    if cache is None or None in digests:
+        return None
+    name = key(styles_digest(), KIND)
+    kept = _entries(cache.recorded(KIND, name))
+    missing = [doc for doc, digest in zip(docs, digests, strict=True) if digest not in kept]
+    if len(missing) > FEW:  # a cold export: the page made whole, then cut into its entries
+        whole = write(colophon(framed.edition))
+        found = dict(zip(digests, _cut(whole), strict=True))
+    else:
+        found = {d: kept[d] if d in kept else _entry(doc, write).decode("utf-8") for doc, d in zip(docs, digests, strict=True)}
+    used = {d: found[d] for d in digests if d}
+    if used != kept:
+        cache.put(KIND, name, json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    if len(missing) > FEW:
+        return whole
+    shell = write(colophon_shell(framed.edition))
+    cut = _line_start(shell, shell.rindex(b"</section>"))
+    return shell[:cut] + "".join(used[d] for d in digests if d).encode("utf-8") + shell[cut:]
+
+
+FEW = 8  # more entries missing than this: the page is made whole and cut, not entry by entry
+
+
+def _cut(page: bytes) -> list[str]:
+    """A whole colophon page's entries, in order: from each h2's line to the next (or the end)."""
+    first = _line_start(page, page.index(b"<h2"))
+    end = _line_start(page, page.rindex(b"</section>"))
+    marker = b"\n" + page[first : page.index(b"<h2")] + b"<h2"  # the h2's indentation
+    starts = [first]
+    at = page.find(marker, first)
+    while at != -1 and at < end:
+        starts.append(at + 1)
+        at = page.find(marker, at + 1)
+    starts.append(end)
+    return [page[a:b].decode("utf-8") for a, b in zip(starts, starts[1:])]
+
+
+def _entry(doc: Document, write: Callable[[Element], bytes]) -> bytes:
+    """One article's entry as ebooklib writes it inside the colophon: whole lines, h2 to list's end."""
+    root = el(None, "section", cls="colophon", id="colophon")
+    colophon_entry(root, doc)
+    alone = write(root)
+    return alone[_line_start(alone, alone.index(b"<h2")) : _line_start(alone, alone.rindex(b"</section>"))]
+
+
+def _line_start(data: bytes, at: int) -> int:
+    return data.rfind(b"\n", 0, at) + 1
+
+
+def _entries(data: bytes | None) -> dict[str, str]:
+    """The kept entries by XML checksum, or none when absent or not of this form."""
+    try:
+        found = json.loads(data) if data else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
