@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.document.model import Document
-from archiver.document.xmlio import from_bytes
 from archiver.errors import (
     ArchiveError,
     ArchiverError,
@@ -22,8 +21,7 @@ from archiver.errors import (
     UnknownName,
     UsageError,
 )
-from archiver.executor import check_executor
-from archiver.export import EXPORTERS, Exporter, exporter, labels, page_list, records
+from archiver.export import EXPORTERS, Exporter, exporter, labels, records
 from archiver.export.cache import (
     FOLDER,
     Context,
@@ -35,8 +33,8 @@ from archiver.export.cache import (
 )
 from archiver.export.edition import GROUPINGS, Edition, file_stem, gather, slug
 from archiver.export.frame import Frame, frame
-from archiver.export.vouched import StatIndex
 from archiver.export.options import parse
+from archiver.export.vouched import StatIndex
 from archiver.store import Archive, Selection
 from archiver.store.catalog import Entry
 from archiver.store.files import write_atomic
@@ -77,7 +75,10 @@ def export_job(
     found = exporter(fmt)
     if grouping not in GROUPINGS:
         raise UnknownName("grouping", grouping, GROUPINGS)
-    check_executor(executor, scheduler)
+    if executor != "local" or scheduler:  # the local executor needs no check (nor its module)
+        from archiver.executor import check_executor
+
+        check_executor(executor, scheduler)
     opts = parse(found.Options, options, found.name)
     return ExportJob(found, opts, grouping, title, each, cache, jobs, executor, scheduler, include_duplicates)
 
@@ -227,19 +228,28 @@ def _load(archive: Archive, id: str, cache: RenderCache | None, index: StatIndex
     """
     if cache is None or index is None:
         return from_bytes(archive.xml_bytes(id), str(archive.xml_path(id)))
-    digest = index.digest(id)
-    doc = records.load(cache, digest) if digest is not None else None
-    if doc is None:
-        try:
-            data, digest = index.read(id)
-        except OSError as exc:
-            raise ArchiveError(f"{archive.xml_path(id)}: cannot read: {exc.strerror}") from exc
-        doc = records.load(cache, digest)
-        if doc is None:
-            doc = from_bytes(data, str(archive.xml_path(id)))
-            records.keep(cache, digest, doc)
+    vouched = index.digest(id)
+    doc = records.load(cache, vouched) if vouched is not None else None
+    if doc is not None and vouched is not None:
+        cache.digests[id] = vouched
+        return doc
+    try:
+        data, digest = index.read(id)
+    except OSError as exc:
+        raise ArchiveError(f"{archive.xml_path(id)}: cannot read: {exc.strerror}") from exc
     cache.digests[id] = digest
+    doc = records.load(cache, digest)
+    if doc is None:
+        doc = from_bytes(data, str(archive.xml_path(id)))
+        records.keep(cache, digest, doc)
     return doc
+
+
+def from_bytes(data: bytes, name: str) -> Document:
+    """A document parsed from its canonical XML (xmlio loaded on first use: a warm export parses none)."""
+    from archiver.document.xmlio import from_bytes as parse
+
+    return parse(data, name)
 
 
 def _write_one(job: ExportJob, parts: Frame, path: Path) -> list[Problem]:
@@ -269,6 +279,8 @@ def _rendered(job: ExportJob, parts: Frame) -> bytes:
     kind = f"{job.exporter.name}-file"
     if not job.exporter.prints:
         return cache.fetch(kind, name, lambda: job.exporter.render(parts, job.options))
+    from archiver.export import page_list  # a printed format's page starts
+
     left = cache.checked(f"{kind}-printed", name, lambda: b"")  # read without counting; b"": none kept
     data = cache.get(kind, name) if left else None
     if data is None:

@@ -24,7 +24,6 @@ from archiver.export import (
     epub_colophon,
     epub_nav,
     epub_pages,
-    page_list,
     xhtml,
     zipped,
 )
@@ -222,6 +221,8 @@ def _elements(
         if part.kind == "article":
             element = epub_nav.with_section_ids(element, part.id)
         if printed is not None and part.kind in ("section", "article", "colophon"):
+            from archiver.export import page_list  # only beside a printed edition
+
             element, placed = page_list.mark(element, part.id, printed)
             href = epub_nav.page_file(part)
             targets += [epub_nav.PageTarget(label, f"{href}#{anchor}") for label, anchor in placed]
@@ -247,9 +248,9 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     kept = _kept_pages(framed) if keeps else {}
     colophon = framed.of("colophon")
     if keeps and colophon and colophon[0].id not in kept:  # made of kept entries, then kept whole
-        made = epub_colophon.page(framed, partial(_page_bytes, book, colophon[0]))
-        if made is not None:
-            kept[colophon[0].id] = epub_pages.KeptPage(made, b"", [])
+        spliced = epub_colophon.page(framed, partial(_page_bytes, book, colophon[0]))
+        if spliced is not None:
+            kept[colophon[0].id] = epub_pages.KeptPage(spliced, b"", [])
     elements, pages = _elements(framed, kept)
     if pages and printed is not None:  # the print edition's identifier, as its XMP dc:identifier gives it
         book.add_metadata(None, "meta", printed.source, {"property": PAGE_BREAK_SOURCE})

@@ -10,11 +10,12 @@ page with the one made whole).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 
 from archiver.document.model import Document
-from archiver.export.cache import RenderCache, key, styles_digest
+from archiver.export.cache import key, styles_digest
 from archiver.export.frame import Frame, colophon, colophon_entry, colophon_shell
 from archiver.export.xhtml import Element, el
 
@@ -36,7 +37,10 @@ def page(framed: Frame, write: Callable[[Element], bytes]) -> bytes | None:
         whole = write(colophon(framed.edition))
         found = dict(zip(digests, _cut(whole), strict=True))
     else:
-        found = {d: kept[d] if d in kept else _entry(doc, write).decode("utf-8") for doc, d in zip(docs, digests, strict=True)}
+        found = {
+            d: kept[d] if d in kept else _entry(doc, write).decode("utf-8")
+            for doc, d in zip(docs, digests, strict=True)
+        }
     used = {d: found[d] for d in digests if d}
     if used != kept:
         cache.put(KIND, name, json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
@@ -61,7 +65,7 @@ def _cut(page: bytes) -> list[str]:
         starts.append(at + 1)
         at = page.find(marker, at + 1)
     starts.append(end)
-    return [page[a:b].decode("utf-8") for a, b in zip(starts, starts[1:])]
+    return [page[a:b].decode("utf-8") for a, b in itertools.pairwise(starts)]
 
 
 def _entry(doc: Document, write: Callable[[Element], bytes]) -> bytes:

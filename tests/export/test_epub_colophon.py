@@ -28,7 +28,9 @@ def _framed(docs: list[Document], root: Path) -> tuple[Frame, Any]:
 
 
 def _kept(root: Path) -> dict[str, str]:
-    return epub_colophon._entries(RenderCache(root).recorded(epub_colophon.KIND, key(styles_digest(), "epub-colophon")))
+    return epub_colophon._entries(
+        RenderCache(root).recorded(epub_colophon.KIND, key(styles_digest(), "epub-colophon"))
+    )
 
 
 @pytest.mark.parametrize("few", [0, 100])  # the page made whole and cut, or made entry by entry
@@ -68,7 +70,9 @@ def test_one_changed_article_writes_one_entry(
     assert "0" * 64 in _kept(tmp_path)
 
 
-def test_without_a_checksum_for_every_article_nothing_is_spliced(docs: list[Document], tmp_path: Path) -> None:
+def test_without_a_checksum_for_every_article_nothing_is_spliced(
+    docs: list[Document], tmp_path: Path
+) -> None:
     framed, write = _framed(docs, tmp_path)
     cache = framed.context.cache
     assert cache is not None
