@@ -38,23 +38,22 @@ def page(framed: Frame, write: Callable[[Element], bytes]) -> bytes | None:
         found = dict(zip(digests, _cut(whole), strict=True))
     else:
         found = {
-            d: kept[d] if d in kept else _entry(doc, write).decode("utf-8")
-            for doc, d in zip(docs, digests, strict=True)
+            d: kept[d] if d in kept else _entry(doc, write) for doc, d in zip(docs, digests, strict=True)
         }
     used = {d: found[d] for d in digests if d}
     if used != kept:
-        cache.put(KIND, name, json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        cache.put(KIND, name, _dumps(used))
     if len(missing) > FEW:
         return whole
     shell = write(colophon_shell(framed.edition))
     cut = _line_start(shell, shell.rindex(b"</section>"))
-    return shell[:cut] + "".join(used[d] for d in digests if d).encode("utf-8") + shell[cut:]
+    return shell[:cut] + b"".join(used[d] for d in digests if d) + shell[cut:]
 
 
 FEW = 8  # more entries missing than this: the page is made whole and cut, not entry by entry
 
 
-def _cut(page: bytes) -> list[str]:
+def _cut(page: bytes) -> list[bytes]:
     """A whole colophon page's entries, in order: from each h2's line to the next (or the end)."""
     first = _line_start(page, page.index(b"<h2"))
     end = _line_start(page, page.rindex(b"</section>"))
@@ -65,7 +64,7 @@ def _cut(page: bytes) -> list[str]:
         starts.append(at + 1)
         at = page.find(marker, at + 1)
     starts.append(end)
-    return [page[a:b].decode("utf-8") for a, b in itertools.pairwise(starts)]
+    return [page[a:b] for a, b in itertools.pairwise(starts)]
 
 
 def _entry(doc: Document, write: Callable[[Element], bytes]) -> bytes:
@@ -80,12 +79,26 @@ def _line_start(data: bytes, at: int) -> int:
     return data.rfind(b"\n", 0, at) + 1
 
 
-def _entries(data: bytes | None) -> dict[str, str]:
+def _dumps(entries: dict[str, bytes]) -> bytes:
+    """Entries as one file: a JSON line of [checksum, length] pairs, then the entries' bytes."""
+    head = json.dumps([[k, len(v)] for k, v in entries.items()], separators=(",", ":"))
+    return head.encode("ascii") + b"\n" + b"".join(entries.values())
+
+
+def _entries(data: bytes | None) -> dict[str, bytes]:
     """The kept entries by XML checksum, or none when absent or not of this form."""
+    if not data:
+        return {}
+    head, _, rest = data.partition(b"\n")
     try:
-        found = json.loads(data) if data else {}
-    except ValueError:
+        pairs = json.loads(head)
+        found: dict[str, bytes] = {}
+        at = 0
+        for digest, size in pairs:
+            if not isinstance(digest, str) or type(size) is not int or at + size > len(rest):
+                return {}
+            found[digest] = rest[at : at + size]
+            at += size
+    except (ValueError, TypeError):
         return {}
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+    return found if at == len(rest) else {}

@@ -43,7 +43,7 @@ def test_the_spliced_page_is_the_page_made_whole(
     assert epub_colophon.page(framed, write) == whole
     kept = _kept(tmp_path)
     assert set(kept) == set(framed.context.cache.digests.values()) if framed.context.cache else False
-    assert all(v.lstrip().startswith("<h2") for v in kept.values())
+    assert all(v.lstrip().startswith(b"<h2") for v in kept.values())
     monkeypatch.setattr(epub_colophon, "FEW", 100)
     assert epub_colophon.page(framed, write) == whole  # every entry kept: spliced
 
@@ -78,3 +78,10 @@ def test_without_a_checksum_for_every_article_nothing_is_spliced(
     assert cache is not None
     del cache.digests[docs[0].meta.archive_id]
     assert epub_colophon.page(framed, write) is None
+
+
+def test_damaged_entries_are_not_trusted() -> None:
+    whole = epub_colophon._dumps({"a": b"<h2>A</h2>\n", "b": b"<h2>B</h2>\n"})
+    assert epub_colophon._entries(whole) == {"a": b"<h2>A</h2>\n", "b": b"<h2>B</h2>\n"}
+    for data in (whole[:-1], whole + b"x", b'[["a", -1]]\n', b"{}\n", b"not json\n", b'[["a"]]\n'):
+        assert epub_colophon._entries(data) == {}
