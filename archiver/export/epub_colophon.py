@@ -23,12 +23,13 @@ KIND = "epub-colophon"
 
 
 def page(framed: Frame, write: Callable[[Element], bytes]) -> bytes | None:
-    """The colophon's page; `write` gives ebooklib's page of an element. None when an article's
-    XML checksum is unknown (the page is then made whole elsewhere, and not kept)."""
+    """The colophon's page; `write` gives ebooklib's page of an element. None for one article's
+    own file (made whole, as splicing would cost more) and when an article's XML checksum is
+    unknown (the page is then made whole, and not kept)."""
     cache = framed.context.cache
     docs = framed.edition.documents
     digests = [cache.digests.get(d.meta.archive_id) for d in docs] if cache else []
-    if cache is None or None in digests:
+    if cache is None or len(docs) < 2 or None in digests:
         return None
     name = key(styles_digest(), KIND)
     kept = _entries(cache.recorded(KIND, name))

@@ -42,7 +42,9 @@ def test_the_spliced_page_is_the_page_made_whole(
     whole = write(colophon(framed.edition))
     assert epub_colophon.page(framed, write) == whole
     kept = _kept(tmp_path)
-    assert set(kept) == set(framed.context.cache.digests.values()) if framed.context.cache else False
+    cache = framed.context.cache
+    assert cache is not None
+    assert set(kept) == set(cache.digests.values())  # one entry per article, by its XML's checksum
     assert all(v.lstrip().startswith(b"<h2") for v in kept.values())
     monkeypatch.setattr(epub_colophon, "FEW", 100)
     assert epub_colophon.page(framed, write) == whole  # every entry kept: spliced
@@ -85,3 +87,9 @@ def test_damaged_entries_are_not_trusted() -> None:
     assert epub_colophon._entries(whole) == {"a": b"<h2>A</h2>\n", "b": b"<h2>B</h2>\n"}
     for data in (whole[:-1], whole + b"x", b'[["a", -1]]\n', b"{}\n", b"not json\n", b'[["a"]]\n'):
         assert epub_colophon._entries(data) == {}
+
+
+def test_one_articles_own_colophon_is_made_whole(docs: list[Document], tmp_path: Path) -> None:
+    framed, write = _framed(docs[:1], tmp_path)
+    assert epub_colophon.page(framed, write) is None
+    assert _kept(tmp_path) == {}  # nothing written for an --each export's thousand editions
