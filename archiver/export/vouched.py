@@ -35,10 +35,11 @@ class StatIndex:
         self.now = time.time_ns()
         self.entries: dict[str, list[Any]] = _entries(cache.recorded(KIND, self.name))
         self.changed = False
-        self.reads = 0  # files read and hashed (the others were vouched for by their stat)
+        self.seen: set[str] = set()  # ids asked for in this run
 
     def digest(self, id: str) -> str | None:
         """The file's SHA-256 if its stat is the one recorded with it, else None (read it)."""
+        self.seen.add(id)
         entry = self.entries.get(id)
         if entry is None:
             return None
@@ -59,7 +60,7 @@ class StatIndex:
         with open(f"{self.folder}/{id}.xml", "rb") as file:
             st = os.fstat(file.fileno())
             data = file.read()
-        self.reads += 1
+        self.seen.add(id)
         digest = hashlib.sha256(data).hexdigest()
         stamp = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]
         if st.st_ctime_ns < self.now - SETTLE_NS and self.entries.get(id) != stamp:
@@ -71,8 +72,12 @@ class StatIndex:
         return data, digest
 
     def save(self) -> None:
-        """Keep the index for the next export, if this one learned anything."""
+        """Keep the index for the next export, if this one learned anything; entries of files
+        gone from the folder (older versions removed) are dropped then."""
         if self.changed:
+            for id in [i for i in self.entries if i not in self.seen]:
+                if not os.path.exists(f"{self.folder}/{id}.xml"):
+                    del self.entries[id]
             data = json.dumps(self.entries, separators=(",", ":"), sort_keys=True)
             self.cache.put(KIND, self.name, data.encode("utf-8"))
             self.changed = False

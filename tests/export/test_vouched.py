@@ -101,6 +101,13 @@ def test_a_file_changed_just_now_is_read_again(tmp_path: Path) -> None:
     assert again.digest("a") == digest
     (folder / "a.xml").write_bytes(b"<b/>")
     assert again.digest("a") is None
+    (folder / "b.xml").write_bytes(b"<b/>")
+    (folder / "a.xml").unlink()
+    later = StatIndex(cache, str(folder))
+    later.now += vouched.SETTLE_NS + 1
+    later.read("b")
+    later.save()
+    assert set(StatIndex(cache, str(folder)).entries) == {"b"}  # a's entry went with its file
 
 
 def test_a_damaged_index_is_not_trusted(tmp_path: Path) -> None:
