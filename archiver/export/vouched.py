@@ -8,7 +8,8 @@ file, and any rename over it, changes its ctime or its inode, and ctime cannot b
 SETTLE_NS before the export looked at it is not recorded: a second write within the file system's
 timestamp granule could leave the stat unchanged (git's "racily clean" entries). Copying or moving
 the archive changes inodes and ctimes: every file is read once again. What it does not guard
-against is someone with the right to change the system clock and the file system's raw blocks.
+against is someone with the right to change the system clock and the file system's raw blocks,
+or a file server whose clock runs more than SETTLE_NS behind this machine's.
 """
 
 from __future__ import annotations
