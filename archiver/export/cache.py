@@ -115,6 +115,19 @@ def _metadata_version(name: str) -> str:
         return "-"
 
 
+def read_file(path: str) -> bytes:
+    """A file's bytes with plain system calls: a one-change export reads thousands of small cache
+    files, and Python's buffered file object costs more than the read itself."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]  # the whole file, and 1 more to see its end
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))  # it grew while being read
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 @dataclass
 class RenderCache:
     """Files under `root/<kind>/<key[:2]>/<key>`; a miss is made, written atomically, and counted.
@@ -144,8 +157,7 @@ class RenderCache:
 
     def _read(self, kind: str, name: str) -> bytes | None:
         try:
-            with open(self._file(kind, name), "rb") as file:
-                stored = file.read()
+            stored = read_file(self._file(kind, name))
         except OSError:
             return None
         digest, _, data = stored.partition(b"\n")

@@ -17,7 +17,16 @@ from typing import Any
 
 from lxml import etree
 
-from archiver.export import ExportError, Format, cover, epub_nav, epub_pages, page_list, xhtml, zipped
+from archiver.export import (
+    ExportError,
+    Format,
+    cover,
+    epub_colophon,
+    epub_nav,
+    epub_pages,
+    xhtml,
+    zipped,
+)
 from archiver.export.cache import RenderCache, key, styles_digest
 from archiver.export.edition import Edition
 from archiver.export.frame import Frame, Part, as_frame
@@ -212,6 +221,8 @@ def _elements(
         if part.kind == "article":
             element = epub_nav.with_section_ids(element, part.id)
         if printed is not None and part.kind in ("section", "article", "colophon"):
+            from archiver.export import page_list  # only beside a printed edition
+
             element, placed = page_list.mark(element, part.id, printed)
             href = epub_nav.page_file(part)
             targets += [epub_nav.PageTarget(label, f"{href}#{anchor}") for label, anchor in placed]
@@ -235,6 +246,11 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     printed = framed.context.printed.get(edition.identifier)
     keeps = cache is not None and printed is None  # pages marked for a PDF are made every time
     kept = _kept_pages(framed) if keeps else {}
+    colophon = framed.of("colophon")
+    if keeps and colophon and colophon[0].id not in kept:  # made of kept entries, then kept whole
+        spliced = epub_colophon.page(framed, partial(_page_bytes, book, colophon[0]))
+        if spliced is not None:
+            kept[colophon[0].id] = epub_pages.KeptPage(spliced, b"", [])
     elements, pages = _elements(framed, kept)
     if pages and printed is not None:  # the print edition's identifier, as its XMP dc:identifier gives it
         book.add_metadata(None, "meta", printed.source, {"property": PAGE_BREAK_SOURCE})
@@ -257,10 +273,11 @@ def render(source: Frame | Edition, options: EpubOptions | None = None) -> bytes
     }
     _navigation(book, framed, sections, pages)
     members: dict[str, bytes] = {}
-    deflated = {k.page: k.deflated for k in kept.values()}
+    deflated = {k.page: k.deflated for k in kept.values() if k.deflated}
     keep: dict[str, str] = {}  # member -> the name its page is kept under, for pages made now
     for part in framed.parts if keeps else ():
-        name = None if part.id in kept or cache is None else epub_pages.name(cache, framed, part)
+        made_now = part.id not in kept or not kept[part.id].deflated  # a colophon of kept entries
+        name = epub_pages.name(cache, framed, part) if made_now and cache is not None else None
         if name is not None:
             keep[f"EPUB/{epub_nav.page_file(part)}"] = name
     data = _write(book, edition, _deflater(cache, deflated, keep), members)
@@ -300,6 +317,14 @@ def _kept_page(part: Part, kept: epub_pages.KeptPage) -> tuple[Any, Any]:
 
     page = _fixed_page(part.title, epub_nav.page_file(part), part.lang, kept.page, [])  # numbered as made
     return page, epub.Link(page.file_name, part.title, part.id)
+
+
+def _page_bytes(book: Any, part: Part, element: Any) -> bytes:
+    """The bytes ebooklib writes for a text page of `element` (as `_text_page` makes it) in `book`."""
+    page = _page(part.title, epub_nav.page_file(part), part.lang, xhtml.fragment(element))
+    page.book = book
+    data: bytes = page.get_content()
+    return data
 
 
 def _made_page(part: Part, edition: Edition, elements: dict[str, Any]) -> tuple[Any, Any]:

@@ -226,6 +226,14 @@ def _provenance(doc: Document) -> list[str]:
 
 def colophon(edition: Edition) -> Element:
     """Where every article came from: file, checksum, tool, and what was inferred."""
+    root = colophon_shell(edition)
+    for doc in edition.documents:
+        colophon_entry(root, doc)
+    return root
+
+
+def colophon_shell(edition: Edition) -> Element:
+    """The colophon without its articles' entries: heading and what the edition was made from."""
     root = el(None, "section", cls="colophon", id="colophon")
     el(root, "h1", label("colophon", edition.lang))
     el(
@@ -239,10 +247,13 @@ def colophon(edition: Edition) -> Element:
         ),
         lang="en",
     )
-    for doc in edition.documents:
-        lang = doc.meta.language.text
-        el(root, "h2", typeset(doc.meta.title.text, lang), lang=lang)
-        items = el(root, "ul", lang="en")
-        for text in _provenance(doc):
-            el(items, "li", text)
     return root
+
+
+def colophon_entry(root: Element, doc: Document) -> None:
+    """One article's entry in the colophon: its title, then its file, checksum and inferences."""
+    lang = doc.meta.language.text
+    el(root, "h2", typeset(doc.meta.title.text, lang), lang=lang)
+    items = el(root, "ul", lang="en")
+    for text in _provenance(doc):
+        el(items, "li", text)

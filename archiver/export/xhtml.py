@@ -23,7 +23,6 @@ from archiver.document.model import (
     Preformatted,
     Quote,
 )
-from archiver.document.xmlio import fill_mixed
 from archiver.export import footnotes
 from archiver.export.labels import colon, format_date, label
 from archiver.export.typography import typeset, typeset_marked
@@ -157,7 +156,7 @@ def _block(parent: Element, block: Block, s: Setter) -> None:
         case Paragraph(text, em, calls, lang):
             typeset_text, spans, points = s.within(lang).marked(text, em, calls)
             p = el(parent, "p", **_lang_attr(lang))
-            fill_mixed(
+            _fill_mixed(
                 p, typeset_text, spans, "em", points, lambda e, n: footnotes.call(e, s.prefix, n, s.labels[n])
             )
         case Heading(text, level):
@@ -180,7 +179,7 @@ def _block(parent: Element, block: Block, s: Setter) -> None:
                 cap.text = (cap.text or "") + " "
         case Preformatted(text, em, lang):
             typeset_text, spans, _ = s.within(lang).marked(text, em, ())
-            fill_mixed(el(parent, "pre", **_lang_attr(lang)), typeset_text, spans, "em")
+            _fill_mixed(el(parent, "pre", **_lang_attr(lang)), typeset_text, spans, "em")
         case Break():
             el(parent, "hr", cls="break")
         case Epigraph(blocks, attribution, lang):
@@ -211,6 +210,13 @@ def article(doc: Document, typography: bool = True) -> Element:
     if doc.meta.signature:  # a signature, as written: line breaks and spacing kept, no typography
         el(root, "pre", doc.meta.signature.text, cls="signature")
     return root
+
+
+def _fill_mixed(*args: Any, **kwargs: Any) -> None:
+    """xmlio's `fill_mixed`, its module loaded on first use (an export whose pages are kept needs none)."""
+    from archiver.document.xmlio import fill_mixed
+
+    fill_mixed(*args, **kwargs)
 
 
 def fragment(el: Element) -> str:
