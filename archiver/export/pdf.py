@@ -470,7 +470,7 @@ def _assemble(
             _stamp_facts(pdf, xmp, edition)
         # a text with non-breaking hyphens of its own keeps them: they share the line-break glyph
         soft = not any("\u2011" in "".join(p.element.itertext()) for p in framed.parts)
-        assembly = Assembly.on(pdf, soft)
+        assembly = Assembly.on(pdf, soft, framed.context.cache)
         folios = Folios(
             pdf, rendered.one(Job(*sample(options.stylesheet() + NO_MARKS, edition.lang)), untagged)
         )

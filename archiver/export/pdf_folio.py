@@ -14,6 +14,7 @@ margin boxes.
 from __future__ import annotations
 
 import collections
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,7 @@ class Folios:
         import pikepdf
 
         self.pdf = pdf
+        self.digest = hashlib.sha256(sample.read_bytes()).hexdigest()  # what the stamps are made from
         self.source = pikepdf.open(sample)
         right = Template.of(self.source.pages[0], FOLIO_FONT)
         left = Template.of(self.source.pages[1], FOLIO_FONT)
@@ -160,6 +162,16 @@ class Folios:
         stamp(self.pdf, page, self.sides[right], [self.stream(number, right)], self.fonts, here)
         if more is not None:
             stamp(self.pdf, page, more[0], more[1], self.fonts, here)
+
+    def shared(self, name: str, right: bool) -> Any:
+        """The edition's copy of the folios' font `name`, made (as `stamp` makes it) from the side of
+        the first page stamped if there is none yet."""
+        side = self.sides[right]
+        if name != side.name:
+            raise KeyError(name)
+        if name not in self.fonts:
+            self.fonts[name] = self.pdf.copy_foreign(side.font)
+        return self.fonts[name]
 
     def close(self) -> None:
         self.source.close()

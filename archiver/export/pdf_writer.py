@@ -16,7 +16,7 @@ import zlib
 from array import array
 from collections import deque
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 PACK = 100  # objects per object stream (qpdf's figure)
 # A literal string (qpdf escapes its parentheses), a hex string, or a reference "n g R".
@@ -125,10 +125,19 @@ class Writer:
         self._emit(b"startxref\n%d\n%%%%EOF\n" % start)
 
 
+class Sink(Protocol):
+    """What a `Copier` writes into: a `Writer`, or a recorder in front of one (pdf_tape)."""
+
+    def reserve(self) -> int: ...
+    def put(self, number: int, body: bytes) -> None: ...
+    def put_plain(self, number: int, body: bytes) -> None: ...
+    def put_stream(self, number: int, entries: bytes, data: bytes) -> None: ...
+
+
 class Copier:
     """Copies objects of one pikepdf document into a `Writer`, renumbered, each once."""
 
-    def __init__(self, writer: Writer, pdf: Any) -> None:
+    def __init__(self, writer: Sink, pdf: Any) -> None:
         self.writer, self.pdf = writer, pdf
         self.numbers: dict[Objgen, int | None] = {}
         self.written: dict[bytes, bytes] = {}  # a reference as the part writes it -> as the file does
