@@ -117,14 +117,20 @@ def stamp(
     gives what stands for that copy in the page's own document)."""
     import pikepdf
 
-    if template.name not in fonts:
-        fonts[template.name] = pdf.copy_foreign(template.font)
+    font = share(pdf, template, fonts)
     resources = page.obj.Resources
     if "/Font" not in resources:
         resources.Font = pikepdf.Dictionary()
-    resources.Font[template.name] = here(fonts[template.name])
+    resources.Font[template.name] = here(font)
     page.contents_add(b"q\n", prepend=True)  # the page's own graphics state ends before the stamps
     page.contents_add(b"\nQ\n" + b"\n".join(streams))
+
+
+def share(pdf: Any, template: Template, fonts: dict[str, Any]) -> Any:
+    """The edition's copy of the template's font, made in `pdf` the first time (kept in `fonts`)."""
+    if template.name not in fonts:
+        fonts[template.name] = pdf.copy_foreign(template.font)
+    return fonts[template.name]
 
 
 class Folios:
@@ -162,16 +168,6 @@ class Folios:
         stamp(self.pdf, page, self.sides[right], [self.stream(number, right)], self.fonts, here)
         if more is not None:
             stamp(self.pdf, page, more[0], more[1], self.fonts, here)
-
-    def shared(self, name: str, right: bool) -> Any:
-        """The edition's copy of the folios' font `name`, made (as `stamp` makes it) from the side of
-        the first page stamped if there is none yet."""
-        side = self.sides[right]
-        if name != side.name:
-            raise KeyError(name)
-        if name not in self.fonts:
-            self.fonts[name] = self.pdf.copy_foreign(side.font)
-        return self.fonts[name]
 
     def close(self) -> None:
         self.source.close()

@@ -28,6 +28,7 @@ from archiver.export import cache as render_cache
 from archiver.export import page_list, pdf_ink
 from archiver.export.cache import RENDER_VERSION, RenderCache, styles_digest
 from archiver.export.fonts import postscript_names
+from archiver.export.pdf_folio import FOLIO_FONT, share
 from archiver.export.pdf_press import Press, drop_annotations, to_pdfx
 from archiver.export.pdf_render import LEVELS
 from archiver.export.pdf_skeleton import Skeleton
@@ -36,7 +37,7 @@ from archiver.export.pdf_tape import FONT, Recorder, fill, replay
 from archiver.export.pdf_writer import Copier, Writer
 
 TAPE = "pdf-tape"  # the render cache's kind for parts' tapes (pdf_tape)
-TAPE_VERSION = "1"  # what a tape holds and how the assembly writes a part
+TAPE_VERSION = "2"  # what a tape holds and how the assembly writes a part
 
 
 def _walk(item: Any) -> Iterator[Any]:
@@ -183,10 +184,8 @@ class _Run:
         pieces = self.assembly.pieces
         ends = [p.first for p in pieces[1:]] + [self.assembly.count]
         for piece, end in zip(pieces, ends, strict=True):
-            name = self._tape_name(piece, end)
-            kept = (
-                None if name is None or self.assembly.tapes is None else self.assembly.tapes.get(TAPE, name)
-            )
+            name, tapes = self._tape_name(piece, end), self.assembly.tapes
+            kept = None if name is None or tapes is None else tapes.recorded(TAPE, name)
             if kept is not None:
                 self._replay(piece, kept)
                 continue
@@ -205,8 +204,11 @@ class _Run:
         press = self.press
         if self.assembly.tapes is None or press.bleed or press.marks or press.pdfx:
             return None
-        if any(piece.first <= page < end for page in self.more):
-            return None
+        stamps = [
+            (page - piece.first, more[0].name, more[1])
+            for page, more in sorted(self.more.items())
+            if piece.first <= page < end
+        ]
         place = (piece.keep, piece.verso, piece.pages, piece.navigation, piece.langs, piece.first)
         return render_cache.key(
             TAPE,
@@ -218,6 +220,7 @@ class _Run:
             repr((place, sorted(piece.targets.items()), piece.first in self.assembly.blank)),
             repr((self.next_key, self.assembly.soft, self.slot)),
             self.folios.digest,
+            repr(stamps),
         )
 
     def _outside(self) -> dict[int, str]:
@@ -241,9 +244,11 @@ class _Run:
     def _replay(self, piece: Piece, data: bytes) -> None:
         """Write a part from its tape, as `_part` wrote it then, with this file's numbers."""
         stamped = piece.first + (1 if piece.first in self.assembly.blank else 0)  # its first folio
+        templates = {more[0].name: more[0] for more in self.more.values()}
+        templates[FOLIO_FONT] = self.folios.sides[(stamped + 1) % 2 == 1]  # as its first stamp copies it
 
         def shared(code: str) -> int:
-            font = self.folios.shared(code.removeprefix(FONT), right=(stamped + 1) % 2 == 1)
+            font = share(self.folios.pdf, templates[code.removeprefix(FONT)], self.folios.fonts)
             number = self.front.ref(font)
             assert number is not None
             return number

@@ -20,7 +20,8 @@ from typing import Any
 from archiver.export.pdf_writer import _TOKENS, Writer
 
 Code = int | str  # a reference: the part's n-th reserved number, or the name of an object outside it
-Template = tuple[tuple[bytes, ...], tuple[Code, ...]]  # the text between references, the references
+# A text and its references: the text itself when it has none, else a %-format with "%d 0 R" for each.
+Template = tuple[bytes, tuple[Code, ...]]
 FONT = "font:"  # code prefix of a font of the front (the folios' digits), by its resource name
 
 
@@ -56,12 +57,14 @@ class Recorder:
             code = self.codes.get(int(match.group(1)))
             if code is None or match.group(2) != b"0":
                 self.ok = False
-                return (text,), ()
-            texts.append(text[last : match.start()])
+                return text, ()
+            texts.append(text[last : match.start()].replace(b"%", b"%%"))
             codes.append(code)
             last = match.end()
-        texts.append(text[last:])
-        return tuple(texts), tuple(codes)
+        if not codes:
+            return text, ()
+        texts.append(text[last:].replace(b"%", b"%%"))
+        return b"%d 0 R".join(texts), tuple(codes)
 
     def put(self, number: int, body: bytes) -> None:
         self.steps.append(("p", self.codes[number], self.template(body)))
@@ -82,14 +85,10 @@ class Recorder:
 
 def fill(template: Template, numbers: list[int], outside: dict[str, int]) -> bytes:
     """The text of `template` with the references' numbers."""
-    texts, codes = template
+    text, codes = template
     if not codes:
-        return texts[0]
-    out = [texts[0]]
-    for code, text in zip(codes, texts[1:], strict=True):
-        out.append(b"%d 0 R" % (numbers[code] if isinstance(code, int) else outside[code]))
-        out.append(text)
-    return b"".join(out)
+        return text
+    return text % tuple([numbers[code] if isinstance(code, int) else outside[code] for code in codes])
 
 
 def replay(
