@@ -482,8 +482,15 @@ def _assemble(
                 if chunk is None:
                     assembly.append(part.path, keep, part.verso, langs=part.langs, known=part.known)
                 else:
+                    cache = framed.context.cache  # its page count and page starts, read once
+                    known = None if cache is None else Placed.of(part.path, False, cache=cache).known
                     first = assembly.append(
-                        part.path, pages=chunk.pages, verso=False, navigation=False, targets=chunk.targets
+                        part.path,
+                        pages=chunk.pages,
+                        verso=False,
+                        navigation=False,
+                        targets=chunk.targets,
+                        known=known,
                     )
                     for column in chunk.numbers:
                         found = (column, layout.numbers[column.name])

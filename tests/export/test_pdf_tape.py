@@ -132,3 +132,19 @@ def test_a_replay_at_other_numbers_writes_what_the_copier_writes(tmp_path: Path)
     numbers, _, _ = pdf_tape.replay(data, replayed, {}, lambda code: 0)
     assert numbers[0] == 58 and replayed.packed == direct.packed and replayed.last == direct.last
     assert any(rb"(\(1 0 R\) %d)" in body for _, body in replayed.packed)  # strings and % kept as they were
+
+
+def test_the_cross_reference_rows_written_by_columns_are_the_rows_one_by_one() -> None:
+    from array import array
+
+    from archiver.export.pdf_writer import _table
+
+    kinds = bytearray([0, 1, 2, 1, 2])
+    seconds = array("q", [0, 15, 7, 2**33 + 5, 7])
+    thirds = array("H", [65535, 0, 3, 0, 99])
+    for wide in (5, 6):
+        rows = b"".join(
+            bytes([k]) + s.to_bytes(wide, "big") + t.to_bytes(2, "big")
+            for k, s, t in zip(kinds, seconds, thirds, strict=True)
+        )
+        assert _table(kinds, seconds, thirds, wide) == rows
