@@ -373,12 +373,19 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     if len(ids) > 1 and not _exported(options, context, ids):  # unless `prepare` did (not for each article)
         pdf_preload.start(context, part_css(base, edition.title), edition.lang)
     rendered = Rendered(context, pdf_preload.take(context))
+    early: list[Any] = []  # the front with the edition's attachments, made while the preloader renders
     try:
         jobs = _body(framed, options, chunk)
         # the cover and the colophon's chunks after its first (which start with a verso wherever
         # they land) render beside the body's; the colophon's first waits for the side it lands on
         later = _colophon(framed, options, True)[1:]
-        made = rendered.files([_front(framed, options)] + [b.job for b in jobs] + later)
+        cover = _front(framed, options)
+        kept = rendered.found(cover)
+        if kept is not None:
+            rendered.meanwhile.append(
+                lambda: early.append(_front_document(kept.read_bytes(), framed, options))
+            )
+        made = rendered.files([cover] + [b.job for b in jobs] + later)
         front = made[0].read_bytes()
         start = _pages(front)
         files = made[1 : 1 + len(jobs)]
@@ -399,9 +406,13 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
                 break
         rendered.stop_workers()  # the assembly needs their memory more
         rendered.stop_preloader()
-        data = _assemble(framed, options, front, parts, layout, contents, rendered)
+        rendered.meanwhile.clear()
+        pdf = early[0] if early else _front_document(front, framed, options)
+        data = _assemble(framed, options, pdf, parts, layout, contents, rendered)
     finally:
         rendered.close()
+        for document in early:
+            document.close()
     _gate(data, framed)
     if context.cache is not None and len(ids) > 1:  # what `prepare` asks (not each article of --each)
         context.cache.record_pass("pdf-edition", _edition_key(options, ids))
@@ -447,27 +458,35 @@ def _gate_part(path: Path, titles: tuple[str, ...], framed: Frame) -> None:
         cache.record_pass("passed", passed)
 
 
+def _front_document(front: bytes, framed: Frame, options: PdfOptions) -> Any:
+    """The rendered cover opened as the edition's document: its attachments, XMP and document info."""
+    import pikepdf
+
+    edition = framed.edition
+    pdf = pikepdf.open(io.BytesIO(front))
+    _attach(pdf, edition, framed.context)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
+        xmp["dc:identifier"] = options.rendition(edition)
+        dates = [d.published.value for d in edition.documents if d.published]
+        if len(edition.documents) == 1 and dates:
+            xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
+        _stamp_facts(pdf, xmp, edition)
+    return pdf
+
+
 def _assemble(
     framed: Frame,
     options: PdfOptions,
-    front: bytes,
+    front: Any,
     parts: list[Placed],
     layout: Layout,
     contents: list[pdf_contents.Chunk],
     rendered: Rendered,
 ) -> bytes:
-    import pikepdf
-
+    """The edition assembled on the `front` document (`_front_document`), which it closes."""
     edition = framed.edition
-    with pikepdf.open(io.BytesIO(front)) as pdf:
-        _attach(pdf, edition, framed.context)
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
-            xmp["dc:identifier"] = options.rendition(edition)
-            dates = [d.published.value for d in edition.documents if d.published]
-            if len(edition.documents) == 1 and dates:
-                xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
-            _stamp_facts(pdf, xmp, edition)
+    with front as pdf:
         # a text with non-breaking hyphens of its own keeps them: they share the line-break glyph
         soft = not any("\u2011" in "".join(p.element.itertext()) for p in framed.parts)
         assembly = Assembly.on(pdf, soft, framed.context.cache)

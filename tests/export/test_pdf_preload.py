@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,10 +51,10 @@ def test_one_change_renders_its_two_chunks_in_the_preloader_and_gives_cold_bytes
     render, init = pdf_preload.Preloader.render, pdf_preload.Preloader.__init__
 
     def counted(
-        self: pdf_preload.Preloader, calls: Sequence[pdf_preload.Call], folder: Path
+        self: pdf_preload.Preloader, calls: Sequence[pdf_preload.Call], folder: Path, *meanwhile: Any
     ) -> list[bytes | None]:
         batches.append(len(calls))
-        return render(self, calls, folder)
+        return render(self, calls, folder, *meanwhile)
 
     def started(self: pdf_preload.Preloader, css: str, lang: str) -> None:
         init(self, css, lang)
@@ -91,7 +92,7 @@ def test_a_document_the_preloader_fails_to_render_renders_here(
     monkeypatch.setattr(
         pdf_preload.Preloader,
         "render",
-        lambda self, calls, folder: asked.append(len(calls)) or render(self, calls, folder),
+        lambda self, calls, folder, *more: asked.append(len(calls)) or render(self, calls, folder, *more),
     )
     assert _render(some, cache, 2) == _render(some, None, 1) and asked  # asked, failed, rendered here
 
