@@ -311,12 +311,13 @@ def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[BodyJob]:
     ]
 
 
-def _colophon(framed: Frame, options: PdfOptions, right: bool) -> list[Job]:
-    """The colophon's chunks: the first starts on the side it lands on, the others with a verso."""
+def _colophon(framed: Frame, options: PdfOptions, right: bool, first: bool = False) -> list[Job]:
+    """The colophon's chunks (with `first`, its first only): the first starts on the side it lands on,
+    the others with a verso."""
     edition, base, jobs = framed.edition, options.stylesheet(), []
     for colophon in framed.of("colophon"):
         numbered = page_list.numbered(copy.deepcopy(colophon.element), colophon.id)
-        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents))):
+        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents), first)):
             side = ("right" if right else "left") if i == 0 else None
             html = part_html(edition.lang, edition.title, _body_class(framed), [element], verso=side is None)
             jobs.append(Job(html, part_css(base, edition.title, side)))
@@ -327,12 +328,13 @@ def _body_class(framed: Frame) -> str:
     return "grouped" if framed.grouped else "ungrouped"
 
 
-def _colophon_slices(element: Any, count: int) -> list[Any]:
-    """The colophon cut between articles: its heading and note, then each article's entry (h2 + ul)."""
+def _colophon_slices(element: Any, count: int, first: bool = False) -> list[Any]:
+    """The colophon cut between articles: its heading and note, then each article's entry (h2 + ul);
+    with `first`, the first slice only."""
     children = list(element)
     head, entries = children[: len(children) - 2 * count], children[len(children) - 2 * count :]
     out = []
-    for i, (start, end) in enumerate(slices(count) or [(0, 0)]):
+    for i, (start, end) in enumerate((slices(count) or [(0, 0)])[: 1 if first else None]):
         part = xhtml.el(
             None, "section", cls=element.get("class"), **({"id": element.get("id")} if i == 0 else {})
         )
@@ -399,7 +401,7 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             contents = pdf_contents.chunks(framed, base, rendered, start, digits)
             listed = [Placed(c.path, c.pages, {}, False) for c in contents]
             right = _layout(start, listed + body).end % 2 == 0  # the next index is even: a right page
-            colophon = rendered.files(_colophon(framed, options, right))
+            colophon = rendered.files(_colophon(framed, options, right, first=True) + later)
             parts = listed + body + [Placed.of(path, i > 0, cache=cache) for i, path in enumerate(colophon)]
             layout = _layout(start, parts)
             if len(str(max(layout.numbers.values(), default=0))) <= digits:

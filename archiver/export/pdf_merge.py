@@ -37,7 +37,7 @@ from archiver.export.pdf_tape import FONT, Recorder, fill, replay
 from archiver.export.pdf_writer import Copier, Writer
 
 TAPE = "pdf-tape"  # the render cache's kind for parts' tapes (pdf_tape)
-TAPE_VERSION = "2"  # what a tape holds and how the assembly writes a part
+TAPE_VERSION = "3"  # what a tape holds and how the assembly writes a part
 
 
 def _walk(item: Any) -> Iterator[Any]:

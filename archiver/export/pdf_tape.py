@@ -39,7 +39,11 @@ class Recorder:
         number = self.writer.reserve()
         self.codes[number] = self.count
         self.count += 1
-        self.steps.append(("r",))
+        last = self.steps[-1] if self.steps else None
+        if last is not None and last[0] == "r":  # numbers reserved in a row: one step
+            self.steps[-1] = ("r", last[1] + 1)
+        else:
+            self.steps.append(("r", 1))
         return number
 
     def outside(self, code: str, number: int) -> None:
@@ -103,7 +107,8 @@ def replay(
     for step in steps:
         kind = step[0]
         if kind == "r":
-            numbers.append(writer.reserve())
+            first = writer.reserve_many(step[1])
+            numbers.extend(range(first, first + step[1]))
         elif kind == "p":
             writer.put(numbers[step[1]], fill(step[2], numbers, names))
         elif kind == "l":

@@ -57,6 +57,14 @@ class Writer:
         self.thirds.append(0)
         return self.last
 
+    def reserve_many(self, count: int) -> int:
+        """`count` new object numbers in a row (as many `reserve` calls); the first of them."""
+        first = len(self.kinds)
+        self.kinds.extend(bytes(count))
+        self.seconds.extend(array("q", bytes(8 * count)))
+        self.thirds.extend(array("H", bytes(2 * count)))
+        return first
+
     def _at(self, number: int, kind: int, second: int, third: int = 0) -> None:
         self.kinds[number], self.seconds[number], self.thirds[number] = kind, second, third
 

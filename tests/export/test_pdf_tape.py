@@ -131,6 +131,11 @@ def test_a_replay_at_other_numbers_writes_what_the_copier_writes(tmp_path: Path)
     copier.flush()
     numbers, _, _ = pdf_tape.replay(data, replayed, {}, lambda code: 0)
     assert numbers[0] == 58 and replayed.packed == direct.packed and replayed.last == direct.last
+    assert (replayed.kinds, replayed.seconds, replayed.thirds) == (
+        direct.kinds,
+        direct.seconds,
+        direct.thirds,
+    )
     assert any(rb"(\(1 0 R\) %d)" in body for _, body in replayed.packed)  # strings and % kept as they were
 
 
