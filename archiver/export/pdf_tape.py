@@ -8,7 +8,9 @@ and the writer and keeps each step: a number reserved for the part, an object wr
 references as placeholders: the part's n-th number, a shared object of the front, an object of
 the skeleton) and a reference to the front's shared folio font. `replay` does the same steps in
 the same order on another writer: same objects, same order, so the same bytes as writing the
-part again, whatever numbers they get.
+part again, whatever numbers they get. A tape is kept with `marshal` (Python's own version is
+in its key) in the render cache, whose files carry their checksum like every other; it is data
+archiver wrote itself, never taken from elsewhere.
 """
 
 from __future__ import annotations
