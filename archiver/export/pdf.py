@@ -311,12 +311,13 @@ def _body(framed: Frame, options: PdfOptions, chunk: int) -> list[BodyJob]:
     ]
 
 
-def _colophon(framed: Frame, options: PdfOptions, right: bool) -> list[Job]:
-    """The colophon's chunks: the first starts on the side it lands on, the others with a verso."""
+def _colophon(framed: Frame, options: PdfOptions, right: bool, first: bool = False) -> list[Job]:
+    """The colophon's chunks (with `first`, its first only): the first starts on the side it lands on,
+    the others with a verso."""
     edition, base, jobs = framed.edition, options.stylesheet(), []
     for colophon in framed.of("colophon"):
         numbered = page_list.numbered(copy.deepcopy(colophon.element), colophon.id)
-        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents))):
+        for i, element in enumerate(_colophon_slices(numbered, len(edition.documents), first)):
             side = ("right" if right else "left") if i == 0 else None
             html = part_html(edition.lang, edition.title, _body_class(framed), [element], verso=side is None)
             jobs.append(Job(html, part_css(base, edition.title, side)))
@@ -327,12 +328,13 @@ def _body_class(framed: Frame) -> str:
     return "grouped" if framed.grouped else "ungrouped"
 
 
-def _colophon_slices(element: Any, count: int) -> list[Any]:
-    """The colophon cut between articles: its heading and note, then each article's entry (h2 + ul)."""
+def _colophon_slices(element: Any, count: int, first: bool = False) -> list[Any]:
+    """The colophon cut between articles: its heading and note, then each article's entry (h2 + ul);
+    with `first`, the first slice only."""
     children = list(element)
     head, entries = children[: len(children) - 2 * count], children[len(children) - 2 * count :]
     out = []
-    for i, (start, end) in enumerate(slices(count) or [(0, 0)]):
+    for i, (start, end) in enumerate((slices(count) or [(0, 0)])[: 1 if first else None]):
         part = xhtml.el(
             None, "section", cls=element.get("class"), **({"id": element.get("id")} if i == 0 else {})
         )
@@ -373,12 +375,19 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
     if len(ids) > 1 and not _exported(options, context, ids):  # unless `prepare` did (not for each article)
         pdf_preload.start(context, part_css(base, edition.title), edition.lang)
     rendered = Rendered(context, pdf_preload.take(context))
+    early: list[Any] = []  # the front with the edition's attachments, made while the preloader renders
     try:
         jobs = _body(framed, options, chunk)
         # the cover and the colophon's chunks after its first (which start with a verso wherever
         # they land) render beside the body's; the colophon's first waits for the side it lands on
         later = _colophon(framed, options, True)[1:]
-        made = rendered.files([_front(framed, options)] + [b.job for b in jobs] + later)
+        cover = _front(framed, options)
+        kept = rendered.found(cover)
+        if kept is not None:
+            rendered.meanwhile.append(
+                lambda: early.append(_front_document(kept.read_bytes(), framed, options))
+            )
+        made = rendered.files([cover] + [b.job for b in jobs] + later)
         front = made[0].read_bytes()
         start = _pages(front)
         files = made[1 : 1 + len(jobs)]
@@ -392,16 +401,20 @@ def render(source: Frame | Edition, options: PdfOptions | None = None, chunk: in
             contents = pdf_contents.chunks(framed, base, rendered, start, digits)
             listed = [Placed(c.path, c.pages, {}, False) for c in contents]
             right = _layout(start, listed + body).end % 2 == 0  # the next index is even: a right page
-            colophon = rendered.files(_colophon(framed, options, right))
+            colophon = rendered.files(_colophon(framed, options, right, first=True) + later)
             parts = listed + body + [Placed.of(path, i > 0, cache=cache) for i, path in enumerate(colophon)]
             layout = _layout(start, parts)
             if len(str(max(layout.numbers.values(), default=0))) <= digits:
                 break
         rendered.stop_workers()  # the assembly needs their memory more
         rendered.stop_preloader()
-        data = _assemble(framed, options, front, parts, layout, contents, rendered)
+        rendered.meanwhile.clear()
+        pdf = early[0] if early else _front_document(front, framed, options)
+        data = _assemble(framed, options, pdf, parts, layout, contents, rendered)
     finally:
         rendered.close()
+        for document in early:
+            document.close()
     _gate(data, framed)
     if context.cache is not None and len(ids) > 1:  # what `prepare` asks (not each article of --each)
         context.cache.record_pass("pdf-edition", _edition_key(options, ids))
@@ -447,30 +460,38 @@ def _gate_part(path: Path, titles: tuple[str, ...], framed: Frame) -> None:
         cache.record_pass("passed", passed)
 
 
+def _front_document(front: bytes, framed: Frame, options: PdfOptions) -> Any:
+    """The rendered cover opened as the edition's document: its attachments, XMP and document info."""
+    import pikepdf
+
+    edition = framed.edition
+    pdf = pikepdf.open(io.BytesIO(front))
+    _attach(pdf, edition, framed.context)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
+        xmp["dc:identifier"] = options.rendition(edition)
+        dates = [d.published.value for d in edition.documents if d.published]
+        if len(edition.documents) == 1 and dates:
+            xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
+        _stamp_facts(pdf, xmp, edition)
+    return pdf
+
+
 def _assemble(
     framed: Frame,
     options: PdfOptions,
-    front: bytes,
+    front: Any,
     parts: list[Placed],
     layout: Layout,
     contents: list[pdf_contents.Chunk],
     rendered: Rendered,
 ) -> bytes:
-    import pikepdf
-
+    """The edition assembled on the `front` document (`_front_document`), which it closes."""
     edition = framed.edition
-    with pikepdf.open(io.BytesIO(front)) as pdf:
-        _attach(pdf, edition, framed.context)
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp["dc:language"] = edition.languages  # WeasyPrint writes /Lang but not dc:language
-            xmp["dc:identifier"] = options.rendition(edition)
-            dates = [d.published.value for d in edition.documents if d.published]
-            if len(edition.documents) == 1 and dates:
-                xmp["dc:date"] = dates  # the article's own date, at its real precision ("2019-04")
-            _stamp_facts(pdf, xmp, edition)
+    with front as pdf:
         # a text with non-breaking hyphens of its own keeps them: they share the line-break glyph
         soft = not any("\u2011" in "".join(p.element.itertext()) for p in framed.parts)
-        assembly = Assembly.on(pdf, soft)
+        assembly = Assembly.on(pdf, soft, framed.context.cache)
         folios = Folios(
             pdf, rendered.one(Job(*sample(options.stylesheet() + NO_MARKS, edition.lang)), untagged)
         )
@@ -482,8 +503,15 @@ def _assemble(
                 if chunk is None:
                     assembly.append(part.path, keep, part.verso, langs=part.langs, known=part.known)
                 else:
+                    cache = framed.context.cache  # its page count and page starts, read once
+                    known = None if cache is None else Placed.of(part.path, False, cache=cache).known
                     first = assembly.append(
-                        part.path, pages=chunk.pages, verso=False, navigation=False, targets=chunk.targets
+                        part.path,
+                        pages=chunk.pages,
+                        verso=False,
+                        navigation=False,
+                        targets=chunk.targets,
+                        known=known,
                     )
                     for column in chunk.numbers:
                         found = (column, layout.numbers[column.name])

@@ -14,6 +14,7 @@ margin boxes.
 from __future__ import annotations
 
 import collections
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,14 +117,20 @@ def stamp(
     gives what stands for that copy in the page's own document)."""
     import pikepdf
 
-    if template.name not in fonts:
-        fonts[template.name] = pdf.copy_foreign(template.font)
+    font = share(pdf, template, fonts)
     resources = page.obj.Resources
     if "/Font" not in resources:
         resources.Font = pikepdf.Dictionary()
-    resources.Font[template.name] = here(fonts[template.name])
+    resources.Font[template.name] = here(font)
     page.contents_add(b"q\n", prepend=True)  # the page's own graphics state ends before the stamps
     page.contents_add(b"\nQ\n" + b"\n".join(streams))
+
+
+def share(pdf: Any, template: Template, fonts: dict[str, Any]) -> Any:
+    """The edition's copy of the template's font, made in `pdf` the first time (kept in `fonts`)."""
+    if template.name not in fonts:
+        fonts[template.name] = pdf.copy_foreign(template.font)
+    return fonts[template.name]
 
 
 class Folios:
@@ -133,6 +140,7 @@ class Folios:
         import pikepdf
 
         self.pdf = pdf
+        self.digest = hashlib.sha256(sample.read_bytes()).hexdigest()  # what the stamps are made from
         self.source = pikepdf.open(sample)
         right = Template.of(self.source.pages[0], FOLIO_FONT)
         left = Template.of(self.source.pages[1], FOLIO_FONT)

@@ -16,20 +16,28 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archiver.executor import give_back
+from archiver.export import cache as render_cache
 from archiver.export import page_list, pdf_ink
+from archiver.export.cache import RENDER_VERSION, RenderCache, styles_digest
 from archiver.export.fonts import postscript_names
+from archiver.export.pdf_folio import FOLIO_FONT, share
 from archiver.export.pdf_press import Press, drop_annotations, to_pdfx
 from archiver.export.pdf_render import LEVELS
 from archiver.export.pdf_skeleton import Skeleton
 from archiver.export.pdf_structure import drop_tail, drop_verso, kids, set_languages
+from archiver.export.pdf_tape import FONT, Recorder, fill, replay
 from archiver.export.pdf_writer import Copier, Writer
+
+TAPE = "pdf-tape"  # the render cache's kind for parts' tapes (pdf_tape)
+TAPE_VERSION = "3"  # what a tape holds and how the assembly writes a part
 
 
 def _walk(item: Any) -> Iterator[Any]:
@@ -83,13 +91,15 @@ class Assembly:
     pieces: list[Piece] = field(default_factory=list)
     blank: set[int] = field(default_factory=set)  # indices of blank versos (no folio)
     starts: list[tuple[int, str, int]] = field(default_factory=list)  # page index, block, offset
+    tapes: RenderCache | None = None  # where each part's writing is kept and replayed from (pdf_tape)
 
     @classmethod
-    def on(cls, pdf: Any, soft: bool = True) -> Assembly:
-        """The assembly on the front document; with `soft`, line-break hyphens read as soft hyphens."""
+    def on(cls, pdf: Any, soft: bool = True, tapes: RenderCache | None = None) -> Assembly:
+        """The assembly on the front document; with `soft`, line-break hyphens read as soft hyphens;
+        with `tapes`, a part written before in the same place is replayed from there (pdf_tape)."""
         if soft:
             soft_hyphens(pdf.pages)
-        return cls(pdf, len(pdf.pages), soft)
+        return cls(pdf, len(pdf.pages), soft, tapes=tapes)
 
     def append(
         self,
@@ -157,6 +167,7 @@ class _Run:
         self.slot = len(str(assembly.count))
         self.sheet = press.sheet(assembly.pdf)  # registration colour and slug forms, in the front
         self.srgb: int | None = None
+        self.recorder: Recorder | None = None  # the part being written and kept (pdf_tape)
         if press.pdfx:  # the front's sRGB profile, which images recoloured in every part point to
             found = [i.DestOutputProfile for i in assembly.pdf.Root.get("/OutputIntents", [])]
             srgb = next((p for p in found if int(p.get("/N", 0)) == 3), None)
@@ -170,9 +181,16 @@ class _Run:
         self._piece(pdf, self.front, 0, 0, keys=None)
         if self.press.pdfx:
             to_pdfx(pdf, self.press.identifier, pages=False)
-        for piece in self.assembly.pieces:
+        pieces = self.assembly.pieces
+        ends = [p.first for p in pieces[1:]] + [self.assembly.count]
+        for piece, end in zip(pieces, ends, strict=True):
+            name, tapes = self._tape_name(piece, end), self.assembly.tapes
+            kept = None if name is None or tapes is None else tapes.recorded(TAPE, name)
+            if kept is not None:
+                self._replay(piece, kept)
+                continue
             with pikepdf.open(piece.path) as src:
-                self._part(src, piece)
+                self._part(src, piece, name)
         rename_subsets([*fonts_of(pdf.pages), *self.folios.fonts.values()])
         self.skeleton.write(self.front, self.next_key, labels, (LEVELS,))
         info = pdf.trailer.get("/Info")
@@ -180,8 +198,78 @@ class _Run:
         self.front.flush()
         self.writer.close(self.skeleton.catalog, number)
 
-    def _part(self, src: Any, piece: Piece) -> None:
-        """Adjust one part (drop what does not stay, languages) and write it."""
+    def _tape_name(self, piece: Piece, end: int) -> str | None:
+        """The key of the part's tape: its bytes and all that decides its writing but the numbers its
+        objects get (None: not kept, as when the press stage or contents numbers touch its pages)."""
+        press = self.press
+        if self.assembly.tapes is None or press.bleed or press.marks or press.pdfx:
+            return None
+        stamps = [
+            (page - piece.first, more[0].name, more[1])
+            for page, more in sorted(self.more.items())
+            if piece.first <= page < end
+        ]
+        place = (piece.keep, piece.verso, piece.pages, piece.navigation, piece.langs, piece.first)
+        return render_cache.key(
+            TAPE,
+            TAPE_VERSION,
+            RENDER_VERSION,
+            styles_digest(),
+            sys.version,
+            hashlib.sha256(piece.path.read_bytes()).hexdigest(),
+            repr((place, sorted(piece.targets.items()), piece.first in self.assembly.blank)),
+            repr((self.next_key, self.assembly.soft, self.slot)),
+            self.folios.digest,
+            repr(stamps),
+        )
+
+    def _outside(self) -> dict[int, str]:
+        """The skeleton's objects a part refers to, by number."""
+        sk = self.skeleton
+        return {sk.root: "root", sk.document: "document", sk.pages: "pages"}
+
+    def _shared(self, obj: Any) -> int:
+        """The front's number for its `obj` (a folio font) a part refers to; kept on the part's tape."""
+        number = self.front.ref(obj)
+        assert number is not None
+        recorder = self.recorder
+        if recorder is not None:
+            names = [name for name, font in self.folios.fonts.items() if font.objgen == obj.objgen]
+            if names:
+                recorder.outside(FONT + names[0], number)
+            else:
+                recorder.ok = False
+        return number
+
+    def _replay(self, piece: Piece, data: bytes) -> None:
+        """Write a part from its tape, as `_part` wrote it then, with this file's numbers."""
+        stamped = piece.first + (1 if piece.first in self.assembly.blank else 0)  # its first folio
+        templates = {more[0].name: more[0] for more in self.more.values()}
+        templates[FOLIO_FONT] = self.folios.sides[(stamped + 1) % 2 == 1]  # as its first stamp copies it
+
+        def shared(code: str) -> int:
+            font = share(self.folios.pdf, templates[code.removeprefix(FONT)], self.folios.fonts)
+            number = self.front.ref(font)
+            assert number is not None
+            return number
+
+        outside = {name: number for number, name in self._outside().items()}
+        numbers, names, records = replay(data, self.writer, outside, shared)
+
+        def text(template: Any) -> bytes:
+            return fill(template, numbers, names)
+
+        sk = self.skeleton
+        sk.page_refs += [numbers[c] if isinstance(c, int) else names[c] for c in records["pages"]]
+        sk.kids += [text(t) for t in records["kids"]]
+        sk.nums += [(k, text(t)) for k, t in records["nums"]]
+        sk.marks += [(level, text(title), text(dest)) for level, title, dest in records["marks"]]
+        for name, dest in records["dests"]:
+            sk.dests[name] = text(dest)
+        self.next_key = records["next_key"]
+
+    def _part(self, src: Any, piece: Piece, tape: str | None = None) -> None:
+        """Adjust one part (drop what does not stay, languages) and write it; kept as `tape` when named."""
         index = {page.objgen: i for i, page in enumerate(src.pages)}  # as the part was rendered
         if self.assembly.soft:
             soft_hyphens(src.pages)
@@ -193,13 +281,38 @@ class _Run:
         set_languages(document, index, piece.langs)
         if piece.targets:
             retarget(src.pages, piece.targets)
-        copier = Copier(self.writer, src)
+        recorder = None if tape is None else Recorder(self.writer, self._outside())
+        copier = Copier(self.writer if recorder is None else recorder, src)
         kept = {page.objgen for page in src.pages}
         for objgen in set(index) - kept:  # a reference to a dropped page is null
             copier.numbers[objgen] = None
         offset = self.next_key
-        self._piece(src, copier, piece.first, offset, self._renumber(src), piece.navigation)
-        copier.flush()
+        sk = self.skeleton
+        before = (len(sk.page_refs), len(sk.kids), len(sk.nums), len(sk.marks), dict(sk.dests))
+        self.recorder = recorder
+        try:
+            self._piece(src, copier, piece.first, offset, self._renumber(src), piece.navigation)
+            copier.flush()
+        finally:
+            self.recorder = None
+        if recorder is not None and tape is not None and self.assembly.tapes is not None:
+            records = self._records(recorder, *before)
+            if recorder.ok:
+                self.assembly.tapes.put(TAPE, tape, recorder.tape(records))
+
+    def _records(
+        self, recorder: Recorder, pages: int, kids: int, nums: int, marks: int, dests: dict[str, bytes]
+    ) -> dict[str, Any]:
+        """What the part added to the skeleton (after the counts and names it had before), as templates."""
+        sk, t = self.skeleton, recorder.template
+        return {
+            "pages": [recorder.codes[n] for n in sk.page_refs[pages:]],
+            "kids": [t(kid) for kid in sk.kids[kids:]],
+            "nums": [(k, t(v)) for k, v in sk.nums[nums:]],
+            "marks": [(level, t(title), t(dest)) for level, title, dest in sk.marks[marks:]],
+            "dests": [(name, t(dest)) for name, dest in sk.dests.items() if dests.get(name) != dest],
+            "next_key": self.next_key,
+        }
 
     def _piece(
         self,
@@ -219,7 +332,7 @@ class _Run:
         copier.fix(root, skeleton.root)
         copier.fix(document, skeleton.document)
         copier.fix(src.Root.Pages, skeleton.pages)
-        here = _Here(copier, self.front)
+        here = _Here(copier, self.front, self._shared)
         sheet = self.sheet.moved(here)
         for i, page in enumerate(src.pages, start=first):
             if i and i not in self.assembly.blank:
@@ -304,16 +417,15 @@ def retarget(pages: Iterable[Any], targets: dict[str, str]) -> None:
 class _Here:
     """Objects of the front (shared by every page) as they are referred to from another document."""
 
-    def __init__(self, copier: Copier, front: Copier) -> None:
-        self.copier, self.front = copier, front
+    def __init__(self, copier: Copier, front: Copier, ref: Callable[[Any], int]) -> None:
+        self.copier, self.front, self.ref = copier, front, ref  # `ref`: the front's number for an object
         self.made: dict[tuple[int, int], Any] = {}
 
     def __call__(self, obj: Any) -> Any:
         if self.copier is self.front:
             return obj
         if obj.objgen not in self.made:
-            number = self.front.ref(obj)
-            assert number is not None
+            number = self.ref(obj)
             self.made[obj.objgen] = self.copier.stand_in(number)
         return self.made[obj.objgen]
 

@@ -108,6 +108,15 @@ class Rendered:
         self.scratch = tempfile.TemporaryDirectory(prefix="archiver-pdf-")
         self.runner: Runner[bytes] | None = None  # one set of workers for every batch of the edition
         self.preloader = preloader  # WeasyPrint loaded early in a fork (pdf_preload): renders a few
+        self.meanwhile: list[Callable[[], None]] = []  # work to do while the preloader renders, once
+
+    def found(self, job: Job) -> Path | None:
+        """The job's file if rendered in this run or kept in the cache (nothing rendered)."""
+        return self._found(job)
+
+    def _while_rendering(self) -> None:
+        while self.meanwhile:
+            self.meanwhile.pop(0)()
 
     def stop_workers(self) -> None:
         """End the workers (they hold their memory until then); a later batch starts new ones."""
@@ -199,7 +208,7 @@ class Rendered:
         done: dict[str, Path] = {}
         for batch in _batches(missing, workers(self.context.jobs)):
             calls = [(job.html, job.css, job.notes) for job in batch]
-            results = self.preloader.render(calls, Path(self.scratch.name))
+            results = self.preloader.render(calls, Path(self.scratch.name), self._while_rendering)
             for job, data in zip(batch, results, strict=True):
                 if data is None:
                     data = render_part(job.html, job.css, job.notes)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +73,18 @@ class Preloader:
         self.process.start()
         theirs.close()
 
-    def render(self, calls: Sequence[Call], folder: Path) -> list[bytes | None]:
+    def render(
+        self, calls: Sequence[Call], folder: Path, meanwhile: Callable[[], None] = lambda: None
+    ) -> list[bytes | None]:
         """Each call rendered side by side (the first, the longest, in the preloader, the others in forks of
-        it); None where one failed."""
+        it), this process doing `meanwhile()` as they render; None where one failed."""
         outs = [str(folder / f"preloaded-{i}.pdf") for i in range(len(calls))]
         try:
             self.connection.send([(*call, out) for call, out in zip(calls, outs, strict=True)])
+        except (OSError, EOFError):  # the preloader died (out of memory?): the caller renders
+            return [None] * len(calls)
+        meanwhile()
+        try:
             done: list[bool] = self.connection.recv()
         except (OSError, EOFError):  # the preloader died (out of memory?): the caller renders
             return [None] * len(calls)

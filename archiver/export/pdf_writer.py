@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import zlib
 from array import array
 from collections import deque
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 PACK = 100  # objects per object stream (qpdf's figure)
 # A literal string (qpdf escapes its parentheses), a hex string, or a reference "n g R".
@@ -55,6 +56,14 @@ class Writer:
         self.seconds.append(0)
         self.thirds.append(0)
         return self.last
+
+    def reserve_many(self, count: int) -> int:
+        """`count` new object numbers in a row (as many `reserve` calls); the first of them."""
+        first = len(self.kinds)
+        self.kinds.extend(bytes(count))
+        self.seconds.extend(array("q", bytes(8 * count)))
+        self.thirds.extend(array("H", bytes(2 * count)))
+        return first
 
     def _at(self, number: int, kind: int, second: int, third: int = 0) -> None:
         self.kinds[number], self.seconds[number], self.thirds[number] = kind, second, third
@@ -103,11 +112,7 @@ class Writer:
         if missing:
             raise ValueError(f"objects reserved but never written: {missing[:5]}")
         wide = max(4, (self.offset.bit_length() + 7) // 8)
-        rows = zip(self.kinds, self.seconds, self.thirds, strict=True)
-        table = b"".join(
-            bytes([kind]) + second.to_bytes(wide, "big") + third.to_bytes(2, "big")
-            for kind, second, third in rows
-        )
+        table = _table(self.kinds, self.seconds, self.thirds, wide)
         ident = self.digest.hexdigest().encode("ascii")
         entries = (
             b"/Type /XRef /Size %d /W [ 1 %d 2 ] /Root %d 0 R%s /ID [ <%s> <%s> ] /Filter /FlateDecode"
@@ -125,10 +130,36 @@ class Writer:
         self._emit(b"startxref\n%d\n%%%%EOF\n" % start)
 
 
+def _table(kinds: bytearray, seconds: array[int], thirds: array[int], wide: int) -> bytes:
+    """The cross-reference stream's rows (type, `wide` bytes big-endian, 2 bytes big-endian), column by
+    column: slices, not a Python step per object."""
+    row = 1 + wide + 2
+    table = bytearray(len(kinds) * row)
+    table[0::row] = kinds
+    for column, (values, width) in enumerate(((seconds, wide), (thirds, 2))):
+        data = array(values.typecode, values)
+        if sys.byteorder == "little":
+            data.byteswap()
+        raw, size = data.tobytes(), data.itemsize
+        start = 1 + (wide if column else 0)
+        for j in range(width):  # the low `width` bytes of each big-endian value
+            table[start + j :: row] = raw[size - width + j :: size]
+    return bytes(table)
+
+
+class Sink(Protocol):
+    """What a `Copier` writes into: a `Writer`, or a recorder in front of one (pdf_tape)."""
+
+    def reserve(self) -> int: ...
+    def put(self, number: int, body: bytes) -> None: ...
+    def put_plain(self, number: int, body: bytes) -> None: ...
+    def put_stream(self, number: int, entries: bytes, data: bytes) -> None: ...
+
+
 class Copier:
     """Copies objects of one pikepdf document into a `Writer`, renumbered, each once."""
 
-    def __init__(self, writer: Writer, pdf: Any) -> None:
+    def __init__(self, writer: Sink, pdf: Any) -> None:
         self.writer, self.pdf = writer, pdf
         self.numbers: dict[Objgen, int | None] = {}
         self.written: dict[bytes, bytes] = {}  # a reference as the part writes it -> as the file does

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,15 +51,23 @@ def test_one_change_renders_its_two_chunks_in_the_preloader_and_gives_cold_bytes
     render, init = pdf_preload.Preloader.render, pdf_preload.Preloader.__init__
 
     def counted(
-        self: pdf_preload.Preloader, calls: Sequence[pdf_preload.Call], folder: Path
+        self: pdf_preload.Preloader, calls: Sequence[pdf_preload.Call], folder: Path, *meanwhile: Any
     ) -> list[bytes | None]:
         batches.append(len(calls))
-        return render(self, calls, folder)
+        before = len(fronts)
+        try:
+            return render(self, calls, folder, *meanwhile)
+        finally:
+            beside.append(len(fronts) - before)
 
     def started(self: pdf_preload.Preloader, css: str, lang: str) -> None:
         init(self, css, lang)
         preloaders.append(self)
 
+    fronts: list[int] = []  # the edition's front documents made (attachments, XMP)
+    beside: list[int] = []  # how many of them were made during each preloaded render
+    front = pdf._front_document
+    monkeypatch.setattr(pdf, "_front_document", lambda *args: fronts.append(1) or front(*args))
     monkeypatch.setattr(pdf_preload.Preloader, "render", counted)
     monkeypatch.setattr(pdf_preload.Preloader, "__init__", started)
     monkeypatch.setattr(pdf, "slices", lambda count: pdf_plan.slices(count, 1))  # a colophon chunk each
@@ -71,6 +80,7 @@ def test_one_change_renders_its_two_chunks_in_the_preloader_and_gives_cold_bytes
     changed = [new if i == 1 else d for i, d in enumerate(some)]
     after = _render(changed, cache, 2)
     assert sorted(map(_kind, kept)) == ["body", "colophon"] and batches == [2]  # both at once, preloaded
+    assert beside == [1] and len(fronts) == 2  # the front made as they rendered (once cold, once here)
     (preloader,) = preloaders
     assert not preloader.process.is_alive() and preloader.process.exitcode == 0  # ended with the export
     left = {p.name for p in temp.iterdir()}  # this process's own font folder may stay
@@ -91,7 +101,7 @@ def test_a_document_the_preloader_fails_to_render_renders_here(
     monkeypatch.setattr(
         pdf_preload.Preloader,
         "render",
-        lambda self, calls, folder: asked.append(len(calls)) or render(self, calls, folder),
+        lambda self, calls, folder, *more: asked.append(len(calls)) or render(self, calls, folder, *more),
     )
     assert _render(some, cache, 2) == _render(some, None, 1) and asked  # asked, failed, rendered here
 
