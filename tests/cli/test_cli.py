@@ -280,9 +280,9 @@ def test_export_json_counts_renderings_and_cache_clears(archive: Path, tmp_path:
     with zipfile.ZipFile(tmp_path / "a.epub") as zf:  # each distinct compressed member, kept by content
         deflated = {hashlib.sha256(zf.read(i)).digest() for i in zf.infolist() if i.compress_type}
     # per article its XHTML, its parsed record and its kept page (with the page's compressed bytes);
-    # the colophon's kept page; the cover; the navigation document; the dates in words; and each
-    # other compressed member by content
-    files = 3 * n + 4 + len(deflated) - (n + 1)
+    # the colophon's kept page and its entries; the cover; the navigation document; the dates in
+    # words; the stat index of the archived XML; and each other compressed member by content
+    files = 3 * n + 6 + len(deflated) - (n + 1)
     assert len(deflated) > n
     assert held["files"] == files and held["bytes"] > 0
     cleared = run("cache", "--clear", archive=archive)
