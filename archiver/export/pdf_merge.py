@@ -14,6 +14,7 @@ the named destinations (the contents' links), page labels.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sys
@@ -38,6 +39,19 @@ from archiver.export.pdf_writer import Copier, Writer
 
 TAPE = "pdf-tape"  # the render cache's kind for parts' tapes (pdf_tape)
 TAPE_VERSION = "3"  # what a tape holds and how the assembly writes a part
+# The modules whose code decides how a part is written: their source is in every tape's key, so
+# an upgrade or an edit of any of them writes the parts afresh instead of replaying old writing.
+ASSEMBLY_MODULES = ("fonts.py", "page_list.py")  # besides every pdf*.py of archiver.export
+
+
+@functools.cache
+def assembly_digest() -> str:
+    """One hash of the source of the modules that write a part (for the tapes' key)."""
+    files = render_cache.package_files("archiver.export")
+    named = [(files[i], files[i + 1]) for i in range(0, len(files), 2)]
+    return render_cache.key(
+        *(f"{name}:{digest}" for name, digest in named if name.startswith("pdf") or name in ASSEMBLY_MODULES)
+    )
 
 
 def _walk(item: Any) -> Iterator[Any]:
@@ -213,6 +227,7 @@ class _Run:
         return render_cache.key(
             TAPE,
             TAPE_VERSION,
+            assembly_digest(),
             RENDER_VERSION,
             styles_digest(),
             sys.version,

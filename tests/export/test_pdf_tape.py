@@ -8,6 +8,7 @@ edition must still be the bytes of a cold export.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 
 from archiver.document.model import Document
 from archiver.export import pdf, pdf_merge, pdf_tape
-from archiver.export.cache import Context, RenderCache
+from archiver.export.cache import Context, RenderCache, key
 from archiver.export.edition import gather
 from archiver.export.frame import frame
 from archiver.export.pdf_writer import Copier, Writer
@@ -153,3 +154,27 @@ def test_the_cross_reference_rows_written_by_columns_are_the_rows_one_by_one() -
             for k, s, t in zip(kinds, seconds, thirds, strict=True)
         )
         assert _table(kinds, seconds, thirds, wide) == rows
+
+
+def test_tapes_of_other_assembly_code_are_not_replayed(
+    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _Seen(monkeypatch)
+    cache = RenderCache(tmp_path / "cache")
+    first = _render(docs[:2], cache)
+    parts = len(seen.kept)
+    seen.clear()
+    monkeypatch.setattr(pdf_merge, "assembly_digest", lambda: "the assembly code, edited")
+    assert _render(docs[:2], cache) == first
+    assert len(seen.kept) == parts and not seen.replayed  # every part written afresh, kept anew
+
+
+def test_the_assembly_digest_covers_the_modules_that_write_a_part() -> None:
+    import archiver.export as package
+
+    folder = Path(package.__file__).parent
+    named = {p.name for p in folder.glob("pdf*.py")} | set(pdf_merge.ASSEMBLY_MODULES)
+    assert {"pdf_merge.py", "pdf_writer.py", "pdf_tape.py", "pdf_folio.py", "pdf_structure.py"} <= named
+    assert all((folder / name).is_file() for name in named)
+    sums = [f"{name}:{hashlib.sha256((folder / name).read_bytes()).hexdigest()}" for name in sorted(named)]
+    assert pdf_merge.assembly_digest() == key(*sums)
