@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,17 +94,38 @@ def test_tapes_replay_to_the_bytes_of_a_cold_edition(
                 obj.read_bytes()
 
 
-def test_a_damaged_tape_is_written_again(
-    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _damage_one_tape(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tape, *_) = sorted((cache / pdf_merge.TAPE).rglob("*"), key=lambda p: (p.is_dir(), p))
+    tape.write_bytes(tape.read_bytes()[:-10])  # cut short: its checksum no longer holds
+
+
+def _edit_the_assembly(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_merge, "assembly_digest", lambda: "the assembly code, edited")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "everything"),
+    [(_damage_one_tape, False), (_edit_the_assembly, True)],
+    ids=["a damaged tape", "tapes of other assembly code"],
+)
+def test_a_tape_not_to_be_trusted_is_written_again(
+    docs: list[Document],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spoil: Callable[[Path, pytest.MonkeyPatch], None],
+    everything: bool,
 ) -> None:
     seen = _Seen(monkeypatch)
     cache = RenderCache(tmp_path / "cache")
     first = _render(docs[:2], cache)
-    (tape, *_) = sorted((tmp_path / "cache" / pdf_merge.TAPE).rglob("*"), key=lambda p: (p.is_dir(), p))
-    tape.write_bytes(tape.read_bytes()[:-10])  # cut short: its checksum no longer holds
+    parts = len(seen.kept)
+    spoil(tmp_path / "cache", monkeypatch)
     seen.clear()
     assert _render(docs[:2], cache) == first
-    assert len(seen.kept) == 1 and seen.replayed  # that part written from its file, and kept again
+    if everything:  # every part written afresh from its file, and kept anew
+        assert len(seen.kept) == parts and not seen.replayed
+    else:  # that part written from its file, and kept again; the others replayed
+        assert len(seen.kept) == 1 and len(seen.replayed) == parts - 1
 
 
 def test_a_replay_at_other_numbers_writes_what_the_copier_writes(tmp_path: Path) -> None:
@@ -154,19 +176,6 @@ def test_the_cross_reference_rows_written_by_columns_are_the_rows_one_by_one() -
             for k, s, t in zip(kinds, seconds, thirds, strict=True)
         )
         assert _table(kinds, seconds, thirds, wide) == rows
-
-
-def test_tapes_of_other_assembly_code_are_not_replayed(
-    docs: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen = _Seen(monkeypatch)
-    cache = RenderCache(tmp_path / "cache")
-    first = _render(docs[:2], cache)
-    parts = len(seen.kept)
-    seen.clear()
-    monkeypatch.setattr(pdf_merge, "assembly_digest", lambda: "the assembly code, edited")
-    assert _render(docs[:2], cache) == first
-    assert len(seen.kept) == parts and not seen.replayed  # every part written afresh, kept anew
 
 
 def test_the_assembly_digest_covers_the_modules_that_write_a_part() -> None:
