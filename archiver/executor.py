@@ -8,7 +8,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from archiver.errors import UnknownName, UsageError
@@ -217,7 +217,6 @@ class Local(Generic[A, R]):
             return
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
-        _unblock(pool)
         pool.shutdown(wait=False, cancel_futures=True)
 
     def _alone(self, args: tuple[A, ...]) -> R:
@@ -232,24 +231,8 @@ class Local(Generic[A, R]):
 
     def close(self) -> None:
         if self.pool is not None:
-            if _STOPPING:  # workers died of the signal: one may have died halfway through a result
-                _unblock(self.pool)
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
-
-
-def _unblock(pool: Any) -> None:
-    """Close this process's end of the pool's result pipe, whose other ends its (killed) workers held.
-
-    A worker killed while it wrote a result leaves half a message in the pipe; the pool's manager
-    thread then waits in `recv` for the rest, for ever, and the interpreter's exit joins that thread
-    (seen: an ingest stopped by Ctrl-C under load that never ended). With every write end closed,
-    `recv` ends with EOFError, which the manager takes for a broken pool, and it ends.
-    """
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-    if writer is not None:
-        with suppress(OSError):
-            writer.close()
 
 
 class Runner(Protocol[R]):
