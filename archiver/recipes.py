@@ -232,8 +232,7 @@ def _load(archive: Archive, id: str, cache: RenderCache | None, index: StatIndex
     if cache is None or index is None:
         return from_bytes(archive.xml_bytes(id), str(archive.xml_path(id)))
     vouched = index.digest(id)
-    doc = records.load(cache, vouched) if vouched is not None else None
-    if doc is not None and vouched is not None:
+    if vouched is not None and (doc := records.load(cache, vouched)) is not None:
         cache.digests[id] = vouched
         return doc
     try:
@@ -241,7 +240,7 @@ def _load(archive: Archive, id: str, cache: RenderCache | None, index: StatIndex
     except OSError as exc:
         raise ArchiveError(f"{archive.xml_path(id)}: cannot read: {exc.strerror}") from exc
     cache.digests[id] = digest
-    doc = records.load(cache, digest)
+    doc = records.load(cache, digest) if digest != vouched else None  # that record was just missed
     if doc is None:
         doc = from_bytes(data, str(archive.xml_path(id)))
         records.keep(cache, digest, doc)
