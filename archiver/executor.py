@@ -8,7 +8,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from archiver.errors import UnknownName, UsageError
@@ -81,9 +81,11 @@ def _worker_setup(parent: int) -> None:
     """Worker initialiser: die with the parent (a kill -9 leaves no orphans), cap memory.
 
     Ctrl-C reaches every process of the terminal's group; workers ignore it and the parent,
-    which alone decides, stops them (see Local.map).
+    which alone decides, stops them (see Local.map). SIGTERM kills a worker outright: a forked
+    worker inherits the command line's handler, which a worker stuck in C code never runs.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     _limit_memory()
 
@@ -203,6 +205,7 @@ class Local(Generic[A, R]):
         try:
             return [result for f in futures for result in f.result()]
         except BrokenProcessPool:
+            _end(pool)  # its other workers too: they are not to be waited for
             self.close()
             _stop_if_asked()  # the workers died of the signal that stops this process
             return [self._alone(args) for args in calls]
@@ -215,24 +218,51 @@ class Local(Generic[A, R]):
         pool, self.pool = self.pool, None
         if pool is None:
             return
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
+        _end(pool)
         pool.shutdown(wait=False, cancel_futures=True)
 
     def _alone(self, args: tuple[A, ...]) -> R:
         from concurrent.futures.process import BrokenProcessPool
 
-        with self._pool(1) as solo:
-            try:
-                (result,) = solo.submit(_each, self.work, [args], self.fresh).result()
-                return result
-            except BrokenProcessPool:
-                return self.on_crash(*args)
+        solo = self._pool(1)
+        try:
+            (result,) = solo.submit(_each, self.work, [args], self.fresh).result()
+            return result
+        except BrokenProcessPool:
+            _end(solo)
+            return self.on_crash(*args)
+        except BaseException:  # stopped: its worker's call is not waited for
+            _end(solo)
+            raise
+        finally:
+            solo.shutdown()
 
     def close(self) -> None:
         if self.pool is not None:
+            if _STOPPING:  # the workers got the signal too: one may have died halfway through a result
+                _end(self.pool)
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Kill a broken or stopped pool's workers and close this process's end of their result pipe.
+
+    Python ends a broken pool's workers with SIGTERM and waits for them; a worker that does not
+    die of it (stuck in C code under a Python handler) holds the pool's shutdown for ever, so
+    they are killed here first. A worker killed while it wrote a result leaves half a message in
+    the pipe, and the pool's manager thread waits in `recv` for the rest, for ever (the
+    interpreter's exit joins that thread: an ingest stopped by Ctrl-C under load never ended).
+    With every write end closed, `recv` ends with EOFError, which the manager takes for a broken
+    pool. Both use private attributes of CPython's pool, read with getattr: elsewhere, nothing.
+    """
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with suppress(OSError, ValueError):  # already reaped, or closed
+            process.kill()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with suppress(OSError):
+            writer.close()
 
 
 class Runner(Protocol[R]):
