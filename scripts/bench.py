@@ -142,80 +142,78 @@ def same_bytes(a: Path, b: Path) -> str:
     return "identical" if a.read_bytes() == b.read_bytes() else "DIFFERENT"
 
 
-def bench_size(n: int, args: argparse.Namespace, tools: dict[str, str | None]) -> tuple[list[Run], list[str]]:
+def bench_size(
+    n: int, args: argparse.Namespace, tools: dict[str, str | None], tmp: Path
+) -> tuple[list[Run], list[str]]:
     runs: list[Run] = []
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        raw, arc, out = Path(tmp) / "raw", Path(tmp) / "arc", Path(tmp) / "out"
-        make_corpus(raw, n)
-        out.mkdir()
-        base = [*ARCHIVER, "--archive", str(arc)]
-        files = sorted(str(p) for p in raw.iterdir())
+    # `tmp` stays until the whole run ends (see main)
+    raw, arc, out = tmp / "raw", tmp / "arc", tmp / "out"
+    make_corpus(raw, n)
+    out.mkdir()
+    base = [*ARCHIVER, "--archive", str(arc)]
+    files = sorted(str(p) for p in raw.iterdir())
 
-        def run(step: str, cmd: list[str], peer: str = "") -> Run:
-            r = measure(cmd, n, step, peer)
-            runs.append(r)
-            print(
-                f"  {n:>6} {step:<34} {r.wall:8.2f} s wall {r.cpu:8.2f} s CPU {r.rss_mb:7.0f} MB", flush=True
-            )
-            return r
+    def run(step: str, cmd: list[str], peer: str = "") -> Run:
+        r = measure(cmd, n, step, peer)
+        runs.append(r)
+        print(f"  {n:>6} {step:<34} {r.wall:8.2f} s wall {r.cpu:8.2f} s CPU {r.rss_mb:7.0f} MB", flush=True)
+        return r
 
-        run("ingest", [*base, "ingest", str(raw)])
-        run("ingest again (unchanged)", [*base, "ingest", str(raw)])
-        if tools["pandoc"]:
-            run(
-                "pandoc epub",
-                [tools["pandoc"], "-f", "markdown", "-t", "epub3", "-o", str(out / "p.epub"), *files],
-            )
-        run("export epub", [*base, "export", "epub", KEEP, "-o", str(out / "a.epub")], "pandoc epub")
-        run("export epub (warm cache)", [*base, "export", "epub", KEEP, "-o", str(out / "a2.epub")])
-        notes.append(f"{n}: warm EPUB {same_bytes(out / 'a.epub', out / 'a2.epub')} to cold")
-        do_pdf = n <= args.pdf_max
+    run("ingest", [*base, "ingest", str(raw)])
+    run("ingest again (unchanged)", [*base, "ingest", str(raw)])
+    if tools["pandoc"]:
+        run(
+            "pandoc epub",
+            [tools["pandoc"], "-f", "markdown", "-t", "epub3", "-o", str(out / "p.epub"), *files],
+        )
+    run("export epub", [*base, "export", "epub", KEEP, "-o", str(out / "a.epub")], "pandoc epub")
+    run("export epub (warm cache)", [*base, "export", "epub", KEEP, "-o", str(out / "a2.epub")])
+    notes.append(f"{n}: warm EPUB {same_bytes(out / 'a.epub', out / 'a2.epub')} to cold")
+    do_pdf = n <= args.pdf_max
+    if do_pdf:
+        if tools["pandoc"] and n <= args.pdf_peer_max:
+            html = out / "p.html"
+            run("pandoc html", [tools["pandoc"], "-f", "markdown", "-s", "-o", str(html), *files])
+            run("weasyprint pdf of pandoc html", [*WEASYPRINT, str(html), str(out / "p.pdf")])
+        run(
+            "export pdf",
+            [*base, "export", "pdf", KEEP, "-o", str(out / "a.pdf")],
+            "pandoc → weasyprint pdf",
+        )
+        run("export pdf (warm cache)", [*base, "export", "pdf", KEEP, "-o", str(out / "a2.pdf")])
+        notes.append(f"{n}: warm PDF {same_bytes(out / 'a.pdf', out / 'a2.pdf')} to cold")
+        notes += per_page(n, runs, out)
+    if n >= 100:
+        change_one(raw)
+        run("ingest, one article changed", [*base, "ingest", str(raw)])
+        run("export epub, one article changed", [*base, "export", "epub", KEEP, "-o", str(out / "c.epub")])
+        run(
+            "export epub, cold (check)",
+            [*base, "export", "epub", KEEP, "--no-cache", "-o", str(out / "c0.epub")],
+        )
+        notes.append(f"{n}: EPUB after one change {same_bytes(out / 'c.epub', out / 'c0.epub')} to cold")
         if do_pdf:
-            if tools["pandoc"] and n <= args.pdf_peer_max:
-                html = out / "p.html"
-                run("pandoc html", [tools["pandoc"], "-f", "markdown", "-s", "-o", str(html), *files])
-                run("weasyprint pdf of pandoc html", [*WEASYPRINT, str(html), str(out / "p.pdf")])
             run(
-                "export pdf",
-                [*base, "export", "pdf", KEEP, "-o", str(out / "a.pdf")],
-                "pandoc → weasyprint pdf",
+                "export pdf, one article changed",
+                [*base, "export", "pdf", KEEP, "-o", str(out / "c.pdf")],
             )
-            run("export pdf (warm cache)", [*base, "export", "pdf", KEEP, "-o", str(out / "a2.pdf")])
-            notes.append(f"{n}: warm PDF {same_bytes(out / 'a.pdf', out / 'a2.pdf')} to cold")
-            notes += per_page(n, runs, out)
-        if n >= 100:
-            change_one(raw)
-            run("ingest, one article changed", [*base, "ingest", str(raw)])
-            run(
-                "export epub, one article changed", [*base, "export", "epub", KEEP, "-o", str(out / "c.epub")]
-            )
-            run(
-                "export epub, cold (check)",
-                [*base, "export", "epub", KEEP, "--no-cache", "-o", str(out / "c0.epub")],
-            )
-            notes.append(f"{n}: EPUB after one change {same_bytes(out / 'c.epub', out / 'c0.epub')} to cold")
-            if do_pdf:
+            if n <= args.check_max:  # a second cold PDF only to compare bytes: costly at 5,000
                 run(
-                    "export pdf, one article changed",
-                    [*base, "export", "pdf", KEEP, "-o", str(out / "c.pdf")],
+                    "export pdf, cold (check)",
+                    [*base, "export", "pdf", KEEP, "--no-cache", "-o", str(out / "c0.pdf")],
                 )
-                if n <= args.check_max:  # a second cold PDF only to compare bytes: costly at 5,000
-                    run(
-                        "export pdf, cold (check)",
-                        [*base, "export", "pdf", KEEP, "--no-cache", "-o", str(out / "c0.pdf")],
-                    )
-                    same = same_bytes(out / "c.pdf", out / "c0.pdf")
-                    notes.append(f"{n}: PDF after one change {same} to cold")
-        if tools["calibre"] and n <= args.calibre_max:
-            convert = tools["calibre"]
-            loop = f'i=0; for f in "{raw}"/*; do i=$((i+1)); "{convert}" "$f" "{out}/c$i.epub" || true; done'
-            run("calibre ebook-convert, one per file", ["sh", "-c", loop])
-            run(
-                "export epub --each",
-                [*base, "export", "epub", "--each", "-o", str(out / "each")],
-                "calibre ebook-convert, one per file",
-            )
+                same = same_bytes(out / "c.pdf", out / "c0.pdf")
+                notes.append(f"{n}: PDF after one change {same} to cold")
+    if tools["calibre"] and n <= args.calibre_max:
+        convert = tools["calibre"]
+        loop = f'i=0; for f in "{raw}"/*; do i=$((i+1)); "{convert}" "$f" "{out}/c$i.epub" || true; done'
+        run("calibre ebook-convert, one per file", ["sh", "-c", loop])
+        run(
+            "export epub --each",
+            [*base, "export", "epub", "--each", "-o", str(out / "each")],
+            "calibre ebook-convert, one per file",
+        )
     return runs, notes
 
 
@@ -339,10 +337,15 @@ def main() -> int:
     tools = {"pandoc": shutil.which("pandoc"), "calibre": shutil.which("ebook-convert")}
     runs: list[Run] = []
     notes: list[str] = []
-    for n in args.sizes:
-        got, said = bench_size(n, args, tools)
-        runs += got
-        notes += said
+    # Every size's files stay until the end: on ext4, a file created within minutes of many
+    # deletions makes the inode allocator step over each recently deleted inode (the kernel's
+    # recently_deleted()), which made an ingest that followed the clean-up of a smaller size's
+    # folder 1.6 times as slow in system time (see docs/benchmark.md, ninth session).
+    with tempfile.TemporaryDirectory(prefix="bench-") as top:
+        for n in args.sizes:
+            got, said = bench_size(n, args, tools, Path(top) / str(n))
+            runs += got
+            notes += said
     print("\n".join(["", *table(runs), "", *(f"- {line}" for line in ratios(runs) + notes)]))
     found = "; ".join(f"{name}: {path or 'not installed'}" for name, path in tools.items())
     print(f"\n{os.cpu_count()} cores; {found}")
