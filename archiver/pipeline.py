@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from archiver.errors import ArchiveError, ArchiverError, DocumentError, InputError, Problem
-from archiver.executor import BudgetExceeded, runner, time_budget, workers
+from archiver.executor import BudgetExceeded, runner, time_budget
 from archiver.ingest.ids import archive_id
 from archiver.store import Archive
 from archiver.store.archive import Item, Stored
@@ -207,13 +207,15 @@ def ingest_bytes(data: bytes, name: str, when: str, dialect: str | None = None) 
     return read(data, name, when, dialect)
 
 
-def prepare(parallel: bool = False) -> None:
+def prepare() -> None:
     """Load what parsing needs (readers, schemas, the language model) into this process.
 
     Local worker processes are forked from this one: what is loaded here before the first batch
-    is loaded once, not once per worker. With `parallel`, also what only some articles need
-    (ftfy for mojibake: 0.07 s), which each worker would load again. wordfreq's lists, for
-    line-end hyphens, are mapped from the cache folder when needed (archiver.ingest.wordlists).
+    is loaded once, not once per worker. What only some articles need is left to the workers
+    that meet them: ftfy, for mojibake (0.04 s), loaded here would cost every run that time
+    before any worker starts, and a worker that needs it loads it alongside the others' work.
+    wordfreq's lists, for line-end hyphens, are mapped from the cache folder when needed
+    (archiver.ingest.wordlists).
     """
     import archiver.ingest.assemble  # noqa: F401  (the readers)
     from archiver.document.validate import _relaxng, _schematron
@@ -221,8 +223,6 @@ def prepare(parallel: bool = False) -> None:
 
     language.detect("")
     _relaxng(), _schematron()
-    if parallel:
-        import ftfy  # noqa: F401
 
 
 def _parse(data: bytes, name: str, when: str, dialect: str | None) -> Parsed:
@@ -345,7 +345,7 @@ def ingest(
                 parsed = None
             calls = [(data, Path(shown).name, when, dialect, budget) for shown, data in todo]
             if calls and not prepared and executor == "local":
-                prepare(parallel=len(calls) > 1 and workers(jobs) > 1)
+                prepare()
                 prepared = True
             results = work.map(calls) if calls else []
             advance(("parse",), len(todo))

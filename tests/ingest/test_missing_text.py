@@ -11,7 +11,8 @@ import pytest
 from archiver import pipeline
 from archiver.ingest import assemble
 
-ALPHABET = "ab é\u00a0\t\n\u2003\u3000\U0001f600\udc80-–\u200b\ufeffx"  # spaces of every kind, astral, a lone surrogate
+# spaces of every kind, an astral character, a lone surrogate
+ALPHABET = "ab é\u00a0\t\n\u2003\u3000\U0001f600\udc80-–\u200b\ufeffx"
 
 
 def _counted(source: str, pieces: list[str]) -> bool:
@@ -30,7 +31,7 @@ def test_same_characters_agrees_with_counting_on_random_texts() -> None:
         rng.shuffle(chars)
         if rng.random() < 0.5:  # a change: one character dropped, added or replaced
             at = rng.randrange(len(chars) + 1)
-            chars[at:at + rng.randrange(2)] = rng.choice(["", rng.choice(ALPHABET)])
+            chars[at : at + rng.randrange(2)] = rng.choice(["", rng.choice(ALPHABET)])
         cut = sorted(rng.randrange(len(chars) + 1) for _ in range(2))
         pieces = ["".join(chars[: cut[0]]), "".join(chars[cut[0] : cut[1]]), "".join(chars[cut[1] :])]
         same = assemble._same_characters(source, pieces)
@@ -41,7 +42,8 @@ def test_same_characters_agrees_with_counting_on_random_texts() -> None:
 
 def test_missing_text_is_the_same_with_and_without_the_quick_check(monkeypatch: pytest.MonkeyPatch) -> None:
     root = Path(__file__).resolve().parents[2]
-    files = sorted((root / "sources").iterdir()) + sorted((root.parent / "shared" / "corpus").rglob("*.txt"))[:8]
+    corpus = sorted((root.parent / "shared" / "corpus").rglob("*.txt"))[:8]  # where it is at hand
+    files = sorted((root / "sources").iterdir()) + corpus
     seen = []
     real = assemble.missing_text
 
