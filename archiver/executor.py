@@ -25,6 +25,7 @@ CHUNK = 32  # calls sent to a local worker as one task: fewer messages and wake-
 # chunk it lays out (caches, fragments; more after a long one) and is not given back; a new worker
 # costs about 2 s of CPU. A long `map` runs in rounds of this many calls a worker.
 FRESH_CALLS = 8
+WATCH = 1.0  # seconds between looks for a worker that died where its pool cannot see it (_results)
 
 
 class BudgetExceeded(Exception):
@@ -203,7 +204,7 @@ class Local(Generic[A, R]):
         chunks = [calls[i : i + size] for i in range(0, len(calls), size)]
         futures: list[Future[list[R]]] = [pool.submit(_each, self.work, c, self.fresh) for c in chunks]
         try:
-            return [result for f in futures for result in f.result()]
+            return [result for done in _results(pool, futures) for result in done]
         except BrokenProcessPool:
             _end(pool)  # its other workers too: they are not to be waited for
             self.close()
@@ -224,14 +225,16 @@ class Local(Generic[A, R]):
     def _alone(self, args: tuple[A, ...]) -> R:
         from concurrent.futures.process import BrokenProcessPool
 
+        _stop_if_asked()  # a termination signal whose exception was lost: no more retries
         solo = self._pool(1)
         try:
-            (result,) = solo.submit(_each, self.work, [args], self.fresh).result()
+            ((result,),) = _results(solo, [solo.submit(_each, self.work, [args], self.fresh)])
             return result
         except BrokenProcessPool:
             _end(solo)
+            _stop_if_asked()  # its worker died of the signal that stops this process
             return self.on_crash(*args)
-        except BaseException:  # stopped: its worker's call is not waited for
+        except BaseException:  # stopped (or a failure outside the call): its worker is not waited for
             _end(solo)
             raise
         finally:
@@ -245,6 +248,31 @@ class Local(Generic[A, R]):
             self.pool = None
 
 
+def _results(pool: ProcessPoolExecutor, futures: list[Future[list[R]]]) -> list[list[R]]:
+    """The futures' results in order, as `result()` gives them (BrokenProcessPool included).
+
+    A worker killed halfway through sending a result (the OOM killer) leaves the pool's manager
+    waiting in `recv` for the rest, where it never looks at its workers: the calls would wait for
+    ever. So every WATCH seconds a worker found dead while calls are pending ends the pool (_end),
+    and they fail as a crash does.
+    """
+    from concurrent.futures import wait
+
+    pending: set[Future[list[R]]] = set(futures)
+    ended = False
+    while pending:
+        _, pending = wait(pending, timeout=WATCH)
+        if pending and not ended and any(p.exitcode is not None for p in _processes(pool)):
+            _end(pool)
+            ended = True
+    return [f.result() for f in futures]
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (a private attribute of CPython's pool; elsewhere none)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _end(pool: ProcessPoolExecutor) -> None:
     """Kill a broken or stopped pool's workers and close this process's end of their result pipe.
 
@@ -254,9 +282,10 @@ def _end(pool: ProcessPoolExecutor) -> None:
     the pipe, and the pool's manager thread waits in `recv` for the rest, for ever (the
     interpreter's exit joins that thread: an ingest stopped by Ctrl-C under load never ended).
     With every write end closed, `recv` ends with EOFError, which the manager takes for a broken
-    pool. Both use private attributes of CPython's pool, read with getattr: elsewhere, nothing.
+    pool (a process forked from this one while the pool works holds a write end too, until it
+    ends). Both use private attributes of CPython's pool, read with getattr: elsewhere, nothing.
     """
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in _processes(pool):
         with suppress(OSError, ValueError):  # already reaped, or closed
             process.kill()
     writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)

@@ -339,11 +339,12 @@ def main() -> int:
     notes: list[str] = []
     # Every size's files stay until the end: on ext4, a file created within minutes of many
     # deletions makes the inode allocator step over each recently deleted inode (the kernel's
-    # recently_deleted()), which made an ingest that followed the clean-up of a smaller size's
-    # folder 1.6 times as slow in system time (see docs/benchmark.md, ninth session).
+    # recently_deleted()): an ingest of 1,000 right after deleting an archive of that size took
+    # 1.6 times as long (docs/benchmark.md, "Ingest CPU, ninth session").
+    # The folders of all sizes together take a few GB at the default sizes.
     with tempfile.TemporaryDirectory(prefix="bench-") as top:
-        for n in args.sizes:
-            got, said = bench_size(n, args, tools, Path(top) / str(n))
+        for i, n in enumerate(args.sizes):
+            got, said = bench_size(n, args, tools, Path(top) / f"{i}-{n}")
             runs += got
             notes += said
     print("\n".join(["", *table(runs), "", *(f"- {line}" for line in ratios(runs) + notes)]))

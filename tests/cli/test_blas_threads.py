@@ -10,7 +10,7 @@ import pytest
 
 # The value the command line leaves in its environment, printed as the process exits.
 SHOW = (
-    "import atexit, os, sys; from archiver import cli;"
+    "import atexit, os, sys; from archiver import cli; assert 'numpy' not in sys.modules;"
     "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')));"
     "sys.argv = ['archiver', '--version']; cli.main()"
 )

@@ -65,3 +65,16 @@ def test_walking_elements_only_changes_no_verdict() -> None:
         assert found == _failed(default, data), rule
     for path in sorted(GOLDEN.glob("*.xml")):
         assert _failed(walk, path.read_bytes()) == _failed(default, path.read_bytes()) == [], path.name
+
+
+def test_the_rules_are_compiled_to_walk_elements_and_leave_fired_rules_out() -> None:
+    """The options reach the skeleton as meant (quoted values would be taken for other words)."""
+    from lxml import isoschematron
+
+    compiled = isoschematron.Schematron(
+        etree.parse(str(SCHEMA)), compile_params=validate.WALK, store_xslt=True
+    )
+    xslt = etree.tostring(compiled.validator_xslt).decode()
+    walks = set(re.findall(r'apply-templates select="([^"]*)" mode="M\d+"', xslt)) - {"/"}
+    assert walks == {"*"}
+    assert "fired-rule" not in xslt

@@ -18,11 +18,14 @@ def stubborn(n: int, marker: str) -> int:
     """Call 0 hangs once, deaf to SIGTERM (as a worker stuck in C code under a Python handler);
     call 1 kills its worker, which breaks the pool."""
     if n == 0 and not os.path.exists(marker):
-        Path(marker).touch()
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        Path(marker).touch()
         time.sleep(120)
     if n == 1:
-        time.sleep(0.3)  # call 0 has started by now
+        for _ in range(600):  # until call 0 is deaf to SIGTERM (at most 30 s)
+            if os.path.exists(marker):
+                break
+            time.sleep(0.05)
         os._exit(1)
     return n
 

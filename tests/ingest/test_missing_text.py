@@ -12,7 +12,7 @@ from archiver import pipeline
 from archiver.ingest import assemble
 
 # spaces of every kind, an astral character, a lone surrogate
-ALPHABET = "ab é\u00a0\t\n\u2003\u3000\U0001f600\udc80-–\u200b\ufeffx"
+ALPHABET = "ab é\u00a0\t\n\x1c\x1f\x85\u2028\u2003\u3000\U0001f600\udc80-–\u200b\ufeffx"
 
 
 def _counted(source: str, pieces: list[str]) -> bool:
@@ -20,6 +20,13 @@ def _counted(source: str, pieces: list[str]) -> bool:
         return Counter(c for c in text if not c.isspace())
 
     return nonspace(source) == nonspace("".join(pieces))
+
+
+def test_split_drops_exactly_the_characters_isspace_names() -> None:
+    """What _same_characters rests on, for every code point."""
+    for code in range(0x110000):
+        c = chr(code)
+        assert ("".join(c.split()) == "") == c.isspace(), hex(code)
 
 
 def test_same_characters_agrees_with_counting_on_random_texts() -> None:
