@@ -202,8 +202,8 @@ class Local(Generic[A, R]):
         # several chunks a worker, so that they share the work evenly; long (fresh) calls one by one
         size = 1 if self.fresh else max(1, min(CHUNK, len(calls) // (self.jobs * 4)))
         chunks = [calls[i : i + size] for i in range(0, len(calls), size)]
-        futures: list[Future[list[R]]] = [pool.submit(_each, self.work, c, self.fresh) for c in chunks]
-        try:
+        try:  # a pool broken between rounds (an idle worker killed) refuses the submits themselves
+            futures: list[Future[list[R]]] = [pool.submit(_each, self.work, c, self.fresh) for c in chunks]
             return [result for done in _results(pool, futures) for result in done]
         except BrokenProcessPool:
             _end(pool)  # its other workers too: they are not to be waited for
@@ -256,15 +256,19 @@ def _results(pool: ProcessPoolExecutor, futures: list[Future[list[R]]]) -> list[
     ever. So every WATCH seconds a worker found dead while calls are pending ends the pool (_end),
     and they fail as a crash does.
     """
-    from concurrent.futures import wait
-
-    pending: set[Future[list[R]]] = set(futures)
     ended = False
-    while pending:
-        _, pending = wait(pending, timeout=WATCH)
-        if pending and not ended and any(p.exitcode is not None for p in _processes(pool)):
-            _end(pool)
-            ended = True
+    # One future at a time: concurrent.futures.wait holds several futures' locks at once, and a
+    # Ctrl-C among them would leave some held, for the pool's manager thread to block on at exit.
+    for future in futures:
+        while True:
+            try:
+                future.exception(timeout=WATCH)
+                break
+            except TimeoutError:
+                # a worker exits only when it dies, while calls are pending (no max_tasks_per_child)
+                if not ended and any(p.exitcode is not None for p in _processes(pool)):
+                    _end(pool)
+                    ended = True
     return [f.result() for f in futures]
 
 

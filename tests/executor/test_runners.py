@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 
 import pytest
 
@@ -72,3 +74,20 @@ def test_unknown_executor_and_unreachable_scheduler_are_usage_errors(monkeypatch
         with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
             unreachable.map([(1,)])
         unreachable.close()
+
+
+def test_a_worker_killed_between_rounds_fails_no_call() -> None:
+    local = runner(square, crashed, jobs=2)
+    try:
+        local.map([(n,) for n in range(8)])
+        pool = local.pool  # type: ignore[attr-defined]
+        os.kill(next(iter(pool._processes)), signal.SIGKILL)  # an idle worker, as the OOM killer ends it
+        for _ in range(100):  # until the pool knows itself broken: it then refuses new calls
+            if pool._broken:
+                break
+            time.sleep(0.05)
+        assert pool._broken
+        results = local.map([(n,) for n in range(8)])
+    finally:
+        local.close()
+    assert [r for r, _ in results] == [n * n for n in range(8)]
