@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -75,8 +77,16 @@ def test_main_builds_the_named_command_alone_and_leaves_the_app_whole(
 
     monkeypatch.setattr(typer.main, "get_command", spy)
     monkeypatch.setattr(sys, "argv", ["archiver", "formats", "--help"])
-    with pytest.raises(SystemExit):
-        cli.main()
+    # main() sets signal handlers and an environment variable; the tests' process keeps neither
+    # (a pool forked later by another test would inherit the handlers)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", os.environ.get("OPENBLAS_NUM_THREADS", "1"))
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     assert "Usage: archiver formats" in capsys.readouterr().out
     assert built == [["formats"]]
     assert cli.app.registered_commands == before
