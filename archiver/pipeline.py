@@ -16,7 +16,7 @@ from archiver.ingest.ids import archive_id
 from archiver.store import Archive
 from archiver.store.archive import Item, Stored
 from archiver.store.catalog import Entry
-from archiver.store.files import printable_name
+from archiver.store.files import printable_name, read_all
 
 if TYPE_CHECKING:  # loaded on first use: a re-ingest of unchanged files parses and stores nothing
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -115,7 +115,7 @@ def _walk(top: Path, follow: bool, found: Inputs) -> Iterator[Path]:
 def _read(path: Path, follow: bool) -> bytes | Outcome:
     """The file's bytes, or the Outcome that ends its story here (it cannot or may not be read).
 
-    Plain `os` calls (open, fstat, read, close): a re-ingest reads every file, and a buffered
+    Plain `os` calls (open, fstat, read_all, close): a re-ingest reads every file, and a buffered
     file object cost twice the time of the reads themselves.
     """
     shown = printable_name(str(path))
@@ -136,22 +136,11 @@ def _read(path: Path, follow: bool) -> bytes | Outcome:
             return _failed(shown, "skipped", f"not a regular file ({_kind(info.st_mode)})")
         if info.st_size > MAX_BYTES:
             return _failed(shown, "too-large", f"over {MAX_BYTES >> 20} MiB, not an article")
-        return _read_all(fd, info.st_size)
+        return read_all(fd, info.st_size)
     except OSError as exc:
         return _failed(shown, "unreadable", exc.strerror or str(exc))
     finally:
         os.close(fd)
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """Everything in the file: one read when it still has the size fstat gave, else to the end."""
-    data = os.read(fd, size + 1)
-    if len(data) == size:  # a regular file's read stops short only at its end
-        return data
-    parts = [data]
-    while block := os.read(fd, 1 << 20):
-        parts.append(block)
-    return b"".join(parts)
 
 
 def _kind(mode: int) -> str:

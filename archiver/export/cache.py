@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import RULES_VERSION, __version__
-from archiver.store.files import write_atomic
+from archiver.store.files import read_all, write_atomic
 
 # Bump the last number whenever rendering or assembly changes without a change of version or
 # stylesheet (2: contents numbers stamped, /Lang per article, PostScript font names; 3: marks in a
@@ -43,12 +43,13 @@ RENDERERS = ("weasyprint", "pydyf", "pikepdf", "ebooklib", "lxml", "pillow", "fo
 COVER_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 
 
-def package_files(package: str, folder: str = "") -> list[str]:
-    """Name and SHA-256 of each file in a package folder, in name order (for cache keys)."""
+def package_files(package: str, folder: str = "", keep: Callable[[str], bool] | None = None) -> list[str]:
+    """Name and SHA-256 of each file in a package folder (those whose name `keep` takes), in name
+    order (for cache keys)."""
     found = resources.files(package).joinpath(folder) if folder else resources.files(package)
     parts: list[str] = []
     for item in sorted(found.iterdir(), key=lambda p: p.name):
-        if item.is_file():
+        if item.is_file() and (keep is None or keep(item.name)):
             parts += [item.name, hashlib.sha256(item.read_bytes()).hexdigest()]
     return parts
 
@@ -116,16 +117,12 @@ def _metadata_version(name: str) -> str:
 
 
 def read_file(path: str) -> bytes:
-    """A file's bytes with plain system calls: a one-change export reads thousands of small cache
-    files, and Python's buffered file object costs more than the read itself."""
+    """A file's bytes (a one-change export reads thousands of small cache files: see read_all)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]  # the whole file, and 1 more to see its end
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))  # it grew while being read
+        return read_all(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
-    return b"".join(chunks)
 
 
 @dataclass

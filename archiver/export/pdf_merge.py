@@ -47,10 +47,11 @@ ASSEMBLY_MODULES = ("fonts.py", "page_list.py")  # besides every pdf*.py of arch
 @functools.cache
 def assembly_digest() -> str:
     """One hash of the source of the modules that write a part (for the tapes' key)."""
-    files = render_cache.package_files("archiver.export")
-    named = [(files[i], files[i + 1]) for i in range(0, len(files), 2)]
+    files = render_cache.package_files(
+        "archiver.export", keep=lambda n: n.startswith("pdf") or n in ASSEMBLY_MODULES
+    )
     return render_cache.key(
-        *(f"{name}:{digest}" for name, digest in named if name.startswith("pdf") or name in ASSEMBLY_MODULES)
+        *(f"{name}:{digest}" for name, digest in zip(files[::2], files[1::2], strict=True))
     )
 
 

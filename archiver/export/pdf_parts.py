@@ -110,10 +110,6 @@ class Rendered:
         self.preloader = preloader  # WeasyPrint loaded early in a fork (pdf_preload): renders a few
         self.meanwhile: list[Callable[[], None]] = []  # work to do while the preloader renders, once
 
-    def found(self, job: Job) -> Path | None:
-        """The job's file if rendered in this run or kept in the cache (nothing rendered)."""
-        return self._found(job)
-
     def _while_rendering(self) -> None:
         while self.meanwhile:
             self.meanwhile.pop(0)()
@@ -135,8 +131,9 @@ class Rendered:
         self.stop_preloader()
         self.scratch.cleanup()
 
-    def _found(self, job: Job) -> Path | None:
-        """The part's file: rendered in this run, or copied out of the cache (checksum verified)."""
+    def found(self, job: Job) -> Path | None:
+        """The part's file: rendered in this run, or copied out of the cache (checksum verified);
+        None when it is neither (nothing is rendered here)."""
         scratch = Path(self.scratch.name) / job.name
         if scratch.exists():
             return scratch
@@ -159,8 +156,8 @@ class Rendered:
     def one(self, job: Job, render: Callable[[bytes, str], bytes] | None = None) -> Path:
         """The job's file: found, or rendered in this process (by `render(html, css)` if given) and kept."""
         if render is None:
-            return self._found(job) or self._keep(job, render_part(job.html, job.css, job.notes))
-        return self._found(job) or self._keep(job, render(job.html, job.css))
+            return self.found(job) or self._keep(job, render_part(job.html, job.css, job.notes))
+        return self.found(job) or self._keep(job, render(job.html, job.css))
 
     def files(self, jobs: Sequence[Job]) -> list[Path]:
         """One file per job, in order: found in the cache or rendered, a few at a time.
@@ -174,7 +171,7 @@ class Rendered:
 
         found: dict[str, Path] = {}
         for job in jobs:
-            path = found.get(job.name) or self._found(job)
+            path = found.get(job.name) or self.found(job)
             if path is not None:
                 found[job.name] = path
         missing = list({job.name: job for job in jobs if job.name not in found}.values())

@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from archiver.export.cache import RenderCache, key
+from archiver.store.files import read_all
 
 KIND = "stat-index"
 SETTLE_NS = 2_000_000_000  # files changed more recently than this are read again next time
@@ -58,9 +59,12 @@ class StatIndex:
 
         OSError when the file cannot be read.
         """
-        with open(f"{self.folder}/{id}.xml", "rb") as file:
-            st = os.fstat(file.fileno())
-            data = file.read()
+        fd = os.open(f"{self.folder}/{id}.xml", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            st = os.fstat(fd)
+            data = read_all(fd, st.st_size)
+        finally:
+            os.close(fd)
         self.seen.add(id)
         digest = hashlib.sha256(data).hexdigest()
         stamp = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]

@@ -91,6 +91,9 @@ def _language(found: Found, blocks: list[Block], problems: list[Problem]) -> Val
     return Value(code, How("detected", "py3langid", prob))
 
 
+SORTED_LIMIT = 1 << 20  # characters: above it, sorting copies would cost more memory than counting
+
+
 def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]:
     """Non-space characters of the source that neither the body nor the metadata accounts for."""
     pieces = texts_of(blocks) + note_marks(blocks) + found.lifted + found.consumed
@@ -104,9 +107,6 @@ def missing_text(source: str, blocks: list[Block], found: Found) -> Counter[str]
         for ch in [c for c in counter if c.isspace()]:
             del counter[ch]
     return want - have
-
-
-SORTED_LIMIT = 1 << 20  # characters: above it, sorting copies would cost more memory than counting
 
 
 def _same_characters(source: str, pieces: list[str]) -> bool:

@@ -15,6 +15,19 @@ _SERIAL = itertools.count()  # temporary names: process id and this counter
 NAME_BYTES = 200  # a stored name's limit in UTF-8 bytes: NAME_MAX is 255 and temporaries add ~15
 
 
+def read_all(fd: int, size: int) -> bytes:
+    """Everything in an open file: one read when it still has the `size` fstat gave (plain system
+    calls: thousands of small files are read a run, and a buffered file object costs more than the
+    reads), else on to its end."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:  # a regular file's read stops short only at its end
+        return data
+    parts = [data]
+    while block := os.read(fd, 1 << 20):
+        parts.append(block)
+    return b"".join(parts)
+
+
 def file_mode() -> int:
     """The mode a new file gets under the process umask (0644 under the usual 022)."""
     mask = os.umask(0)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from archiver import pipeline
+from archiver.store.files import read_all
 
 
 @pytest.mark.parametrize("claimed", [0, 10, 2**20 - 1, 2**20, 3 * 2**20])
@@ -17,7 +18,7 @@ def test_read_all_reads_to_the_end_whatever_size_was_claimed(tmp_path: Path, cla
     path.write_bytes(data)
     fd = os.open(path, os.O_RDONLY)
     try:
-        assert pipeline._read_all(fd, claimed) == data
+        assert read_all(fd, claimed) == data
     finally:
         os.close(fd)
 
