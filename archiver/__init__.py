@@ -4,4 +4,5 @@ __version__ = "0.1.0"
 # Bump when ingest rules change in a way that changes the XML for the same input bytes
 # (`archiver reingest --all --dry-run` then shows what the new rules would change).
 # 2 (2026-11-30): the fidelity work: header keys, legal dates, notes, bylines, datelines, setext titles.
-RULES_VERSION = "2"
+# 3 (2026-12-01): org-mode's "#+TITLE:" lines read as a header block.
+RULES_VERSION = "3"

@@ -158,3 +158,15 @@ def test_an_author_line_splits_only_between_names(
     xml, words = _archived(f"Title: Haushalt beschlossen\nAuthor: {raw}\nDate: 2021-03-03\n\n{BODY}")
     assert [a.text for a in from_bytes(xml).meta.authors] == authors
     assert evaluation.lost_words(raw, words) == separator  # only a conjunction between two names goes
+
+
+def test_org_mode_keywords_are_a_header_block() -> None:
+    raw = f"#+TITLE: Haushalt beschlossen\r\n#+AUTHOR: Karin Vogt\r\n#+DATE: 2021-03-03\r\n\r\n{BODY}"
+    xml, words = _archived(raw, "haushalt.org")
+    doc = from_bytes(xml)
+    assert doc.provenance.dialect == "header-block"
+    assert (doc.meta.title.text, doc.meta.title.how.method) == ("Haushalt beschlossen", "header:TITLE")
+    assert [a.text for a in doc.meta.authors] == ["Karin Vogt"]
+    assert [(d.value, d.precision) for d in doc.meta.dates] == [("2021-03-03", "day")]
+    assert doc.text_blocks() == [BODY.strip()]  # the "#+" lines are not body text
+    assert evaluation.lost_words(raw, words) == {}

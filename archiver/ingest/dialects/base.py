@@ -7,7 +7,9 @@ from typing import Protocol
 
 from archiver.ingest.found import Found
 
-HEADER_LINE = re.compile(r"^([^\W\d_][\w.'/ -]{0,38}?)[ \t]*:(?:[ \t]+(.*)|)$")
+# "Key: value"; group 1 the key, group 2 the value. Org-mode's "#+TITLE: value" is the same line
+# with its "#+" mark, which stays outside the key.
+HEADER_LINE = re.compile(r"^(?:#\+)?([^\W\d_][\w.'/ -]{0,38}?)[ \t]*:(?:[ \t]+(.*)|)$")
 
 
 class Dialect(Protocol):

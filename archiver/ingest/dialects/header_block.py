@@ -34,7 +34,7 @@ class HeaderBlock:
     """`Key: value` lines up to the first blank line, with known article keys among them."""
 
     name = "header-block"
-    description = "a 'Title:/Date:/Author:/Source:' block (en, nl, de, fr keys)"
+    description = "a 'Title:/Date:/Author:/Source:' block (en, nl, de, fr keys; org-mode's '#+TITLE:')"
 
     def sniff(self, text: str) -> float:
         read = _pairs(text)
