@@ -91,13 +91,13 @@ def find(
     clusters = []
     for group in groups:
         ranked = sorted((entries[id] for id in group), key=rank)
-        first = sh.lean(kept[ranked[0].id].minhash or b"")
+        first = kept[ranked[0].id].minhash or b""
         clusters.append(
             Cluster(
                 [
                     Member(
                         e,
-                        first.jaccard(sh.lean(kept[e.id].minhash or b"")),
+                        sh.estimate(first, kept[e.id].minhash or b""),
                         sh.overlap(sets[ranked[0].id], sets[e.id]),
                     )
                     for e in ranked

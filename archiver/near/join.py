@@ -1,8 +1,9 @@
 """Joining near-duplicates: LSH bands of the MinHash propose, exact Jaccard decides, union-find groups.
 
-The bands are datasketch's (`MinHashLSH` tunes how many, and how wide, for a threshold); the
-buckets are grouped here in one pass, so that a story archived a thousand times costs about a
-thousand exact comparisons, not the half million pairs its bucket holds.
+The bands are those of datasketch's `MinHashLSH` (near.minhash tunes how many, and how wide, for
+a threshold, as it does); the buckets are grouped here in one pass, so that a story archived a
+thousand times costs about a thousand exact comparisons, not the half million pairs its bucket
+holds.
 """
 
 from __future__ import annotations
@@ -44,10 +45,9 @@ class Groups:
 
 def buckets(sketches: dict[str, Any], threshold: float) -> Iterator[list[str]]:
     """Ids whose MinHash agree on a whole band, bucket by bucket (buckets of one left out)."""
-    from datasketch import MinHashLSH
+    from archiver.near import minhash
 
-    tuned = MinHashLSH(threshold=max(0.05, threshold - MARGIN), num_perm=sh.NUM_PERM)
-    for start, end in tuned.hashranges:
+    for start, end in minhash.hashranges(max(0.05, threshold - MARGIN), sh.NUM_PERM):
         bucket: dict[bytes, list[str]] = defaultdict(list)
         for id, values in sketches.items():
             bucket[values[start:end].tobytes()].append(id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from functools import cache
 from typing import Any
 
 # Bump when the normalisation, the shingle size, the hash or the number of permutations change:
@@ -13,7 +12,7 @@ from typing import Any
 RULES = 1
 NUM_PERM = 128  # MinHash permutations: the estimate's standard error is about 1/sqrt(128) = 0.09
 SEED = 1
-SCHEME = "affine32"  # datasketch's 32-bit permutation scheme (uint32 hash values)
+SCHEME = "affine32"  # datasketch's 32-bit permutation scheme (uint32 hash values): near.minhash
 SIZE = 3  # tokens per shingle
 # Scripts written without spaces between words: each character is a token, so a shingle of
 # three tokens there is a character trigram (Chinese, Japanese, Thai, Lao, Khmer, Myanmar).
@@ -47,7 +46,7 @@ def shingles(text: str) -> set[int]:
     if not words:
         return set()
     runs = [words] if len(words) < SIZE else (words[i : i + SIZE] for i in range(len(words) - SIZE + 1))
-    # CRC-32 is fast and stable across processes; datasketch's affine32 scheme mixes it well
+    # CRC-32 is fast and stable across processes; the affine32 scheme (near.minhash) mixes it well
     # (MurmurHash3's finalizer) before permuting, so its linearity does not show in the MinHash
     return {zlib.crc32(" ".join(run).encode()) for run in runs}
 
@@ -81,31 +80,20 @@ def overlap(a: Any, b: Any) -> float:
     return both / union if union else 0.0
 
 
-@cache
-def _permutations() -> Any:
-    from datasketch import MinHash  # numpy and scipy load only when signatures are made
-
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-
-
-def _same(value: int) -> int:
-    return value  # the shingles are hashed already
-
-
 def signature(found: set[int]) -> bytes:
     """The MinHash of a non-empty shingle set, as NUM_PERM little-endian uint32 values."""
-    from datasketch import MinHash
-
-    sketch = MinHash(
-        num_perm=NUM_PERM, seed=SEED, hashfunc=_same, permutations=_permutations(), scheme=SCHEME
-    )
-    sketch.update_batch(sorted(found))
-    return bytes(sketch.hashvalues.astype("<u4").tobytes())
-
-
-def lean(data: bytes) -> Any:
-    """A stored signature as a datasketch LeanMinHash (for the LSH index and estimates)."""
     import numpy as np
-    from datasketch import LeanMinHash
 
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(data, dtype="<u4"), scheme=SCHEME)
+    from archiver.near import minhash
+
+    hashes = np.fromiter(sorted(found), dtype=np.uint32, count=len(found))
+    return bytes(minhash.signature(hashes, NUM_PERM, SEED).astype("<u4").tobytes())
+
+
+def estimate(a: bytes, b: bytes) -> float:
+    """The MinHash estimate of the Jaccard similarity of two stored signatures."""
+    import numpy as np
+
+    from archiver.near import minhash
+
+    return minhash.jaccard(np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4"))
