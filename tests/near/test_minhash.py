@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -37,11 +38,37 @@ def test_estimates_are_datasketchs() -> None:
     assert 0 < mine < 1
 
 
-@pytest.mark.parametrize("threshold", [0.05, 0.1, 0.2, 0.3, 0.37, 0.45, 0.5, 0.6, 0.66, 0.75, 0.8, 0.9, 0.95])
-def test_bands_are_datasketchs(threshold: float) -> None:
-    assert minhash.bands(threshold, sh.NUM_PERM) == _optimal_param(threshold, sh.NUM_PERM, 0.5, 0.5)
-    b, r = minhash.bands(threshold, sh.NUM_PERM)
-    assert minhash.hashranges(threshold, sh.NUM_PERM) == [(i * r, (i + 1) * r) for i in range(b)]
+def test_bands_are_datasketchs_for_every_threshold_the_command_line_reaches() -> None:
+    # `duplicates --threshold` takes 0.05..1.0; the bands are tuned MARGIN (0.2) below, at least 0.05
+    for hundredth in range(5, 81):
+        threshold = hundredth / 100
+        assert minhash.bands(threshold, sh.NUM_PERM) == _optimal_param(threshold, sh.NUM_PERM, 0.5, 0.5)
+    b, r = minhash.bands(0.6, sh.NUM_PERM)
+    assert minhash.hashranges(0.6, sh.NUM_PERM) == [(i * r, (i + 1) * r) for i in range(b)]
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.2, float("nan"), 1.0])
+def test_thresholds_datasketch_refuses_are_refused(threshold: float) -> None:
+    with pytest.raises(ValueError):
+        _optimal_param_checked(threshold)
+    with pytest.raises(ValueError):
+        minhash.bands(threshold, sh.NUM_PERM)
+
+
+def _optimal_param_checked(threshold: float) -> None:
+    from datasketch import MinHashLSH
+
+    with warnings.catch_warnings():  # scipy's integrator warns of NaN before datasketch refuses it
+        warnings.simplefilter("ignore")
+        MinHashLSH(threshold=threshold, num_perm=sh.NUM_PERM)
+
+
+def test_a_long_text_is_signed_in_blocks_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    hashes = np.arange(1000, dtype=np.uint32) * np.uint32(2654435761)
+    whole = minhash.signature(hashes, sh.NUM_PERM, sh.SEED)
+    monkeypatch.setattr(minhash, "ROWS", 7)
+    assert minhash.signature(hashes, sh.NUM_PERM, sh.SEED).tolist() == whole.tolist()
+    assert whole.tolist() == _theirs(sorted(int(h) for h in hashes)).hashvalues.tolist()
 
 
 def test_signatures_of_other_lengths_are_not_compared() -> None:
