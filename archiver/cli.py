@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -399,7 +400,10 @@ def duplicates(
     Example: archiver duplicates --threshold 0.9 --json
     """
     from archiver import near
+    from archiver.errors import UsageError
 
+    if math.isnan(threshold):  # typer's range lets NaN through; every comparison with it fails
+        raise UsageError("--threshold must be a number from 0.05 to 1.0, not nan")
     with _open() as archive:
         clusters, note = near.find(archive, threshold)
     if note:

@@ -50,6 +50,11 @@ def test_a_threshold_out_of_range_is_a_usage_error(near_root: Path) -> None:
         and "--threshold" in result.stderr
         and "1.5 is not in the range 0.05<=x<=1.0" in result.stderr  # click's words (typer < 0.29)
     )
+    nan = run("duplicates", "--threshold", "nan", archive=near_root)  # inside typer's range, not a number
+    assert (
+        nan.returncode == 2
+        and nan.stderr.strip() == "archiver: --threshold must be a number from 0.05 to 1.0, not nan"
+    )
 
 
 def _titles(epub: Path) -> str:
