@@ -294,8 +294,8 @@ def test_dialects_lists_the_registry() -> None:
     result = run("dialects", "--json")
     assert result.returncode == 0
     assert set(json.loads(result.stdout)) == {
-        "front-matter", "mail", "sgml-newswire", "gutenberg", "header-block", "date-prefix", "title-line",
-        "body-only",
+        "front-matter", "mail", "sgml-newswire", "gutenberg", "rst", "header-block", "date-prefix",
+        "title-line", "body-only",
     }  # fmt: skip
 
 

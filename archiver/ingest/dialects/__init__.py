@@ -10,6 +10,7 @@ from archiver.ingest.dialects.front_matter import FrontMatter
 from archiver.ingest.dialects.gutenberg import Gutenberg
 from archiver.ingest.dialects.header_block import HeaderBlock
 from archiver.ingest.dialects.mail import Mail
+from archiver.ingest.dialects.rst import Rst
 from archiver.ingest.dialects.sgml import Sgml
 from archiver.ingest.dialects.title_line import TitleLine
 
@@ -21,6 +22,7 @@ DIALECTS: dict[str, Dialect] = {
         Mail(),
         Sgml(),
         Gutenberg(),
+        Rst(),
         HeaderBlock(),
         DatePrefix(),
         TitleLine(),
