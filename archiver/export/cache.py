@@ -22,8 +22,9 @@ from archiver.store.files import read_all, write_atomic
 # stylesheet (2: contents numbers stamped, /Lang per article, PostScript font names; 3: marks in a
 # slug drawn at assembly, PDF/X-4; 4: measure per paper, flow, colophon lines, page-list notes;
 # 6: plain Span structure elements folded into their parents, pdf_tags; 7: the PDF's authors,
-# keywords and dates stamped at assembly, contents links to their entries' places).
-RENDER_VERSION = f"{__version__}/{RULES_VERSION}/7"
+# keywords and dates stamped at assembly, contents links to their entries' places; 8: Spanish,
+# Italian and Portuguese words and quotation marks).
+RENDER_VERSION = f"{__version__}/{RULES_VERSION}/8"
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 FOLDER = "cache"  # inside the archive folder: derived data, safe to delete at any time
 

@@ -9,22 +9,30 @@ from collections.abc import Callable
 
 from archiver.document.model import DateValue
 
-LANGS = ("en", "nl", "de", "fr")
+LANGS = ("en", "nl", "de", "fr", "es", "it", "pt")
 # One row per word, one column per language in LANGS.
-WORDS: dict[str, tuple[str, str, str, str]] = {
-    "archive": ("Archive", "Archief", "Archiv", "Archives"),
-    "photo": ("Photo", "Foto", "Foto", "Photo"),
-    "by": ("By", "Door", "Von", "Par"),
-    "and": ("and", "en", "und", "et"),
-    "contents": ("Contents", "Inhoud", "Inhalt", "Sommaire"),
-    "colophon": ("Colophon", "Colofon", "Impressum", "Colophon"),
-    "undated": ("Undated", "Zonder datum", "Ohne Datum", "Sans date"),
-    "unknown-source": ("Unknown source", "Onbekende bron", "Unbekannte Quelle", "Source inconnue"),
-    "article": ("article", "artikel", "Artikel", "article"),
-    "articles": ("articles", "artikelen", "Artikel", "articles"),
-    "cover": ("Cover", "Omslag", "Umschlag", "Couverture"),
-    "guide": ("Guide", "Wegwijzer", "Orientierung", "Repères"),
-    "pages": ("Pages", "Pagina’s", "Seiten", "Pages"),
+WORDS: dict[str, tuple[str, ...]] = {
+    "archive": ("Archive", "Archief", "Archiv", "Archives", "Archivo", "Archivio", "Arquivo"),
+    "photo": ("Photo", "Foto", "Foto", "Photo", "Foto", "Foto", "Foto"),
+    "by": ("By", "Door", "Von", "Par", "Por", "Di", "Por"),
+    "and": ("and", "en", "und", "et", "y", "e", "e"),
+    "contents": ("Contents", "Inhoud", "Inhalt", "Sommaire", "Índice", "Indice", "Índice"),
+    "colophon": ("Colophon", "Colofon", "Impressum", "Colophon", "Colofón", "Colophon", "Colofão"),
+    "undated": ("Undated", "Zonder datum", "Ohne Datum", "Sans date", "Sin fecha", "Senza data", "Sem data"),
+    "unknown-source": (
+        "Unknown source",
+        "Onbekende bron",
+        "Unbekannte Quelle",
+        "Source inconnue",
+        "Fuente desconocida",
+        "Fonte sconosciuta",
+        "Fonte desconhecida",
+    ),
+    "article": ("article", "artikel", "Artikel", "article", "artículo", "articolo", "artigo"),
+    "articles": ("articles", "artikelen", "Artikel", "articles", "artículos", "articoli", "artigos"),
+    "cover": ("Cover", "Omslag", "Umschlag", "Couverture", "Cubierta", "Copertina", "Capa"),
+    "guide": ("Guide", "Wegwijzer", "Orientierung", "Repères", "Guía", "Guida", "Guia"),
+    "pages": ("Pages", "Pagina’s", "Seiten", "Pages", "Páginas", "Pagine", "Páginas"),
 }
 
 

@@ -30,6 +30,11 @@ STYLES: dict[str, Style] = {
     "en": Style("“", "”", "‘", "’", ("em", "tis", "twas", "cause", "til", "n", "round")),
     "de": Style("„", "“", "‚", "‘", ("s", "n", "nen", "ne")),
     "fr": Style("«" + NNBSP, NNBSP + "»", "“", "”"),
+    # Spanish and Italian print « » without spaces. A straight single quote there is far more often
+    # an apostrophe (Italian "po'", "l'acqua") than a nested quotation: it becomes ’ or ‘ ’.
+    "es": Style("«", "»", "‘", "’"),
+    "it": Style("«", "»", "‘", "’"),
+    "pt": Style("“", "”", "‘", "’"),  # Brazil's marks (Portugal's press prints both these and « »)
 }
 
 # Private-use marks that stand for the edges of emphasis while a marked text is typeset.
@@ -110,7 +115,7 @@ def _french_spaces(text: str) -> str:
 
 
 def typeset(text: str, lang: str) -> str:
-    """Apply the typography of `lang` (nl, en, de, fr; others are returned unchanged)."""
+    """Apply the typography of `lang` (nl, en, de, fr, es, it, pt; others are returned unchanged)."""
     return _typeset_short(text, lang) if len(text) <= 400 else _typeset(text, lang)
 
 

@@ -34,6 +34,12 @@ GOLDEN = [
     ("fr", '"On vérifie qu\'elles boivent", dit-elle.', f"«{NNBSP}On vérifie qu’elles boivent{NNBSP}», dit-elle."),
     ("fr", "registre « Chalex » : oui ! l'ISS ; non ?",
      f"registre «{NNBSP}Chalex{NNBSP}»{NNBSP}: oui{NNBSP}! l’ISS{NNBSP}; non{NNBSP}?"),
+    # Spanish and Italian: « » without spaces; a straight single quote is an apostrophe or ‘ ’
+    ("es", '"Nunca habíamos visto el agua", explicó. Es \'raro\' - dijo...',
+     "«Nunca habíamos visto el agua», explicó. Es ‘raro’ – dijo…"),
+    ("it", 'Un po\' d\'acqua: "è finita", disse l\'uomo', "Un po’ d’acqua: «è finita», disse l’uomo"),
+    # Portuguese: Brazil's marks
+    ("pt", 'Ele disse "não" e foi-se embora', "Ele disse “não” e foi-se embora"),
     # Other languages are left alone
     ("pl", 'Nie "zmienia" nic...', 'Nie "zmienia" nic...'),
 ]  # fmt: skip
@@ -50,7 +56,7 @@ TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
-@given(TEXT, st.sampled_from(["nl", "en", "de", "fr", "pl"]))
+@given(TEXT, st.sampled_from(["nl", "en", "de", "fr", "es", "it", "pt", "pl"]))
 def test_never_changes_letters_or_digits_and_is_idempotent(text: str, lang: str) -> None:
     once = typeset(text, lang)
     assert [c for c in once if c.isalnum()] == [c for c in text if c.isalnum()]
