@@ -26,7 +26,7 @@ _ASCTIME = re.compile(
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _YEAR = re.compile(r"\d{4}")
-LANGS = ("en", "nl", "de", "fr")
+LANGS = ("en", "nl", "de", "fr", "es", "it", "pt")
 MAX_LENGTH = 200  # the longest date string handed to a parser; no real date is longer
 
 
@@ -88,7 +88,7 @@ def _parser(lang: str) -> Any:
 
 
 def _parse_natural(text: str, lang: str) -> tuple[str, Precision] | None:
-    """Month names and weekdays in en/nl/de/fr ("20 août 2012", "Saturday, January 5, 2019")."""
+    """Month names and weekdays in LANGS ("20 août 2012", "12 de diciembre de 2021", "5 May 2019")."""
     if not _YEAR.search(text):
         return None  # a date without a year cannot be placed; don't guess one from the clock
     written = _written(text)

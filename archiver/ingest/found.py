@@ -10,10 +10,32 @@ from archiver.document.model import DateKind, DateValue, Fields, How, Identifier
 from archiver.errors import Problem
 from archiver.ingest import dates
 
-# Header keys in the languages we meet (en, nl, de, fr), mapped to our field names.
+# Header keys in the languages we meet (en, nl, de, fr, es, it, pt), mapped to our field names.
 FIELD_KEYS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "titel", "titre", "headline", "kop", "überschrift", "subject", "onderwerp"),
-    "subtitle": ("subtitle", "ondertitel", "untertitel", "sous-titre", "deck", "subhead"),
+    "title": (
+        "title",
+        "titel",
+        "titre",
+        "headline",
+        "kop",
+        "überschrift",
+        "subject",
+        "onderwerp",
+        "título",
+        "titulo",
+        "titolo",
+    ),
+    "subtitle": (
+        "subtitle",
+        "ondertitel",
+        "untertitel",
+        "sous-titre",
+        "deck",
+        "subhead",
+        "subtítulo",
+        "subtitulo",
+        "sottotitolo",
+    ),
     "kicker": ("kicker", "dachzeile", "surtitre", "bovenkop"),
     "date": (
         "date",
@@ -28,8 +50,25 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "publicatiedatum",
         "created",
         "ausfertigungsdatum",
+        "fecha",
+        "fecha de publicación",
+        "publicado",
+        "data",
+        "data di pubblicazione",
+        "pubblicato",
+        "data de publicação",
     ),
-    "modified": ("updated", "modified", "bijgewerkt", "aktualisiert", "mis à jour", "gewijzigd"),
+    "modified": (
+        "updated",
+        "modified",
+        "bijgewerkt",
+        "aktualisiert",
+        "mis à jour",
+        "gewijzigd",
+        "actualizado",
+        "aggiornato",
+        "atualizado",
+    ),
     "author": (
         "author",
         "authors",
@@ -44,6 +83,11 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "writer",
         "verfasser",
         "schrijver",
+        "autora",
+        "autores",
+        "autore",
+        "autori",
+        "por",
     ),
     "byline": ("byline",),
     "dateline": ("dateline",),
@@ -55,6 +99,9 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "editeur",
         "organization",
         "organisation",
+        "editorial",
+        "editore",
+        "editora",
     ),
     "source": (
         "source",
@@ -67,9 +114,14 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "medium",
         "newspaper",
         "publication",
+        "fuente",
+        "fonte",
+        "periódico",
+        "giornale",
+        "jornal",
     ),
-    "url": ("url", "link", "uri", "permalink", "lien", "adresse"),
-    "language": ("language", "lang", "taal", "sprache", "langue"),
+    "url": ("url", "link", "uri", "permalink", "lien", "adresse", "enlace"),
+    "language": ("language", "lang", "taal", "sprache", "langue", "idioma", "lingua", "língua"),
     "keywords": (
         "keywords",
         "tags",
@@ -80,6 +132,10 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "mots-cles",
         "categories",
         "keywords/tags",
+        "etiquetas",
+        "palabras clave",
+        "parole chiave",
+        "palavras-chave",
     ),
 }
 KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
@@ -98,6 +154,8 @@ _LANGUAGE_NAMES = {
     "czech": "cs", "greek": "el", "russian": "ru", "chinese": "zh", "japanese": "ja",
     "esperanto": "eo", "catalan": "ca", "welsh": "cy", "irish": "ga", "icelandic": "is",
     "frisian": "fy", "afrikaans": "af", "tagalog": "tl", "hebrew": "he", "arabic": "ar",
+    # The languages' own names, where their header keys are known (es, it, pt)
+    "español": "es", "castellano": "es", "italiano": "it", "português": "pt", "portugués": "pt",
 }  # fmt: skip
 
 

@@ -170,3 +170,41 @@ def test_org_mode_keywords_are_a_header_block() -> None:
     assert [(d.value, d.precision) for d in doc.meta.dates] == [("2021-03-03", "day")]
     assert doc.text_blocks() == [BODY.strip()]  # the "#+" lines are not body text
     assert evaluation.lost_words(raw, words) == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang"),
+    [
+        (
+            "Título: El Ebro se desborda\nFecha: 12 de diciembre de 2021\nAutor: María López\n"
+            "Fuente: Heraldo Digital\nEtiquetas: inundaciones, Aragón\n\n"
+            "El caudal del río Ebro alcanzó este domingo los 2.200 metros cúbicos por segundo a su paso "
+            "por la capital aragonesa, la cifra más alta desde 2015.\n",
+            "es",
+        ),
+        (
+            "Titolo: Il Po esce dagli argini\nData: 12 dicembre 2021\nAutore: Marco Rossi\n"
+            "Fonte: Gazzetta di Parma\nParole chiave: alluvione, Parma\n\n"
+            "La piena del Po ha raggiunto domenica il livello più alto degli ultimi sei anni e la "
+            "protezione civile ha chiuso gli accessi agli argini.\n",
+            "it",
+        ),
+        (
+            "Título: O Tejo transborda em Santarém\nData: 12 de dezembro de 2021\nAutor: Ana Costa\n"
+            "Fonte: Jornal do Ribatejo\nPalavras-chave: cheias, Santarém\n\n"
+            "O caudal do rio Tejo atingiu no domingo o valor mais alto dos últimos seis anos e a "
+            "proteção civil fechou os acessos às margens.\n",
+            "pt",
+        ),
+    ],
+)
+def test_spanish_italian_and_portuguese_keys_are_a_header_block(raw: str, lang: str) -> None:
+    xml, words = _archived(raw)
+    doc = from_bytes(xml)
+    assert (doc.provenance.dialect, doc.meta.language.text) == ("header-block", lang)
+    assert (
+        doc.meta.title.how.origin == "explicit" and doc.meta.title.text == raw.split("\n")[0].split(": ")[1]
+    )
+    assert [(d.value, d.precision) for d in doc.meta.dates] == [("2021-12-12", "day")]
+    assert len(doc.meta.authors) == 1 and doc.meta.source is not None and len(doc.meta.keywords) == 2
+    assert evaluation.lost_words(raw, words) == {}

@@ -1,4 +1,4 @@
-"""A block of `Title:`/`Date:`/`Author:` lines at the top, in English, Dutch, German or French."""
+"""A block of `Title:`/`Date:`/`Author:` lines at the top, keys in en, nl, de, fr, es, it or pt."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class HeaderBlock:
     """`Key: value` lines up to the first blank line, with known article keys among them."""
 
     name = "header-block"
-    description = "a 'Title:/Date:/Author:/Source:' block (en, nl, de, fr keys; org-mode's '#+TITLE:')"
+    description = "a 'Title:/Date:/Author:/Source:' block (keys in 7 languages; org-mode's '#+TITLE:')"
 
     def sniff(self, text: str) -> float:
         read = _pairs(text)
