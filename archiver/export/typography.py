@@ -33,7 +33,7 @@ STYLES: dict[str, Style] = {
     # Spanish and Italian print « » without spaces. A straight single quote there is far more often
     # an apostrophe (Italian "po'", "l'acqua") than a nested quotation: it becomes ’ or ‘ ’.
     "es": Style("«", "»", "‘", "’"),
-    "it": Style("«", "»", "‘", "’"),
+    "it": Style("«", "»", "‘", "’", ("ndrangheta", "sto", "sta", "sti", "ste", "na", "nu")),
     "pt": Style("“", "”", "‘", "’"),  # Brazil's marks (Portugal's press prints both these and « »)
 }
 

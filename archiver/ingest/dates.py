@@ -27,6 +27,7 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _YEAR = re.compile(r"\d{4}")
 LANGS = ("en", "nl", "de", "fr", "es", "it", "pt")
+DAY_FIRST = frozenset(LANGS) - {"en"}  # languages that write numeric dates day first
 MAX_LENGTH = 200  # the longest date string handed to a parser; no real date is longer
 
 
@@ -84,6 +85,8 @@ def _parser(lang: str) -> Any:
         "PREFER_DAY_OF_MONTH": "first",
         "STRICT_PARSING": False,
     }
+    if lang in DAY_FIRST:  # "03/04/2021" in a Spanish or Dutch header is 3 April
+        settings["DATE_ORDER"] = "DMY"
     return DateDataParser(languages=languages, settings=settings)
 
 

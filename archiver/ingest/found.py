@@ -99,7 +99,6 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "editeur",
         "organization",
         "organisation",
-        "editorial",
         "editore",
         "editora",
     ),
@@ -139,10 +138,32 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     ),
 }
 KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
+# Keys that are also everyday words of another language: a field only when the value is one
+# ("Data: 12 dicembre 2021" is a date; "Data: Met Office, daily series" is not).
+ONLY_IF_DATE = frozenset({"data"})
+# The language of date keys that are not English: numeric dates under them are read day first
+# ("Fecha: 03/04/2021" is 3 April).
+DATE_KEY_LANGS = {
+    **dict.fromkeys(("datum", "gepubliceerd", "publicatiedatum", "bijgewerkt", "gewijzigd"), "nl"),
+    **dict.fromkeys(("veröffentlicht", "ausfertigungsdatum", "aktualisiert"), "de"),
+    **dict.fromkeys(("publié", "date de publication", "mis à jour"), "fr"),
+    **dict.fromkeys(("fecha", "fecha de publicación", "publicado", "actualizado"), "es"),
+    **dict.fromkeys(("data", "data di pubblicazione", "pubblicato", "aggiornato"), "it"),
+    **dict.fromkeys(("data de publicação", "atualizado"), "pt"),
+}
+
+
+def field_of(key: str, value: str) -> str | None:
+    """The field a header `key: value` fills, or None (kept as a field of its own name)."""
+    name = KEY_TO_FIELD.get(key.strip().lower())
+    if name is not None and key.strip().lower() in ONLY_IF_DATE and dates.parse(value) is None:
+        return None
+    return name
+
 
 # What XML's xml:lang (xsd:language) accepts: "nl", "en-GB", "de-1901".
 # Anchored with ^ too, so that no search can retry it from every position.
-_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*\Z")
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*\Z")  # ISO 639: two or three letters
 _LANGUAGE_NAMES = {
     "english": "en", "engels": "en", "englisch": "en", "anglais": "en",
     "dutch": "nl", "nederlands": "nl", "niederländisch": "nl", "néerlandais": "nl",
@@ -155,7 +176,12 @@ _LANGUAGE_NAMES = {
     "esperanto": "eo", "catalan": "ca", "welsh": "cy", "irish": "ga", "icelandic": "is",
     "frisian": "fy", "afrikaans": "af", "tagalog": "tl", "hebrew": "he", "arabic": "ar",
     # The languages' own names, where their header keys are known (es, it, pt)
-    "español": "es", "castellano": "es", "italiano": "it", "português": "pt", "portugués": "pt",
+    "español": "es", "española": "es", "espanol": "es", "castellano": "es", "spagnolo": "es",
+    "espanhol": "es", "italiano": "it", "italiana": "it", "português": "pt", "portugués": "pt",
+    "portugues": "pt", "portuguesa": "pt", "portoghese": "pt", "inglés": "en", "ingles": "en",
+    "inglese": "en", "inglês": "en", "francés": "fr", "frances": "fr", "francese": "fr",
+    "francês": "fr", "alemán": "de", "aleman": "de", "tedesco": "de", "alemão": "de",
+    "neerlandés": "nl", "olandese": "nl", "holandês": "nl", "neerlandês": "nl",
 }  # fmt: skip
 
 
@@ -168,17 +194,22 @@ class Found(Fields):
     problems: list[Problem] = field(default_factory=list)
     lang_hint: str = ""  # language known before detection (header), for date parsing
     hyphen_guesses: Counter[str] = field(default_factory=Counter)  # line-end hyphens decided by a guess
+    # reStructuredText: the adornment styles met so far, in order (docutils' section levels); None
+    # when the text is not reStructuredText (then only "=" and "-" underline a heading)
+    adornments: list[str] | None = None
 
     def note_once(self, code: str, message: str) -> None:
         """Record a problem unless the same one is recorded already (a limit met many times)."""
         if not any(p.code == code and p.message == message for p in self.problems):
             self.problems.append(Problem(code, message))
 
-    def add_date(self, raw: str, how: How, kind: DateKind = "published") -> bool:
-        """Parse and keep a date; a date we cannot read is kept as a field and reported."""
-        parsed = dates.parse(raw, self.lang_hint)
+    def add_date(self, raw: str, how: How, kind: DateKind = "published", key: str = "") -> bool:
+        """Parse and keep a date; a date we cannot read is kept as a field (named `key` as the source
+        wrote it, else by its kind) and reported."""
+        hint = self.lang_hint or DATE_KEY_LANGS.get(key.strip().lower(), "")
+        parsed = dates.parse(raw, hint)
         if parsed is None:
-            self.fields.append((kind, raw))
+            self.fields.append((key.strip() or kind, raw))
             shown = raw if len(raw) <= 80 else raw[:79] + "…"
             self.problems.append(Problem("date-unparsed", f"cannot read the date {shown!r}"))
             return False
@@ -188,14 +219,14 @@ class Found(Fields):
         self.dates.append(DateValue(value, precision, how, kind, raw))
         return True
 
-    def assign(self, name: str, raw: str, how: How) -> None:
-        """Set the field `name` (one of FIELD_KEYS) from a raw header value."""
+    def assign(self, name: str, raw: str, how: How, key: str = "") -> None:
+        """Set the field `name` (one of FIELD_KEYS) from a raw header value (under `key`, as written)."""
         raw = raw.strip()
         if not raw:
             return
         self.lifted.append(raw)  # every branch below keeps the value: as a field if nothing else
         if name in ("date", "modified"):
-            self.add_date(raw, how, "published" if name == "date" else "modified")
+            self.add_date(raw, how, "published" if name == "date" else "modified", key)
         elif name == "author":
             self.authors.extend(Value(a, how) for a in split_names(raw))
         elif name == "keywords":
@@ -243,11 +274,11 @@ class Found(Fields):
         The value is accounted for (in `lifted`) here, where it is kept; the dialect accounts for
         the key and its colon (in `consumed`), so that a value no field keeps is a text gap.
         """
-        name = KEY_TO_FIELD.get(key.strip().lower())
+        name = field_of(key, raw)
         if name is None:  # a field needs a name: YAML can spell an empty key ("": x)
             self.keep_field(key.strip() or "unnamed", raw.strip())
         else:
-            self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0))
+            self.assign(name, raw, How("explicit", f"{method_prefix}:{key.strip()}", 1.0), key)
 
 
 _NAME_SPLIT = (" and ", " en ", " und ", " et ", " & ", ";")

@@ -20,6 +20,14 @@ _WORD_ENDS = " ,.;:!?)]»”’'\"…"
 _IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _OTHER_SPACE = WHITESPACE.replace(" ", "")
 _SPACE = re.compile(r"\s")
+# One punctuation character repeated: a reStructuredText section adornment ("=====", "~~~~~").
+_ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")
+MAX_ADORNMENT = 400  # characters: a longer run is a rule or noise, never over a title
+
+
+def adorned(line: str) -> bool:
+    """Whether a line is a section adornment: one punctuation character, three times or more."""
+    return len(line) <= MAX_ADORNMENT and _ADORNMENT.fullmatch(line) is not None
 
 
 @dataclass(frozen=True)

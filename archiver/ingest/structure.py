@@ -22,6 +22,7 @@ from archiver.ingest.found import Found
 from archiver.ingest.lines import (
     MAX_TEXT,
     Layout,
+    adorned,
     blocks_of,
     chunk_lines,
     compounds,
@@ -40,9 +41,6 @@ _BREAK = re.compile(r"^\s*(?:([*\-_=~#·•])\s*)(?:\1\s*){2,}$")
 # the tail at every character and costs the square of the line.
 _ATX_OPEN = re.compile(r"(#{1,6})\s+")
 _SETEXT = re.compile(r"^(=+|-+)$")
-# reStructuredText's other section adornments ("~~~~", "^^^^"): an underline at least as long as
-# its title, as docutils wants it (a short run of them under a line is more likely a break).
-_RST_UNDERLINE = re.compile(r"^(~+|\^+|\++|#+|\"+|'+)$")
 _ITEM = re.compile(r"^\s*(?:([-*•–+])|(\d{1,3})[.)])\s+(\S.*)$")
 _QUOTE = re.compile(r"^\s*>")
 _HEADING_BAD_END = re.compile(r"[.,;:!…\"'”’»)\]\-–—]$")
@@ -130,9 +128,15 @@ def _atx(block: list[str], ctx: Context) -> list[Block] | None:
 def _setext(block: list[str], ctx: Context) -> list[Block] | None:
     if len(block) != 2 or len(block[1]) < 3 or len(block[0]) > MAX_HEADING:
         return None
-    if not _SETEXT.match(block[1]) and not (
-        _RST_UNDERLINE.match(block[1]) and len(block[1]) >= len(block[0].rstrip())
-    ):
+    styles = ctx.found.adornments
+    if styles is not None and ctx.depth == 0 and adorned(block[1]) and not adorned(block[0]):
+        # reStructuredText: each new style is a level down, as docutils numbers sections
+        char = block[1][0]
+        if char not in styles:
+            styles.append(char)
+        ctx.found.consumed.append(block[1])
+        return [Heading(block[0].strip(), min(6, 2 + styles.index(char)))]
+    if not _SETEXT.match(block[1]):
         return None
     ctx.found.consumed.append(block[1])
     return [Heading(block[0].strip(), 2 if block[1][0] == "=" else 3)]

@@ -38,6 +38,7 @@ GOLDEN = [
     ("es", '"Nunca habíamos visto el agua", explicó. Es \'raro\' - dijo...',
      "«Nunca habíamos visto el agua», explicó. Es ‘raro’ – dijo…"),
     ("it", 'Un po\' d\'acqua: "è finita", disse l\'uomo', "Un po’ d’acqua: «è finita», disse l’uomo"),
+    ("it", "la 'ndrangheta e 'sto ragazzo, 'na cosa", "la ’ndrangheta e ’sto ragazzo, ’na cosa"),
     # Portuguese: Brazil's marks
     ("pt", 'Ele disse "não" e foi-se embora', "Ele disse “não” e foi-se embora"),
     # Other languages are left alone

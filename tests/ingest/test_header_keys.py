@@ -208,3 +208,40 @@ def test_spanish_italian_and_portuguese_keys_are_a_header_block(raw: str, lang: 
     assert [(d.value, d.precision) for d in doc.meta.dates] == [("2021-12-12", "day")]
     assert len(doc.meta.authors) == 1 and doc.meta.source is not None and len(doc.meta.keywords) == 2
     assert evaluation.lost_words(raw, words) == {}
+
+
+@pytest.mark.parametrize(("key", "lang"), [("Fecha", "es"), ("Data", "it"), ("Datum", "nl")])
+def test_numeric_dates_under_a_key_of_a_day_first_language_are_read_day_first(key: str, lang: str) -> None:
+    xml, _ = _archived(f"Title: Haushalt beschlossen\n{key}: 03/04/2021\n\n{BODY}")
+    assert [(d.value, d.precision) for d in from_bytes(xml).meta.dates] == [("2021-04-03", "day")]
+    assert dates.parse("03/04/2021") == ("2021-03-04", "day")  # under no language, as before: month first
+
+
+def test_english_words_that_are_keys_elsewhere_stay_fields() -> None:
+    raw = (
+        "Title: Why the library must stay open\nData: Met Office, daily series\n"
+        "Editorial: the board's view\nDate: 4 May 2020\n\n"
+        "The council will vote on the library's budget next week, and the board has asked it to wait.\n"
+    )
+    xml, words = _archived(raw)
+    doc = from_bytes(xml)
+    assert doc.meta.publisher is None and [(d.value, d.kind) for d in doc.meta.dates] == [
+        ("2020-05-04", "published")
+    ]
+    assert dict(doc.meta.fields) == {"Data": "Met Office, daily series", "Editorial": "the board's view"}
+    assert evaluation.lost_words(raw, words) == {}
+
+
+@pytest.mark.parametrize(("written", "tag"), [("italiana", "it"), ("espanol", "es"), ("inglese", "en")])
+def test_language_names_in_spanish_italian_and_portuguese(written: str, tag: str) -> None:
+    xml, _ = _archived(f"Title: Haushalt beschlossen\nLanguage: {written}\n\n{BODY}")
+    assert from_bytes(xml).meta.language.text == tag
+
+
+def test_a_word_that_names_no_language_is_not_taken_for_a_tag() -> None:
+    result = ingest_bytes(
+        f"Title: Haushalt beschlossen\nLanguage: Klingonisch\n\n{BODY}".encode(), "a.txt", WHEN
+    )
+    assert result.document.meta.language.text == "de"  # detected, and the header kept as a field
+    assert ("language", "Klingonisch") in result.document.meta.fields
+    assert [p.code for p in result.problems] == ["header-invalid"]

@@ -65,7 +65,7 @@ def test_a_docutils_title_and_its_fields() -> None:
     assert blocks[0].startswith("El caudal del río Ebro")  # after the dateline; no title, no field
     assert not any("===" in b or "~~~" in b or ":Date:" in b for b in blocks)
     headings = [(b.text, b.level) for b in doc.body if isinstance(b, Heading)]
-    assert headings == [("Evacuaciones en la ribera", 3), ("Previsiones", 3)]  # "-" and "~" underlines
+    assert headings == [("Evacuaciones en la ribera", 2), ("Previsiones", 3)]  # "-" first, then "~"
     assert evaluation.lost_words(DOCUTILS, words) == {}
 
 
@@ -104,13 +104,48 @@ def test_other_layouts_are_not_taken_for_rst() -> None:
     assert (
         detect("Storm hits the coast\n====================\n\nThe sea wall broke.\n")[0].name == "title-line"
     )
-    assert detect(":-) what a day\n\nWe went out.\n")[0].name != "rst"
     assert detect(":Version: 3\n:Copyright: none\n\nText.\n")[0].name != "rst"  # no key an article has
     assert detect("Dear all,\n*****\nThe meeting moved.\n")[0].name != "rst"  # a break after one line
+    boxed = "-----\nREUTERS NEWS SERVICE\n-----\n\nShares fell sharply today in heavy trading.\n"
+    assert detect(boxed)[0].name != "rst"  # a plain text's box of hyphens
+    assert detect("=====\n=====\n=====\n\nText of the article.\n")[0].name != "rst"
 
 
-def test_a_short_run_of_tildes_under_a_line_is_no_heading() -> None:
-    lines = ["Title: Ferry", "", "The last ferry left at ten that night", "~~~", "", "The harbour was quiet."]
+def test_a_subtitle_and_fields_straight_under_the_title() -> None:
+    raw = (
+        "================\nThe night ferry\n================\n"
+        "-----------------------------\nA harbour that never sleeps\n-----------------------------\n"
+        ":Author: Jane Doe\n:Date: 2019-06-14\n:Organization: Harbour Post\n\n"
+        "The last ferry left at ten, and the harbour lights stayed on until the morning.\n"
+    )
+    xml, words = _archived(raw, "ferry.rst")
+    doc = from_bytes(xml)
+    assert (doc.meta.title.text, doc.meta.subtitle and doc.meta.subtitle.text) == (
+        "The night ferry",
+        "A harbour that never sleeps",
+    )
+    assert [a.text for a in doc.meta.authors] == ["Jane Doe"] and doc.meta.dates[0].value == "2019-06-14"
+    assert doc.meta.publisher is not None and doc.meta.publisher.text == "Harbour Post"
+    assert doc.text_blocks() == [raw.split("\n\n")[1].strip()]
+    assert evaluation.lost_words(raw, words) == {}
+
+
+def test_a_title_underlined_with_hashes_alone_is_the_title() -> None:
+    body = "The first sleeper in eleven years left Vienna on Thursday night with every berth sold."
+    raw = f"Night trains return to the Alps\n{'#' * 31}\n\n{body}\n"
+    xml, words = _archived(raw, "night.rst")
+    doc = from_bytes(xml)
+    assert (doc.provenance.dialect, doc.meta.title.text, doc.text_blocks()) == (
+        "rst",
+        "Night trains return to the Alps",
+        [body],
+    )
+    assert evaluation.lost_words(raw, words) == {}
+
+
+def test_carets_under_a_line_outside_restructuredtext_stay_as_written() -> None:
+    lines = ["Title: Error", "", "print 'hello'", "^^^^^^^^^^^^^", "", "The compiler pointed at the quote."]
     raw = "\n".join(lines) + "\n"
-    xml, _ = _archived(raw)
+    xml, words = _archived(raw)
     assert not any(isinstance(b, Heading) for b in from_bytes(xml).body)
+    assert evaluation.lost_words(raw, words) == {}

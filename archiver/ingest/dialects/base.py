@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from archiver.ingest.found import Found
+from archiver.ingest.found import KEY_TO_FIELD, Found, field_of
 
 # "Key: value"; group 1 the key, group 2 the value. Org-mode's "#+TITLE: value" is the same line
 # with its "#+" mark, which stays outside the key.
@@ -63,3 +63,14 @@ def rest_after(text: str, n_lines: int) -> str:
             return ""
         pos = end + 1
     return text[pos:]
+
+
+def known_keys(pairs: list[tuple[str, str]]) -> int:
+    """How many of the header pairs fill a field of ours (`field_of`)."""
+    return sum(field_of(key, value) is not None for key, value in pairs)
+
+
+def assign_pairs(found: Found, pairs: list[tuple[str, str]], method_prefix: str) -> None:
+    """Header pairs into `found`, the language first so that dates are read in it."""
+    for key, value in sorted(pairs, key=lambda kv: KEY_TO_FIELD.get(kv[0].strip().lower()) != "language"):
+        found.assign_header(key, value, method_prefix)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from archiver.ingest.dialects.base import HEADER_LINE, MAX_HEADER_LINE, first_lines, head_lines, rest_after
-from archiver.ingest.found import KEY_TO_FIELD, Found
+from archiver.ingest.dialects.base import (
+    HEADER_LINE,
+    MAX_HEADER_LINE,
+    assign_pairs,
+    first_lines,
+    head_lines,
+    known_keys,
+    rest_after,
+)
+from archiver.ingest.found import Found
 
 
 def _pairs(text: str) -> tuple[list[tuple[str, str]], int] | None:
@@ -20,14 +28,9 @@ def _pairs(text: str) -> tuple[list[tuple[str, str]], int] | None:
             continue
         m = HEADER_LINE.match(line) if len(line) <= MAX_HEADER_LINE else None
         if not m or len(m.group(1).split()) > 4:
-            return (pairs, number) if _known(pairs) >= 2 else None
+            return (pairs, number) if known_keys(pairs) >= 2 else None
         pairs.append((m.group(1), m.group(2) or ""))
     return (pairs, len(lines)) if pairs else None
-
-
-def _known(pairs: list[tuple[str, str]]) -> int:
-    """How many of the keys are article keys we know."""
-    return sum(k.strip().lower() in KEY_TO_FIELD for k, _ in pairs)
 
 
 class HeaderBlock:
@@ -41,7 +44,7 @@ class HeaderBlock:
         if not read:
             return 0.0
         pairs = read[0]
-        known = _known(pairs)
+        known = known_keys(pairs)
         if known == 0 or (known < len(pairs) / 2 and known < 2):  # PEP-style: many keys of its own
             return 0.0
         return 0.9 if known >= 2 else 0.7
@@ -53,8 +56,5 @@ class HeaderBlock:
             m = HEADER_LINE.match(line) if line[:1] not in (" ", "\t") else None
             if m:
                 found.consumed.append(line[: m.start(2)] if m.group(2) is not None else line)
-        # Language first, so that dates are read in the article's language.
-        ordered = sorted(pairs, key=lambda kv: KEY_TO_FIELD.get(kv[0].strip().lower()) != "language")
-        for key, value in ordered:
-            found.assign_header(key, value, "header")
+        assign_pairs(found, pairs, "header")
         return rest_after(text, count)

@@ -1,61 +1,69 @@
-"""reStructuredText: a title over- and underlined (or underlined), then a field list (`:Author:`, `:date:`).
+"""reStructuredText: an adorned title (and subtitle), then a field list (`:Author:`, `:date:`).
 
 Docutils reads the field list after the title as the document's bibliographic fields, and
 blogs written in it (Pelican's `:date:`, `:tags:`, `:authors:`, `:summary:`) keep their metadata
-the same way. The adornment lines are markup; the title and every field are kept (known keys in
-their fields, the others as fields of their own). The body's markup is left to the structure pass.
+the same way. The adornment lines are markup; the title, the subtitle and every field are kept
+(known keys in their fields, the others as fields of their own). The body's section adornments
+are read by the structure pass (`Found.adornments`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from archiver.document.model import How, Value
-from archiver.ingest.dialects.base import MAX_HEADER_LINE, first_lines, rest_after
-from archiver.ingest.found import KEY_TO_FIELD, Found
+from archiver.ingest.dialects.base import MAX_HEADER_LINE, assign_pairs, first_lines, known_keys, rest_after
+from archiver.ingest.found import Found
+from archiver.ingest.lines import adorned
 
-# One punctuation character repeated: a section adornment ("=====", "#####", "~~~~~").
-ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")
 FIELD = re.compile(r":([^:\s][^:\n]{0,38}?):(?:[ \t]+(.*)|[ \t]*)")  # ":Author: value"
-_LEAD = re.compile(r"[ \t\r\n]*")
 MAX_TITLE = 200  # characters
 HEAD_LINES = 80  # the title and the field list are found within this many lines
+_LEAD = re.compile(r"[ \t\r\n]*")
+_BAD_END = re.compile(r"[.,;:]$")  # a sentence or a lead-in, not a heading
+
+
+@dataclass
+class _Title:
+    """A title block: its text, its adornment lines, their style and the line after it."""
+
+    text: str
+    lines: list[str]
+    style: str  # the character, doubled when overlined ("==" over and under, "-" under only)
+    end: int
+
+
+def _title_at(lines: list[str], i: int) -> _Title | None:
+    """The title block starting at line `i` (over- and underlined, or underlined), or None."""
+    block = lines[i : i + 3]
+    if len(block) == 3 and adorned(block[0]) and block[0].rstrip() == block[2].rstrip():
+        text, adornments, end = block[1].strip(), [block[0], block[2]], i + 3
+    elif len(block) >= 2 and not adorned(block[0]) and adorned(block[1]):
+        text, adornments, end = block[0].strip(), [block[1]], i + 2
+    else:
+        return None
+    if not text or len(text) > MAX_TITLE or adorned(text) or block[0][:1].isspace():
+        return None
+    char = adornments[0].strip()[0]
+    return _Title(text, adornments, char * len(adornments), end)
 
 
 class _Head:
-    """The head of a text as docutils reads it: the title block, then the field list after a blank line."""
+    """The head of a text as docutils reads it: a title, a subtitle in another style, then fields."""
 
     def __init__(self, text: str) -> None:
-        self.lines = first_lines(text, HEAD_LINES)
-        self.title, self.end = "", 0  # end: the line after the title block
-        self.adornments: list[str] = []
+        lines = first_lines(text, HEAD_LINES)
+        i = _skip_blank(lines, 0)
+        self.title = _title_at(lines, i)
+        self.subtitle = None
+        if self.title is not None:
+            i = _skip_blank(lines, self.title.end)
+            subtitle = _title_at(lines, i)
+            if subtitle is not None and subtitle.style != self.title.style:
+                self.subtitle, i = subtitle, _skip_blank(lines, subtitle.end)
         self.fields: list[tuple[str, str]] = []
         self.field_lines: list[str] = []  # each field's first line, as written
-        self.count = 0  # the lines the head takes
-        self._title()
-        self._fields()
-
-    def _title(self) -> None:
-        lines, i = self.lines, 0
-        while i < len(lines) and not lines[i].strip():
-            i += 1
-        block = lines[i : i + 3]
-        if len(block) == 3 and ADORNMENT.fullmatch(block[0]) and block[0].rstrip() == block[2].rstrip():
-            title, adornments, end = block[1].strip(), [block[0], block[2]], i + 3
-        elif len(block) >= 2 and not ADORNMENT.fullmatch(block[0]) and ADORNMENT.fullmatch(block[1]):
-            title, adornments, end = block[0].strip(), [block[1]], i + 2
-        else:
-            return
-        if title and len(title) <= MAX_TITLE and not block[0][:1].isspace():
-            self.title, self.adornments, self.end = title, adornments, end
-
-    def _fields(self) -> None:
-        lines, i = self.lines, self.end
-        while i < len(lines) and not lines[i].strip():
-            i += 1
-        if self.title and i == self.end:  # docutils wants a blank line between the title and the fields
-            self.count = self.end
-            return
         while i < len(lines):
             line = lines[i]
             m = FIELD.fullmatch(line) if len(line) <= MAX_HEADER_LINE else None
@@ -68,11 +76,15 @@ class _Head:
             else:
                 break
             i += 1
-        self.count = i if self.fields else self.end
+        # the lines the head takes: up to the last field, else the last title block
+        last = self.subtitle or self.title
+        self.count = i if self.fields else (last.end if last else 0)
 
-    def known(self) -> int:
-        """How many of the fields are article keys we know."""
-        return sum(k.strip().lower() in KEY_TO_FIELD for k, _ in self.fields)
+
+def _skip_blank(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
 
 
 class Rst:
@@ -85,36 +97,56 @@ class Rst:
         if not _may_be_rst(text):
             return 0.0
         head = _Head(text)
-        known = head.known()
-        if head.title and known:
+        known, title = known_keys(head.fields), head.title
+        if title is not None and known:
             return 0.9
-        if not head.title:
+        if title is None:
             return 0.85 if known >= 2 else 0.0
-        return 0.8 if len(head.adornments) == 2 else 0.0  # an underline alone: title-line's, or nobody's
+        return _title_alone(title)
 
     def read(self, text: str, found: Found) -> str:
         head = _Head(text)
-        if head.title:
-            found.consumed += head.adornments
-            found.lifted.append(head.title)
-            found.title = Value(head.title, How("layout", "rst-title", 0.9 if head.known() else 0.8))
+        confidence = self.sniff(text)
+        for block, field in ((head.title, "title"), (head.subtitle, "subtitle")):
+            if block is not None:
+                found.consumed += block.lines
+                found.lifted.append(block.text)
+                setattr(found, field, Value(block.text, How("layout", f"rst-{field}", confidence or 0.5)))
         for line in head.field_lines:  # the keys and colons; assign_header accounts for the values
             m = FIELD.fullmatch(line)
             assert m is not None  # each was matched when read
             found.consumed.append(line[: m.start(2)] if m.group(2) is not None else line)
-        # Language first, so that dates are read in the article's language.
-        ordered = sorted(head.fields, key=lambda kv: KEY_TO_FIELD.get(kv[0].strip().lower()) != "language")
-        for key, value in ordered:
-            found.assign_header(key, value, "field")
+        assign_pairs(found, head.fields, "field")
+        found.adornments = []  # the body's section styles, met in order (structure._setext)
         return rest_after(text, head.count)
 
 
+def _title_alone(title: _Title) -> float:
+    """How sure a title block with no field list after it is a reStructuredText title.
+
+    Over and under in "=" or the like: a docutils title. A box of hyphens is as often a plain
+    text's decoration ("-----" around "REUTERS NEWS SERVICE"), and an underline of "=" or "-"
+    alone is title-line's; other underlines only under a line as long that reads as a heading.
+    """
+    char = title.style[0]
+    if len(title.style) == 2:
+        return 0.0 if char == "-" else 0.8
+    if char in "=-" or _BAD_END.search(title.text) or len(title.lines[0].rstrip()) < len(title.text):
+        return 0.0
+    return 0.75
+
+
 def _may_be_rst(text: str) -> bool:
-    """Whether the text starts with an adornment or a field, or its second line is an adornment (cheap:
-    every file is sniffed)."""
+    """Whether the text starts with a field or an adornment, or its second line is one (cheap)."""
     start = _LEAD.match(text)
     pos = start.end() if start else 0
-    if text.startswith(":", pos) or ADORNMENT.match(text, pos):
+    if text.startswith(":", pos) or _three_alike(text, pos):
         return True
-    second = text.find("\n", pos)
-    return second >= 0 and ADORNMENT.match(text, second + 1) is not None
+    second = text.find("\n", pos, pos + MAX_HEADER_LINE)
+    return second >= 0 and _three_alike(text, second + 1)
+
+
+def _three_alike(text: str, pos: int) -> bool:
+    """Whether the same punctuation character stands three times from `pos`."""
+    head = text[pos : pos + 3]
+    return len(head) == 3 and adorned(head)
