@@ -15,6 +15,7 @@ from typing import Any
 from archiver.document.model import Document
 from archiver.errors import UnknownName
 from archiver.export.labels import format_month, label
+from archiver.export.typography import typeset
 
 
 @dataclass
@@ -138,7 +139,8 @@ def gather(docs: list[Document], grouping: str = "month", title: str | None = No
     for doc in docs:
         groups.setdefault(way.key(doc), []).append(doc)
     ordered = [Group(k, way.label(k, lang), groups[k]) for k in sorted(groups, key=way.order)]
-    return Edition(title or default_title(docs, lang), lang, ordered, grouping)
+    # typeset like every title it prints: its cover, running heads and package title say "L’acqua"
+    return Edition(typeset(title or default_title(docs, lang), lang), lang, ordered, grouping)
 
 
 def slug(text: str, limit: int = 48) -> str:

@@ -55,3 +55,18 @@ def test_a_language_tag_is_named_in_its_own_language_and_in_english() -> None:
     assert language_name("en") == "English"
     assert language_name("pt-BR") == "Português (Brasil)"
     assert language_name("xx") == "xx"  # unknown: the tag as it is
+
+
+def test_an_editions_title_is_typeset_in_its_language() -> None:
+    from archiver.ingest import ingest_bytes
+    from tests.conftest import WHEN
+
+    raw = (
+        "Titolo: L'acqua alta a Venezia\nData: 12 novembre 2019\n\nLa marea ha raggiunto i 187 centimetri "
+        "martedì sera, il livello più alto dal 1966, e l'acqua ha invaso la basilica di San Marco.\n"
+    )
+    doc = ingest_bytes(raw.encode(), "acqua.txt", WHEN).document
+    assert doc.meta.title.text == "L'acqua alta a Venezia"  # the archive keeps the source's characters
+    assert gather([doc], "none").title == "L’acqua alta a Venezia"  # what the cover and heads print
+    assert gather([doc], "none", 'Il "Mose" e la laguna').title == "Il «Mose» e la laguna"
+    assert file_stem(doc).endswith("_l-acqua-alta-a-venezia_" + doc.meta.archive_id[:8])
