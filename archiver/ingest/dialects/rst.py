@@ -82,6 +82,7 @@ class _Head:
 
 
 def _skip_blank(lines: list[str], i: int) -> int:
+    """The first line from `i` on that is not blank."""
     while i < len(lines) and not lines[i].strip():
         i += 1
     return i
