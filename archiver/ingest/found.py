@@ -10,6 +10,26 @@ from archiver.document.model import DateKind, DateValue, Fields, How, Identifier
 from archiver.errors import Problem
 from archiver.ingest import dates
 
+# Date keys by language: numeric dates under a key of a language other than English are read day
+# first ("Fecha: 03/04/2021" is 3 April).
+DATE_KEYS: dict[str, tuple[str, ...]] = {
+    "en": ("date", "published", "pubdate", "publication date", "created"),
+    "nl": ("datum", "gepubliceerd", "publicatiedatum"),
+    "de": ("veröffentlicht", "ausfertigungsdatum"),
+    "fr": ("publié", "date de publication"),
+    "es": ("fecha", "fecha de publicación", "publicado"),
+    "it": ("data", "data di pubblicazione", "pubblicato"),
+    "pt": ("data de publicação",),
+}
+MODIFIED_KEYS: dict[str, tuple[str, ...]] = {
+    "en": ("updated", "modified"),
+    "nl": ("bijgewerkt", "gewijzigd"),
+    "de": ("aktualisiert",),
+    "fr": ("mis à jour",),
+    "es": ("actualizado",),
+    "it": ("aggiornato",),
+    "pt": ("atualizado",),
+}
 # Header keys in the languages we meet (en, nl, de, fr, es, it, pt), mapped to our field names.
 FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "title": (
@@ -37,38 +57,8 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
         "sottotitolo",
     ),
     "kicker": ("kicker", "dachzeile", "surtitre", "bovenkop"),
-    "date": (
-        "date",
-        "datum",
-        "published",
-        "pubdate",
-        "gepubliceerd",
-        "veröffentlicht",
-        "publié",
-        "date de publication",
-        "publication date",
-        "publicatiedatum",
-        "created",
-        "ausfertigungsdatum",
-        "fecha",
-        "fecha de publicación",
-        "publicado",
-        "data",
-        "data di pubblicazione",
-        "pubblicato",
-        "data de publicação",
-    ),
-    "modified": (
-        "updated",
-        "modified",
-        "bijgewerkt",
-        "aktualisiert",
-        "mis à jour",
-        "gewijzigd",
-        "actualizado",
-        "aggiornato",
-        "atualizado",
-    ),
+    "date": tuple(key for keys in DATE_KEYS.values() for key in keys),
+    "modified": tuple(key for keys in MODIFIED_KEYS.values() for key in keys),
     "author": (
         "author",
         "authors",
@@ -141,15 +131,13 @@ KEY_TO_FIELD = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
 # Keys that are also everyday words of another language: a field only when the value is one
 # ("Data: 12 dicembre 2021" is a date; "Data: Met Office, daily series" is not).
 ONLY_IF_DATE = frozenset({"data"})
-# The language of date keys that are not English: numeric dates under them are read day first
-# ("Fecha: 03/04/2021" is 3 April).
+# The language of each date key but the English ones ("date" is French too): a hint for dates.parse.
 DATE_KEY_LANGS = {
-    **dict.fromkeys(("datum", "gepubliceerd", "publicatiedatum", "bijgewerkt", "gewijzigd"), "nl"),
-    **dict.fromkeys(("veröffentlicht", "ausfertigungsdatum", "aktualisiert"), "de"),
-    **dict.fromkeys(("publié", "date de publication", "mis à jour"), "fr"),
-    **dict.fromkeys(("fecha", "fecha de publicación", "publicado", "actualizado"), "es"),
-    **dict.fromkeys(("data", "data di pubblicazione", "pubblicato", "aggiornato"), "it"),
-    **dict.fromkeys(("data de publicação", "atualizado"), "pt"),
+    key: lang
+    for table in (DATE_KEYS, MODIFIED_KEYS)
+    for lang, keys in table.items()
+    if lang != "en"
+    for key in keys
 }
 
 

@@ -86,7 +86,7 @@ def signature(found: set[int]) -> bytes:
 
     from archiver.near import minhash
 
-    hashes = np.fromiter(sorted(found), dtype=np.uint32, count=len(found))
+    hashes = np.fromiter(found, dtype=np.uint32, count=len(found))  # in any order: a minimum each
     return bytes(minhash.signature(hashes, NUM_PERM, SEED).astype("<u4").tobytes())
 
 

@@ -95,19 +95,11 @@ class Rst:
     description = "reStructuredText: an adorned title, then ':Author:'/':Date:' fields (also Pelican's)"
 
     def sniff(self, text: str) -> float:
-        if not _may_be_rst(text):
-            return 0.0
-        head = _Head(text)
-        known, title = known_keys(head.fields), head.title
-        if title is not None and known:
-            return 0.9
-        if title is None:
-            return 0.85 if known >= 2 else 0.0
-        return _title_alone(title)
+        return _confidence(_Head(text)) if _may_be_rst(text) else 0.0
 
     def read(self, text: str, found: Found) -> str:
         head = _Head(text)
-        confidence = self.sniff(text)
+        confidence = _confidence(head)
         for block, field in ((head.title, "title"), (head.subtitle, "subtitle")):
             if block is not None:
                 found.consumed += block.lines
@@ -120,6 +112,16 @@ class Rst:
         assign_pairs(found, head.fields, "field")
         found.adornments = []  # the body's section styles, met in order (structure._setext)
         return rest_after(text, head.count)
+
+
+def _confidence(head: _Head) -> float:
+    """How sure a head is reStructuredText's: a title with known fields, fields alone, a title alone."""
+    known, title = known_keys(head.fields), head.title
+    if title is not None and known:
+        return 0.9
+    if title is None:
+        return 0.85 if known >= 2 else 0.0
+    return _title_alone(title)
 
 
 def _title_alone(title: _Title) -> float:
